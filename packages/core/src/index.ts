@@ -1,0 +1,13 @@
+/**
+ * @maria-ts/core: the spec every MARIA-TS package depends on. Interfaces (backbones, KV
+ * cache, tokenizer, fusion head, judge), typed errors, a seeded RNG, a name registry, and
+ * the tensor runtime: engine selection and the fast wasm ops.
+ */
+export * as tf from '@tensorflow/tfjs';
+export * from './errors.js';
+export * from './interfaces/index.js';
+export * from './registry.js';
+export * from './rng.js';
+export * from './runtime/engine.js';
+export * from './runtime/log.js';
+export * from './runtime/ops/index.js';

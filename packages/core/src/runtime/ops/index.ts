@@ -1,0 +1,3 @@
+export { matMul, linear, type MatMulOptions } from './matmul.js';
+export { embeddingLookup } from './embedding.js';
+export { softmaxCrossEntropy, meanSoftmaxCrossEntropy } from './softmax-cross-entropy.js';

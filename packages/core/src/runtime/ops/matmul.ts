@@ -1,0 +1,91 @@
+import * as tf from '@tensorflow/tfjs';
+import { ShapeMismatchError } from '../../errors.js';
+
+/*
+ * On the wasm backend a matMul with transposeA/transposeB, or any batched rank-3 matMul
+ * with those flags, runs at about 1 GFLOP/s instead of 14–30 (DESIGN.md §2). tfjs's own
+ * matMul gradient emits exactly those calls. These ops transpose explicitly instead, in
+ * the forward pass and in their gradients, so every product reaches XNNPACK's fast path.
+ */
+
+/** a [m, k] · b [k, n], with a gradient that never uses the transpose flags. */
+const matMul2D = tf.customGrad((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([a, b]);
+  return {
+    value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [savedA, savedB] = saved as [tf.Tensor2D, tf.Tensor2D];
+      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(savedB)), tf.matMul(tf.transpose(savedA), dy as tf.Tensor2D)];
+    },
+  };
+}) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
+
+/** a [batch, m, k] · b [batch, k, n], with explicit transposes in the gradient. */
+const batchMatMul3D = tf.customGrad((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([a, b]);
+  return {
+    value: tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [savedA, savedB] = saved as [tf.Tensor3D, tf.Tensor3D];
+      return [
+        tf.matMul(dy as tf.Tensor3D, tf.transpose(savedB, [0, 2, 1])),
+        tf.matMul(tf.transpose(savedA, [0, 2, 1]), dy as tf.Tensor3D),
+      ];
+    },
+  };
+}) as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;
+
+export interface MatMulOptions {
+  readonly transposeA?: boolean;
+  readonly transposeB?: boolean;
+}
+
+function swapLastTwo(x: tf.Tensor): tf.Tensor {
+  const perm = x.shape.map((_, i) => i);
+  const n = perm.length;
+  [perm[n - 2], perm[n - 1]] = [perm[n - 1] as number, perm[n - 2] as number];
+  return tf.transpose(x, perm);
+}
+
+/**
+ * Drop-in `tf.matMul` for rank ≥ 2 operands that stays on wasm's fast path:
+ * - `transposeA`/`transposeB` are applied as explicit transposes;
+ * - a rank-N `a` times a rank-2 `b` is folded into one 2-D product;
+ * - equal-rank batched operands are folded to rank 3 (e.g. attention's [B, H, T, d]).
+ * Gradients transpose explicitly too.
+ */
+export function matMul(a: tf.Tensor, b: tf.Tensor, options: MatMulOptions = {}): tf.Tensor {
+  return tf.tidy(() => {
+    const left = options.transposeA ? swapLastTwo(a) : a;
+    const right = options.transposeB ? swapLastTwo(b) : b;
+    const k = left.shape[left.rank - 1] as number;
+    if (right.shape[right.rank - 2] !== k) {
+      throw new ShapeMismatchError('matMul right operand', right.shape, [...right.shape.slice(0, -2), k, right.shape[right.rank - 1] ?? null]);
+    }
+    if (right.rank === 2) {
+      const leading = left.shape.slice(0, -1);
+      const product = matMul2D(left.reshape([-1, k]) as tf.Tensor2D, right as tf.Tensor2D);
+      return product.reshape([...leading, right.shape[1] as number]);
+    }
+    if (left.rank !== right.rank || left.rank < 3) {
+      throw new ShapeMismatchError('matMul operands (batched operands need equal rank)', right.shape, [...left.shape.slice(0, -2), k, null]);
+    }
+    const batch = left.shape.slice(0, -2);
+    const product = batchMatMul3D(
+      left.reshape([-1, left.shape[left.rank - 2] as number, k]) as tf.Tensor3D,
+      right.reshape([-1, k, right.shape[right.rank - 1] as number]) as tf.Tensor3D,
+    );
+    return product.reshape([...batch, left.shape[left.rank - 2] as number, right.shape[right.rank - 1] as number]);
+  });
+}
+
+/**
+ * A dense layer `x · weight (+ bias)` for x of shape [..., in] and weight [in, out]. Weights
+ * loaded from checkpoints stored [out, in] should be transposed once at load time, not per call.
+ */
+export function linear(x: tf.Tensor, weight: tf.Tensor2D, bias?: tf.Tensor1D | null): tf.Tensor {
+  return tf.tidy(() => {
+    const product = matMul(x, weight);
+    return bias ? tf.add(product, bias) : product;
+  });
+}
