@@ -33,8 +33,12 @@ export class MariaError extends Error {
   }
 }
 
-/** Builds a subclass whose `isInstance` only matches errors with its code. */
-function defineError<Args extends unknown[]>(code: string, build: (...args: Args) => { message: string; details: Record<string, unknown> }) {
+/**
+ * Defines a typed error class for `code`: its constructor builds the message and details
+ * from the offending values, and its `isInstance` only matches errors with that code.
+ * Packages use this to declare their own errors without subclassing boilerplate.
+ */
+export function defineError<Args extends unknown[]>(code: string, build: (...args: Args) => { message: string; details: Record<string, unknown> }) {
   const subclass = class extends MariaError {
     constructor(...args: Args) {
       const { message, details } = build(...args);
