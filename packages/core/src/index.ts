@@ -11,3 +11,4 @@ export * from './rng.js';
 export * from './runtime/engine.js';
 export * from './runtime/log.js';
 export * from './runtime/ops/index.js';
+export * from './fs/write-file-atomic.js';
