@@ -1,0 +1,5 @@
+/**
+ * @maria-ts/eval: scoring MARIA and its baselines (exact masked perplexity, datasets, the
+ * POS probe) and the reports they produce (tables and charts).
+ */
+export * from './report/index.js';

@@ -1,0 +1,1 @@
+export { lineChartSpec, renderLineChartSvg, writeLineChart, type ChartSeries, type LineChartOptions } from './line-chart.js';
