@@ -1,0 +1,8 @@
+/**
+ * Hugging Face checkpoint IO: safetensors (F32/F16/BF16, single or sharded), config.json,
+ * atomic writers and hub download into a local cache.
+ */
+export * from './host-tensor.js';
+export * from './float-conversion.js';
+export * from './safetensors-header.js';
+export * from './read-safetensors.js';
