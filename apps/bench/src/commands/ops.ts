@@ -1,0 +1,141 @@
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { type EngineOptions, InvalidArgumentError, initEngine, parseNumberList, runMain, writeFileAtomic } from '@maria-ts/core';
+import { writeLineChart } from '@maria-ts/eval';
+import { runOpsBenchmark, type OpsRow } from '../ops/ops-benchmark.js';
+
+interface OpsFlags {
+  readonly threads?: string;
+  readonly engine?: string;
+  readonly json?: boolean;
+  readonly out: string;
+  readonly repeats: string;
+  readonly stepRepeats: string;
+  readonly warmup: string;
+  readonly child?: boolean;
+}
+
+export interface OpsReport {
+  readonly rows: OpsRow[];
+  /** Fast over built-in, per op and thread count (higher is better for us). */
+  readonly speedups: { readonly op: string; readonly threads: number; readonly fastOverBuiltin: number }[];
+  readonly environment: { readonly node: string; readonly cpus: number; readonly cpuModel: string; readonly date: string };
+}
+
+function speedups(rows: readonly OpsRow[]): OpsReport['speedups'] {
+  const rate = (row: OpsRow) => row.gflops ?? row.tokensPerSecond ?? 0;
+  return rows
+    .filter((row) => row.impl === 'fast')
+    .flatMap((fast) => {
+      const builtin = rows.find((row) => row.impl === 'builtin' && row.op === fast.op && row.threads === fast.threads);
+      return builtin ? [{ op: fast.op, threads: fast.threads, fastOverBuiltin: Number((rate(fast) / rate(builtin)).toFixed(2)) }] : [];
+    });
+}
+
+/** Runs this same command in a fresh process with one thread count (the wasm module loads once per process). */
+function runChild(threads: number, flags: OpsFlags): Promise<OpsRow[]> {
+  const script = process.argv[1];
+  if (!script) throw new Error('cannot locate the maria-bench entry script to start a child process');
+  const args = [...process.execArgv, script, 'ops', '--child', '--json', '--threads', String(threads), '--repeats', flags.repeats, '--step-repeats', flags.stepRepeats, '--warmup', flags.warmup];
+  if (flags.engine) args.push('--engine', flags.engine);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`the ${threads}-thread benchmark process exited with code ${code}`));
+      try {
+        resolve((JSON.parse(stdout) as { rows: OpsRow[] }).rows);
+      } catch {
+        reject(new Error(`the ${threads}-thread benchmark process printed no JSON`));
+      }
+    });
+  });
+}
+
+function printTable(report: OpsReport): void {
+  const lines = ['op                                          impl     threads   rate            s/run'];
+  for (const row of report.rows) {
+    const rate = row.gflops !== undefined ? `${row.gflops} GFLOP/s` : `${row.tokensPerSecond} tok/s`;
+    lines.push(`${row.op.padEnd(44)}${row.impl.padEnd(9)}${String(row.threads).padEnd(10)}${rate.padEnd(16)}${row.secondsPerRun}`);
+  }
+  lines.push('', 'fast / builtin:');
+  for (const s of report.speedups) lines.push(`  ${s.op} @ ${s.threads} thread(s): ${s.fastOverBuiltin}x`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function writeArtefacts(report: OpsReport, out: string): Promise<void> {
+  await writeFileAtomic(path.join(out, 'ops.json'), `${JSON.stringify(report, null, 2)}\n`);
+  const threadCounts = [...new Set(report.rows.map((row) => row.threads))];
+  if (threadCounts.length < 2) return;
+  const series = [...new Set(report.rows.map((row) => `${row.op} (${row.impl})`))].map((name) => ({
+    name,
+    points: report.rows
+      .filter((row) => `${row.op} (${row.impl})` === name)
+      .map((row) => ({ x: row.threads, y: row.gflops ?? (row.tokensPerSecond ?? 0) / 1000 })),
+  }));
+  await writeLineChart(path.join(out, 'ops-threads.svg'), {
+    title: 'Op throughput against wasm threads (GFLOP/s; training steps in k tok/s)',
+    xLabel: 'threads',
+    yLabel: 'GFLOP/s or k tokens/s',
+    series,
+    logY: true,
+  });
+}
+
+/** `maria-bench ops`: the micro-benchmark of the tensor runtime (DESIGN.md §2, §6). */
+export function opsCommand(): Command {
+  return new Command('ops')
+    .description('GFLOP/s of matmuls and tokens/s of a transformer training step, built-in tfjs ops vs ours, per thread count')
+    .option('--threads <list>', 'comma-separated wasm thread counts; each runs in its own process (default: the engine default)')
+    .option('--engine <name>', 'auto | tensorflow | wasm (overrides MARIA_ENGINE)')
+    .option('--json', 'print {"rows": [...]} on stdout')
+    .option('--out <dir>', 'where to write ops.json and the chart', 'runs/bench/ops')
+    .option('--repeats <n>', 'timed runs per matmul (median reported)', '5')
+    .option('--step-repeats <n>', 'timed runs per training step (median reported)', '2')
+    .option('--warmup <n>', 'untimed warm-up runs before each measurement', '1')
+    .addOption(new Command().createOption('--child', 'internal: run one thread count and print JSON').hideHelp())
+    .action((flags: OpsFlags) =>
+      runMain(async () => {
+        const positive = (name: string, text: string) => {
+          const [value] = parseNumberList(name, text, { integer: true, min: name === '--warmup' ? 0 : 1 });
+          if (value === undefined) throw new InvalidArgumentError(name, text, 'an integer');
+          return value;
+        };
+        const benchOptions = {
+          matmulRepeats: positive('--repeats', flags.repeats),
+          stepRepeats: positive('--step-repeats', flags.stepRepeats),
+          warmup: positive('--warmup', flags.warmup),
+          onMeasure: flags.json ? undefined : (label: string) => process.stderr.write(`measuring ${label}...\n`),
+        };
+        const threadList = flags.threads ? parseNumberList('--threads', flags.threads, { integer: true, min: 1 }) : [];
+        let rows: OpsRow[];
+        if (threadList.length > 1) {
+          rows = [];
+          for (const threads of threadList) {
+            if (!flags.json) process.stderr.write(`running with ${threads} thread(s) in a child process...\n`);
+            rows.push(...(await runChild(threads, flags)));
+          }
+        } else {
+          const engineOptions: EngineOptions & { threads?: number } = { engine: flags.engine, ...(threadList[0] ? { threads: threadList[0] } : {}) };
+          await initEngine(engineOptions);
+          rows = await runOpsBenchmark(benchOptions);
+        }
+        if (flags.child) {
+          process.stdout.write(`${JSON.stringify({ rows })}\n`);
+          return;
+        }
+        const report: OpsReport = {
+          rows,
+          speedups: speedups(rows),
+          environment: { node: process.version, cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model ?? 'unknown', date: new Date().toISOString() },
+        };
+        await writeArtefacts(report, flags.out);
+        if (flags.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+        else printTable(report);
+      }, { json: () => Boolean(flags.json) }),
+    );
+}

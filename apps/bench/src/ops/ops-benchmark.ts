@@ -1,0 +1,98 @@
+import { Rng, currentEngine, tf } from '@maria-ts/core';
+import { builtinOps, fastOps, type OpSet } from './op-set.js';
+import { medianSeconds } from './timing.js';
+import { BenchmarkBlock, DEFAULT_BLOCK_SHAPE, type BlockShape } from './transformer-block.js';
+
+/** One measurement. `gflops` for matmuls, `tokensPerSecond` for model steps. */
+export interface OpsRow {
+  readonly op: string;
+  readonly impl: 'builtin' | 'fast';
+  readonly threads: number;
+  readonly gflops?: number;
+  readonly tokensPerSecond?: number;
+  readonly secondsPerRun: number;
+}
+
+export interface OpsBenchmarkOptions {
+  readonly matmulRepeats: number;
+  readonly stepRepeats: number;
+  readonly warmup: number;
+  readonly blockShape?: BlockShape;
+  readonly seed?: number;
+  /** Called before each measurement, for progress display. */
+  readonly onMeasure?: (label: string) => void;
+}
+
+const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+
+function randomMatrix(rng: Rng, rows: number, columns: number): tf.Tensor2D {
+  return tf.tensor2d(Float32Array.from({ length: rows * columns }, () => rng.normal()), [rows, columns]);
+}
+
+async function matmulRows(rng: Rng, threads: number, options: OpsBenchmarkOptions): Promise<OpsRow[]> {
+  const rows: OpsRow[] = [];
+  const timing = { warmup: options.warmup, repeats: options.matmulRepeats };
+  for (const [m, k, n] of [[1024, 1024, 1024], [1024, 256, 8192]] as const) {
+    const a = randomMatrix(rng, m, k);
+    const b = randomMatrix(rng, k, n);
+    const flops = 2 * m * k * n;
+    options.onMeasure?.(`matmul ${m}x${k}x${n}`);
+    const forward = await medianSeconds(() => {
+      tf.tidy(() => fastOps.matMul(a, b).dataSync());
+    }, timing);
+    rows.push({ op: `matmul-${m}x${k}x${n}`, impl: 'fast', threads, gflops: round(flops / forward / 1e9), secondsPerRun: round(forward, 4) });
+    // Forward and backward: the backward pass is where tfjs's own gradient uses the slow transposed kernels.
+    for (const ops of [builtinOps, fastOps]) {
+      options.onMeasure?.(`matmul+grad ${m}x${k}x${n} (${ops.name})`);
+      const gradient = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(ops.matMul(x, y)) as tf.Scalar);
+      const seconds = await medianSeconds(() => {
+        tf.tidy(() => gradient([a, b]).forEach((g) => g.dataSync()));
+      }, timing);
+      rows.push({ op: `matmul-grad-${m}x${k}x${n}`, impl: ops.name, threads, gflops: round((3 * flops) / seconds / 1e9), secondsPerRun: round(seconds, 4) });
+    }
+    a.dispose();
+    b.dispose();
+  }
+  return rows;
+}
+
+async function trainingStepRow(rng: Rng, ops: OpSet, threads: number, options: OpsBenchmarkOptions): Promise<OpsRow> {
+  const shape = options.blockShape ?? DEFAULT_BLOCK_SHAPE;
+  const block = new BenchmarkBlock(shape, rng.split());
+  const x = tf.tensor3d(Float32Array.from({ length: shape.batch * shape.length * shape.hiddenSize }, () => rng.normal()), [shape.batch, shape.length, shape.hiddenSize]);
+  const labels = tf.tensor1d(Int32Array.from({ length: shape.batch * shape.length }, () => rng.int(shape.vocabSize)), 'int32');
+  const optimizer = tf.train.adam(1e-3);
+  options.onMeasure?.(`training step (${ops.name})`);
+  try {
+    const seconds = await medianSeconds(() => {
+      const loss = optimizer.minimize(() => block.loss(ops, x, labels), true, block.variables);
+      loss?.dataSync();
+      loss?.dispose();
+    }, { warmup: options.warmup, repeats: options.stepRepeats });
+    return {
+      op: `train-step-block-d${shape.hiddenSize}-t${shape.length}-b${shape.batch}-v${shape.vocabSize}`,
+      impl: ops.name,
+      threads,
+      tokensPerSecond: round((shape.batch * shape.length) / seconds, 1),
+      secondsPerRun: round(seconds, 3),
+    };
+  } finally {
+    optimizer.dispose();
+    block.dispose();
+    x.dispose();
+    labels.dispose();
+  }
+}
+
+/**
+ * Measures, on the engine already started in this process: matmul GFLOP/s (forward, and
+ * forward+backward with tfjs's built-in gradient vs core's), and one training step of a
+ * transformer block with built-in vs fast ops.
+ */
+export async function runOpsBenchmark(options: OpsBenchmarkOptions): Promise<OpsRow[]> {
+  const threads = currentEngine()?.threads ?? 1;
+  const rng = new Rng(options.seed ?? 0);
+  const rows = await matmulRows(rng, threads, options);
+  for (const ops of [builtinOps, fastOps]) rows.push(await trainingStepRow(rng, ops, threads, options));
+  return rows;
+}
