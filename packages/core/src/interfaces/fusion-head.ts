@@ -1,4 +1,4 @@
-import type { Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs';
+import type { Rank, Tensor2D, Variable } from '@tensorflow/tfjs';
 
 /**
  * MARIA's fusion head: `logits_i = W3 · [h_AR(i-1) ; h_MLM(i)] + b3`.
@@ -26,9 +26,9 @@ export interface FusionHead {
 /** The head's parameters: `W3 = [arWeight ; mlmWeight]` (stacked along the input axis) and `b3`. */
 export interface FusionHeadVariables {
   /** [dAR, vocabSize] */
-  readonly arWeight: Variable<'float32'> & Tensor2D;
+  readonly arWeight: Variable<Rank.R2>;
   /** [dMLM, vocabSize] */
-  readonly mlmWeight: Variable<'float32'> & Tensor2D;
+  readonly mlmWeight: Variable<Rank.R2>;
   /** [vocabSize] */
-  readonly bias: Variable<'float32'> & Tensor1D;
+  readonly bias: Variable<Rank.R1>;
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { binaryCustomGrad } from './binary-custom-grad.js';
 
 /*
  * tf.gather's gradient needs UnsortedSegmentSum, which the wasm backend does not register
@@ -6,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
  * a scatter-add of the output gradient into the table's rows, which scatterND computes
  * directly: it sums rows for repeated ids.
  */
-const lookup = tf.customGrad((table: tf.Tensor, ids: tf.Tensor, save: tf.GradSaveFunc) => {
+const lookup = binaryCustomGrad<tf.Tensor>((table: tf.Tensor, ids: tf.Tensor, save: tf.GradSaveFunc) => {
   save([ids]);
   const tableShape = table.shape as [number, number];
   return {
@@ -18,7 +19,7 @@ const lookup = tf.customGrad((table: tf.Tensor, ids: tf.Tensor, save: tf.GradSav
       return [tf.scatterND(rows, flatGrad, tableShape), tf.zerosLike(savedIds)];
     },
   };
-}) as (table: tf.Tensor2D, ids: tf.Tensor) => tf.Tensor;
+});
 
 /**
  * Embedding lookup: rows of `table` [vocab, dim] at int32 `ids` of any shape → [...ids.shape, dim].

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { binaryCustomGrad } from './binary-custom-grad.js';
 import { ShapeMismatchError } from '../../errors.js';
 
 /*
@@ -9,7 +10,7 @@ import { ShapeMismatchError } from '../../errors.js';
  */
 
 /** a [m, k] · b [k, n], with a gradient that never uses the transpose flags. */
-const matMul2D = tf.customGrad((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+const matMul2D = binaryCustomGrad<tf.Tensor2D>((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
   save([a, b]);
   return {
     value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
@@ -18,10 +19,10 @@ const matMul2D = tf.customGrad((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFun
       return [tf.matMul(dy as tf.Tensor2D, tf.transpose(savedB)), tf.matMul(tf.transpose(savedA), dy as tf.Tensor2D)];
     },
   };
-}) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
+});
 
 /** a [batch, m, k] · b [batch, k, n], with explicit transposes in the gradient. */
-const batchMatMul3D = tf.customGrad((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+const batchMatMul3D = binaryCustomGrad<tf.Tensor3D>((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
   save([a, b]);
   return {
     value: tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D),
@@ -33,7 +34,7 @@ const batchMatMul3D = tf.customGrad((a: tf.Tensor, b: tf.Tensor, save: tf.GradSa
       ];
     },
   };
-}) as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;
+});
 
 export interface MatMulOptions {
   readonly transposeA?: boolean;

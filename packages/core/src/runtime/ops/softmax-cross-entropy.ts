@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { binaryCustomGrad } from './binary-custom-grad.js';
 import { ShapeMismatchError } from '../../errors.js';
 
 /*
@@ -7,7 +8,7 @@ import { ShapeMismatchError } from '../../errors.js';
  * unsupported gradient on wasm. Here the forward pass is logsumexp minus the picked logit,
  * and the backward pass is the closed form (softmax − onehot) · dy in one expression.
  */
-const fused = tf.customGrad((logits: tf.Tensor, labels: tf.Tensor, save: tf.GradSaveFunc) => {
+const fused = binaryCustomGrad<tf.Tensor1D>((logits: tf.Tensor, labels: tf.Tensor, save: tf.GradSaveFunc) => {
   const vocab = logits.shape[1] as number;
   const logNormaliser = tf.logSumExp(logits, 1, true);
   const picked = tf.sum(tf.mul(logits, tf.oneHot(labels as tf.Tensor1D, vocab)), 1);
@@ -21,7 +22,7 @@ const fused = tf.customGrad((logits: tf.Tensor, labels: tf.Tensor, save: tf.Grad
       return [tf.mul(residual, tf.expandDims(dy, 1)), tf.zerosLike(savedLabels)];
     },
   };
-}) as (logits: tf.Tensor2D, labels: tf.Tensor1D) => tf.Tensor1D;
+});
 
 /**
  * Per-row negative log-likelihood `logsumexp(logits_i) − logits_i[label_i]` for logits
