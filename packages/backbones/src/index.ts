@@ -3,3 +3,4 @@
  * checkpoints.
  */
 export * from './io/index.js';
+export * from './tokenizer/index.js';

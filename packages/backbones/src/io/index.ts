@@ -6,3 +6,7 @@ export * from './host-tensor.js';
 export * from './float-conversion.js';
 export * from './safetensors-header.js';
 export * from './read-safetensors.js';
+export * from './write-safetensors.js';
+export * from './atomic-write.js';
+export * from './read-json-file.js';
+export * from './sharded-index.js';

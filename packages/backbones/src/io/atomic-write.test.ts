@@ -1,0 +1,30 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeAll, writeFileAtomic, writeTextFileAtomic } from './atomic-write.js';
+import { makeTempDir } from './safetensors-test-files.js';
+
+describe('writeFileAtomic', () => {
+  let dir = '';
+  let cleanup: () => Promise<void> = async () => {};
+  beforeAll(async () => ({ dir, cleanup } = await makeTempDir()));
+  afterAll(() => cleanup());
+
+  it('creates missing directories and writes the content', async () => {
+    const path = join(dir, 'a', 'b', 'file.txt');
+    await writeTextFileAtomic(path, 'hello');
+    expect(await readFile(path, 'utf8')).toBe('hello');
+  });
+
+  it('keeps the old file intact and removes the temporary file when writing fails midway', async () => {
+    const path = join(dir, 'keep.txt');
+    await writeFile(path, 'old content');
+    const failure = writeFileAtomic(path, async (handle) => {
+      await writeAll(handle, new TextEncoder().encode('half of the new'));
+      throw new Error('disk full (simulated)');
+    });
+    await expect(failure).rejects.toThrow('disk full (simulated)');
+    expect(await readFile(path, 'utf8')).toBe('old content');
+    expect(await readdir(dir)).not.toContainEqual(expect.stringMatching(/\.tmp$/));
+  });
+});
