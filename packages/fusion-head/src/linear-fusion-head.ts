@@ -1,0 +1,99 @@
+import { type FusionHead, type FusionHeadVariables, type OutputProjection, ShapeMismatchError, InvalidArgumentError, linear, type Rng, tf } from '@maria-ts/core';
+
+/** Sizes of a head: the shared vocabulary and the two backbones' hidden widths. */
+export interface FusionHeadShape {
+  readonly vocabSize: number;
+  readonly arHiddenSize: number;
+  readonly mlmHiddenSize: number;
+}
+
+/**
+ * The linear fusion head `logits = h_AR · W_AR + h_MLM · W_MLM + b3`, i.e.
+ * `W3 · [h_AR ; h_MLM] + b3` with W3 held as its two input blocks (see core's `FusionHead`).
+ */
+export class LinearFusionHead implements FusionHead {
+  readonly vocabSize: number;
+  readonly arHiddenSize: number;
+  readonly mlmHiddenSize: number;
+  private readonly params: FusionHeadVariables;
+
+  /** Takes ownership of the three tensors (they become trainable variables). */
+  constructor(arWeight: tf.Tensor2D, mlmWeight: tf.Tensor2D, bias: tf.Tensor1D) {
+    const vocabSize = arWeight.shape[1];
+    if (mlmWeight.shape[1] !== vocabSize) throw new ShapeMismatchError('fusion head MLM weight', mlmWeight.shape, [null, vocabSize]);
+    if (bias.shape[0] !== vocabSize) throw new ShapeMismatchError('fusion head bias', bias.shape, [vocabSize]);
+    this.vocabSize = vocabSize;
+    this.arHiddenSize = arWeight.shape[0];
+    this.mlmHiddenSize = mlmWeight.shape[0];
+    this.params = {
+      arWeight: tf.variable(arWeight, true, undefined, 'float32') as FusionHeadVariables['arWeight'],
+      mlmWeight: tf.variable(mlmWeight, true, undefined, 'float32') as FusionHeadVariables['mlmWeight'],
+      bias: tf.variable(bias, true, undefined, 'float32') as FusionHeadVariables['bias'],
+    };
+    arWeight.dispose();
+    mlmWeight.dispose();
+    bias.dispose();
+  }
+
+  logits(hAR: tf.Tensor2D, hMLM: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.add(this.arLogits(hAR), this.mlmLogits(hMLM)));
+  }
+
+  arLogits(hAR: tf.Tensor2D): tf.Tensor2D {
+    if (hAR.shape[1] !== this.arHiddenSize) throw new ShapeMismatchError('h_AR', hAR.shape, [null, this.arHiddenSize]);
+    return linear(hAR, this.params.arWeight) as tf.Tensor2D;
+  }
+
+  mlmLogits(hMLM: tf.Tensor2D): tf.Tensor2D {
+    if (hMLM.shape[1] !== this.mlmHiddenSize) throw new ShapeMismatchError('h_MLM', hMLM.shape, [null, this.mlmHiddenSize]);
+    return linear(hMLM, this.params.mlmWeight, this.params.bias) as tf.Tensor2D;
+  }
+
+  variables(): FusionHeadVariables {
+    return this.params;
+  }
+
+  dispose(): void {
+    this.params.arWeight.dispose();
+    this.params.mlmWeight.dispose();
+    this.params.bias.dispose();
+  }
+}
+
+/** Rows [0, vocab) of a [V_model, d] projection, transposed to input-major [d, vocab] and scaled. */
+function headBlock(weight: tf.Tensor2D, vocabSize: number, scale: number): tf.Tensor2D {
+  return tf.tidy(() => tf.mul(tf.transpose(weight.slice([0, 0], [vocabSize, weight.shape[1]])), scale) as tf.Tensor2D);
+}
+
+/**
+ * Product-of-experts initialisation (DESIGN.md §1): `W3 = [W_AR/2 , W_MLM/2]` and
+ * `b3 = (b_AR + b_MLM)/2`, which reduces to the paper's `b_MLM/2` when the AR projection has
+ * no bias. At init the head's logits are exactly `(logits_AR + logits_MLM)/2`, i.e. the
+ * normalised product of the two experts' distributions (a geometric mean), so training
+ * starts from a model that already uses both contexts.
+ *
+ * `vocabSize` is the shared tokenizer's vocabulary: backbones padded beyond it (ModernBERT's
+ * 50368 vs OLMo's 50304) contribute only their first `vocabSize` rows.
+ */
+export function productOfExpertsHead(ar: OutputProjection, mlm: OutputProjection, vocabSize: number): LinearFusionHead {
+  for (const [name, projection] of [['AR', ar], ['MLM', mlm]] as const) {
+    if (projection.weight.shape[0] < vocabSize) {
+      throw new ShapeMismatchError(`${name} vocab projection (fewer rows than the tokenizer's ${vocabSize} ids)`, projection.weight.shape, [vocabSize, projection.weight.shape[1]]);
+    }
+  }
+  const bias = tf.tidy(() => {
+    const zero = tf.zeros([vocabSize]) as tf.Tensor1D;
+    const arBias = ar.bias ? ar.bias.slice(0, vocabSize) : zero;
+    const mlmBias = mlm.bias ? mlm.bias.slice(0, vocabSize) : zero;
+    return tf.mul(tf.add(arBias, mlmBias), 0.5) as tf.Tensor1D;
+  });
+  return new LinearFusionHead(headBlock(ar.weight, vocabSize, 0.5), headBlock(mlm.weight, vocabSize, 0.5), bias);
+}
+
+/** A randomly initialised head (normal, std `std`, zero bias): Figure 2's baseline against PoE init. */
+export function randomFusionHead(shape: FusionHeadShape, rng: Rng, std = 0.02): LinearFusionHead {
+  if (!(std > 0)) throw new InvalidArgumentError('std', std, 'a positive number');
+  const draw = (rows: number) =>
+    tf.tensor2d(Float32Array.from({ length: rows * shape.vocabSize }, () => rng.normal(0, std)), [rows, shape.vocabSize]);
+  return new LinearFusionHead(draw(shape.arHiddenSize), draw(shape.mlmHiddenSize), tf.zeros([shape.vocabSize]) as tf.Tensor1D);
+}
