@@ -10,3 +10,5 @@ export * from './write-safetensors.js';
 export * from './atomic-write.js';
 export * from './read-json-file.js';
 export * from './sharded-index.js';
+export * from './path-exists.js';
+export * from './checkpoint-files.js';

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { SpecialTokenIds } from '@maria-ts/core';
 import { CheckpointError } from '@maria-ts/core';
+import { pathExists } from '../io/path-exists.js';
 import { readJsonFile } from '../io/read-json-file.js';
 import { addedTokensFromConfig, byteLevelBpeTokenizerJson, parseMergesText, validateVocabJson } from './byte-level-bpe.js';
 import { HuggingFaceTokenizer } from './hugging-face-tokenizer.js';
@@ -40,9 +41,9 @@ export async function loadTokenizer(dirOrFile: string, options: LoadTokenizerOpt
   const specialTokensMap = await readOptionalJsonObject(join(directory, 'special_tokens_map.json'));
   let json: TokenizerJson;
   let source = tokenizerFile;
-  if (await exists(tokenizerFile)) {
+  if (await pathExists(tokenizerFile)) {
     json = (await readJsonFile(tokenizerFile)) as TokenizerJson;
-  } else if ((await exists(join(directory, 'vocab.json'))) && (await exists(join(directory, 'merges.txt')))) {
+  } else if ((await pathExists(join(directory, 'vocab.json'))) && (await pathExists(join(directory, 'merges.txt')))) {
     source = join(directory, 'vocab.json');
     json = await byteLevelBpeFromFiles(directory, tokenizerConfig?.json, specialTokensMap?.json);
   } else {
@@ -59,7 +60,7 @@ export async function loadTokenizer(dirOrFile: string, options: LoadTokenizerOpt
 
 /** True when `dir` holds something `loadTokenizer` can use. */
 export async function hasTokenizerFiles(dir: string): Promise<boolean> {
-  return (await exists(join(dir, 'tokenizer.json'))) || ((await exists(join(dir, 'vocab.json'))) && (await exists(join(dir, 'merges.txt'))));
+  return (await pathExists(join(dir, 'tokenizer.json'))) || ((await pathExists(join(dir, 'vocab.json'))) && (await pathExists(join(dir, 'merges.txt'))));
 }
 
 async function byteLevelBpeFromFiles(directory: string, config: Readonly<Record<string, unknown>> | undefined, specialTokensMap: Readonly<Record<string, unknown>> | undefined): Promise<TokenizerJson> {
@@ -90,15 +91,8 @@ async function byteLevelBpeFromFiles(directory: string, config: Readonly<Record<
 }
 
 async function readOptionalJsonObject(file: string): Promise<{ file: string; json: Record<string, unknown> } | undefined> {
-  if (!(await exists(file))) return undefined;
+  if (!(await pathExists(file))) return undefined;
   const json = await readJsonFile(file);
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new CheckpointError(file, 'is not a JSON object');
   return { file, json: json as Record<string, unknown> };
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }
