@@ -12,3 +12,4 @@ export * from './read-json-file.js';
 export * from './sharded-index.js';
 export * from './path-exists.js';
 export * from './checkpoint-files.js';
+export * from './hub-download.js';

@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { CheckpointError } from '@maria-ts/core';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadCheckpointFiles } from './checkpoint-files.js';
+import { resolveModelDir } from './hub-download.js';
+import { makeTempDir } from './safetensors-test-files.js';
+
+const FIXTURES = '/work/shared/data/fixtures';
+const HUB = 'https://hub.test';
+
+interface FakeHubOptions {
+  /** Serve these bytes instead of the real content for files with this name. */
+  readonly corrupt?: Readonly<Record<string, Uint8Array>>;
+  /** Requests must carry `Authorization: Bearer <token>`. */
+  readonly requireToken?: string;
+}
+
+/**
+ * A stand-in for the Hub's HTTP API, serving each repo from a local folder: the tree
+ * listing (`/api/models/<id>/tree/<rev>`, with LFS sha256 for safetensors) and file
+ * downloads (`/<id>/resolve/<rev>/<path>`, honouring Range as the Hub does).
+ */
+function fakeHub(repos: Readonly<Record<string, string>>, options: FakeHubOptions = {}) {
+  const requests: { url: string; authorization: string | null }[] = [];
+  const fetchImplementation = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    const headers = new Headers(init?.headers);
+    requests.push({ url: url.href, authorization: headers.get('authorization') });
+    if (url.origin !== HUB) throw new TypeError(`fetch failed: ${url.origin} is not the fake hub`);
+    if (options.requireToken !== undefined && headers.get('authorization') !== `Bearer ${options.requireToken}`) {
+      return Response.json({ error: 'Invalid credentials' }, { status: 401 });
+    }
+    const tree = /^\/api\/models\/(.+)\/tree\/([^/]+)$/.exec(url.pathname);
+    const file = /^\/(.+?)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
+    const repoId = decodeURIComponent((tree ?? file)?.[1] ?? '');
+    const directory = repos[repoId];
+    if (directory === undefined) return Response.json({ error: 'Repository not found' }, { status: 404, headers: { 'X-Error-Code': 'RepoNotFound' } });
+    if (tree) {
+      const entries = [];
+      for (const name of (await readdir(directory)).sort()) {
+        const content = await readFile(join(directory, name));
+        const lfs = name.endsWith('.safetensors') ? { lfs: { oid: createHash('sha256').update(content).digest('hex'), size: content.length, pointerSize: 134 } } : {};
+        entries.push({ type: 'file', path: name, size: content.length, oid: 'git-oid', ...lfs });
+      }
+      return Response.json(entries);
+    }
+    const path = decodeURIComponent(file![3]!);
+    let content: Uint8Array;
+    try {
+      content = options.corrupt?.[path] ?? (await readFile(join(directory, path)));
+    } catch {
+      return new Response('Entry not found', { status: 404, headers: { 'X-Error-Code': 'EntryNotFound' } });
+    }
+    const range = /^bytes=(\d+)-(\d+)$/.exec(headers.get('range') ?? '');
+    const common = { ETag: `"etag-${path}"`, 'Content-Type': 'application/octet-stream' };
+    if (range) {
+      const start = Number(range[1]);
+      const end = Math.min(Number(range[2]), content.length - 1);
+      return new Response(content.slice(start, end + 1), { status: 206, headers: { ...common, 'Content-Range': `bytes ${start}-${end}/${content.length}` } });
+    }
+    return new Response(content, { status: 200, headers: common });
+  };
+  return { fetch: vi.fn(fetchImplementation) as unknown as typeof fetch, requests };
+}
+
+describe('resolveModelDir', () => {
+  let dir = '';
+  let cleanup: () => Promise<void> = async () => {};
+  beforeAll(async () => ({ dir, cleanup } = await makeTempDir()));
+  afterAll(() => cleanup());
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('returns a local directory as is, without any request', async () => {
+    const hub = fakeHub({});
+    expect(await resolveModelDir(join(FIXTURES, 'tiny-llama'), { fetch: hub.fetch, cacheDir: dir })).toBe(resolve(FIXTURES, 'tiny-llama'));
+    expect(hub.requests).toEqual([]);
+  });
+
+  it('downloads config, tokenizer files and weights, which then load like the original; a second call is served from the cache', async () => {
+    const hub = fakeHub({ 'lm-buddy/fake_gpt2': join(FIXTURES, 'lm-buddy-fake_gpt2') });
+    const cacheDir = join(dir, 'cache-single');
+    const local = await resolveModelDir('lm-buddy/fake_gpt2', { fetch: hub.fetch, cacheDir, hubUrl: HUB });
+    expect(local).toBe(join(cacheDir, 'models--lm-buddy--fake_gpt2', 'main'));
+    expect((await readdir(local)).sort()).toEqual(['config.json', 'merges.txt', 'model.safetensors', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json', 'vocab.json']);
+    expect(await readdir(join(cacheDir, 'models--lm-buddy--fake_gpt2'))).toEqual(['main']);
+    const downloaded = await loadCheckpointFiles(local);
+    const original = await loadCheckpointFiles(join(FIXTURES, 'lm-buddy-fake_gpt2'));
+    expect(downloaded.config).toEqual(original.config);
+    expect(downloaded.tokenizer!.fingerprint()).toBe(original.tokenizer!.fingerprint());
+    for (const [name, tensor] of original.tensors) expect(downloaded.tensors.get(name)!.data).toEqual(tensor.data);
+    expect(hub.requests.some((request) => request.url.includes('/resolve/main/golden.json'))).toBe(false);
+
+    const requestsBefore = hub.requests.length;
+    expect(await resolveModelDir('lm-buddy/fake_gpt2', { fetch: hub.fetch, cacheDir, hubUrl: HUB })).toBe(local);
+    expect(hub.requests.length).toBe(requestsBefore);
+  });
+
+  it('downloads a sharded checkpoint: the index and every shard it names, at the asked revision', async () => {
+    const hub = fakeHub({ 'tiny/llama-sharded': join(FIXTURES, 'tiny-llama-sharded') });
+    const local = await resolveModelDir('tiny/llama-sharded', { fetch: hub.fetch, cacheDir: join(dir, 'cache-sharded'), hubUrl: HUB, revision: 'v1.0' });
+    expect(local.endsWith(join('models--tiny--llama-sharded', 'v1.0'))).toBe(true);
+    expect((await readdir(local)).sort()).toEqual(['config.json', 'model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors', 'model.safetensors.index.json']);
+    expect(hub.requests.every((request) => !request.url.includes('/resolve/') || request.url.includes('/resolve/v1.0/'))).toBe(true);
+    expect((await loadCheckpointFiles(local)).tensors.size).toBe(21);
+  });
+
+  it('sends HF_TOKEN (or an explicit token) as a bearer token', async () => {
+    const hub = fakeHub({ 'private/model': join(FIXTURES, 'tiny-llama') }, { requireToken: 'hf_secret' });
+    await expect(resolveModelDir('private/model', { fetch: hub.fetch, cacheDir: join(dir, 'cache-token-none'), hubUrl: HUB })).rejects.toThrow(/HTTP 401/);
+    vi.stubEnv('HF_TOKEN', 'hf_secret');
+    const local = await resolveModelDir('private/model', { fetch: hub.fetch, cacheDir: join(dir, 'cache-token-env'), hubUrl: HUB });
+    expect(await readdir(local)).toContain('model.safetensors');
+    vi.unstubAllEnvs();
+    await resolveModelDir('private/model', { fetch: hub.fetch, cacheDir: join(dir, 'cache-token-option'), hubUrl: HUB, accessToken: 'hf_secret' });
+    expect(hub.requests.filter((request) => request.authorization === 'Bearer hf_secret').length).toBeGreaterThan(4);
+  });
+
+  it('refuses a corrupted download and leaves nothing in the cache', async () => {
+    const original = await readFile(join(FIXTURES, 'tiny-llama/model.safetensors'));
+    const flipped = Uint8Array.from(original);
+    flipped[flipped.length - 1]! ^= 1;
+    const cacheDir = join(dir, 'cache-corrupt');
+    const corrupt = fakeHub({ 'x/corrupt': join(FIXTURES, 'tiny-llama') }, { corrupt: { 'model.safetensors': flipped } });
+    await expect(resolveModelDir('x/corrupt', { fetch: corrupt.fetch, cacheDir, hubUrl: HUB })).rejects.toThrow(/model\.safetensors: sha256 does not match/);
+    const truncated = fakeHub({ 'x/corrupt': join(FIXTURES, 'tiny-llama') }, { corrupt: { 'config.json': new Uint8Array([123, 125]) } });
+    await expect(resolveModelDir('x/corrupt', { fetch: truncated.fetch, cacheDir, hubUrl: HUB })).rejects.toThrow(/config\.json: downloaded 2 bytes, the Hub lists \d+/);
+    expect(await readdir(join(cacheDir, 'models--x--corrupt'))).toEqual([]);
+  });
+
+  it('reports repositories without safetensors, unknown repositories, bad ids and network failures as CheckpointErrors', async () => {
+    const binOnly = join(dir, 'bin-only');
+    await mkdir(binOnly);
+    await writeFile(join(binOnly, 'config.json'), '{}');
+    await writeFile(join(binOnly, 'pytorch_model.bin'), 'pickle');
+    const hub = fakeHub({ 'old/model': binOnly });
+    const options = { fetch: hub.fetch, cacheDir: join(dir, 'cache-errors'), hubUrl: HUB };
+    await expect(resolveModelDir('old/model', options)).rejects.toThrow(/no safetensors weights .*found only pytorch_model\.bin, which is not supported/);
+    await expect(resolveModelDir('no/such-model', options)).rejects.toThrow(/HTTP 404/);
+    const requestsBefore = hub.requests.length;
+    for (const bad of ['../escape', 'a/b/c', './missing-dir', 'owner/..']) {
+      const failure = await resolveModelDir(bad, options).catch((error: unknown) => error);
+      expect(CheckpointError.isInstance(failure), bad).toBe(true);
+    }
+    expect(hub.requests.length).toBe(requestsBefore);
+    await expect(resolveModelDir('some/model', { ...options, hubUrl: 'https://elsewhere.test' })).rejects.toThrow(/cannot list files from the Hugging Face Hub \(fetch failed/);
+    expect((await stat(join(dir, 'cache-errors'))).isDirectory()).toBe(true);
+    expect(await readdir(join(dir, 'cache-errors', 'models--old--model'))).toEqual([]);
+  });
+});
