@@ -13,13 +13,12 @@ export class MariaError extends Error {
   readonly code: string;
   /** The offending values, for logs and JSON error bodies. */
   readonly details: Readonly<Record<string, unknown>>;
-  private readonly [MARKER] = true;
-
   constructor(code: string, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
     super(message, options);
     this.name = `${code}Error`;
     this.code = code;
     this.details = details;
+    Object.defineProperty(this, MARKER, { value: true, enumerable: false });
   }
 
   /** True for any MariaError, across package copies and realms. */
