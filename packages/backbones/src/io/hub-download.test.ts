@@ -47,9 +47,9 @@ function fakeHub(repos: Readonly<Record<string, string>>, options: FakeHubOption
       return Response.json(entries);
     }
     const path = decodeURIComponent(file![3]!);
-    let content: Uint8Array;
+    let content: Uint8Array<ArrayBuffer>;
     try {
-      content = options.corrupt?.[path] ?? (await readFile(join(directory, path)));
+      content = new Uint8Array(options.corrupt?.[path] ?? (await readFile(join(directory, path))));
     } catch {
       return new Response('Entry not found', { status: 404, headers: { 'X-Error-Code': 'EntryNotFound' } });
     }

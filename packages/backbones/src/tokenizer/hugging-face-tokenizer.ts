@@ -56,10 +56,12 @@ export class HuggingFaceTokenizer implements Tokenizer {
 
   encode(text: string): number[] {
     if (typeof text !== 'string') throw new InvalidArgumentError('text', text, 'a string');
-    const { ids, tokens } = this.runtime.encode(text, { add_special_tokens: false });
+    const encoding = this.runtime.encode(text, { add_special_tokens: false });
+    // The runtime maps a piece with no id and no unknown token to `undefined`.
+    const ids: readonly (number | undefined)[] = encoding.ids;
     const unknown = ids.findIndex((id) => typeof id !== 'number');
-    if (unknown >= 0) throw new InvalidArgumentError('text', text, `text the tokenizer can encode (piece ${JSON.stringify(tokens[unknown])} has no id and no unknown token)`);
-    return ids;
+    if (unknown >= 0) throw new InvalidArgumentError('text', text, `text the tokenizer can encode (piece ${JSON.stringify(encoding.tokens[unknown])} has no id and no unknown token)`);
+    return encoding.ids;
   }
 
   decode(ids: readonly number[]): string {
