@@ -1,0 +1,179 @@
+import { InvalidArgumentError, tf, type KVCache } from '@maria-ts/core';
+import { CacheCapacityError } from '../errors.js';
+
+/** The keys and values of one layer as the attention reads them: chunks in position order. */
+export interface KeyValueChunks {
+  /** Each [batch, kvHeads, headDim, chunkLength] (pre-transposed for the score matmul). */
+  readonly keysTransposed: readonly tf.Tensor4D[];
+  /** Each [batch, kvHeads, chunkLength, headDim]. */
+  readonly values: readonly tf.Tensor4D[];
+}
+
+interface LayerStore {
+  keysTransposed: tf.Tensor4D[];
+  values: tf.Tensor4D[];
+  lengths: number[];
+}
+
+export interface ChunkedKVCacheOptions {
+  readonly batchSize: number;
+  readonly capacity: number;
+  readonly numLayers: number;
+  readonly numKeyValueHeads: number;
+  readonly headDim: number;
+}
+
+/**
+ * A KV cache for tfjs, whose tensors are immutable: a preallocated buffer cannot be written
+ * in place, and appending by concatenation copies the whole cache at every step.
+ *
+ * Each layer keeps a list of chunks, oldest first, and merges them like a binary counter:
+ * after an append, while the previous chunk is shorter than twice the newest one, the two
+ * are concatenated. Chunk lengths therefore at least halve from oldest to newest, so a
+ * layer holds at most ⌊log₂ length⌋ + 1 chunks, and a position is copied only when its chunk
+ * merges with one of comparable size, O(log length) times over a whole decode. Attention
+ * reads the chunks directly (`attendOverChunks`), without concatenating them.
+ */
+export class ChunkedKVCache implements KVCache {
+  readonly batchSize: number;
+  readonly capacity: number;
+  readonly numLayers: number;
+  readonly numKeyValueHeads: number;
+  readonly headDim: number;
+  private readonly layers: LayerStore[];
+  private filled = 0;
+  private disposed = false;
+
+  constructor(options: ChunkedKVCacheOptions) {
+    for (const key of ['batchSize', 'capacity', 'numLayers', 'numKeyValueHeads', 'headDim'] as const) {
+      if (!Number.isInteger(options[key]) || options[key] < 1) throw new InvalidArgumentError(`KV cache ${key}`, options[key], 'an integer >= 1');
+    }
+    this.batchSize = options.batchSize;
+    this.capacity = options.capacity;
+    this.numLayers = options.numLayers;
+    this.numKeyValueHeads = options.numKeyValueHeads;
+    this.headDim = options.headDim;
+    this.layers = Array.from({ length: options.numLayers }, () => ({ keysTransposed: [], values: [], lengths: [] }));
+  }
+
+  get length(): number {
+    return this.filled;
+  }
+
+  /** Throws `CacheCapacityError` unless `count` more positions fit. */
+  ensureRoom(count: number): void {
+    this.assertLive();
+    if (this.filled + count > this.capacity) throw new CacheCapacityError(this.filled, count, this.capacity);
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw new InvalidArgumentError('KV cache', 'disposed', 'a cache that has not been disposed');
+  }
+
+  private store(layer: number): LayerStore {
+    const store = this.layers[layer];
+    if (!store) throw new InvalidArgumentError('KV cache layer', layer, `an integer in [0, ${this.numLayers})`);
+    return store;
+  }
+
+  /**
+   * Appends one layer's keys and values for the positions after `length` (the cache keeps
+   * them; callers must not dispose them) and returns the layer's chunks including them.
+   * Call `advance` once every layer has appended.
+   */
+  append(layer: number, keysTransposed: tf.Tensor4D, values: tf.Tensor4D): KeyValueChunks {
+    this.assertLive();
+    const store = this.store(layer);
+    const expected = [this.batchSize, this.numKeyValueHeads, this.headDim];
+    const [batch, heads, dim, count] = keysTransposed.shape;
+    if (batch !== expected[0] || heads !== expected[1] || dim !== expected[2] || values.shape[2] !== count) {
+      throw new InvalidArgumentError('KV cache append shapes', { keys: keysTransposed.shape, values: values.shape }, `keys [${expected.join(', ')}, n] and values [${expected[0]}, ${expected[1]}, n, ${expected[2]}]`);
+    }
+    store.keysTransposed.push(tf.keep(keysTransposed));
+    store.values.push(tf.keep(values));
+    store.lengths.push(count);
+    for (let n = store.lengths.length; n >= 2 && (store.lengths[n - 2] as number) < 2 * (store.lengths[n - 1] as number); n--) {
+      this.mergeLastTwo(store);
+    }
+    return { keysTransposed: store.keysTransposed, values: store.values };
+  }
+
+  private mergeLastTwo(store: LayerStore): void {
+    const keys = store.keysTransposed.splice(-2, 2) as [tf.Tensor4D, tf.Tensor4D];
+    const values = store.values.splice(-2, 2) as [tf.Tensor4D, tf.Tensor4D];
+    const lengths = store.lengths.splice(-2, 2) as [number, number];
+    store.keysTransposed.push(tf.keep(tf.concat(keys, 3)));
+    store.values.push(tf.keep(tf.concat(values, 2)));
+    store.lengths.push(lengths[0] + lengths[1]);
+    tf.dispose([...keys, ...values]);
+  }
+
+  /** Marks `count` appended positions as filled, after every layer appended them. */
+  advance(count: number): void {
+    this.assertLive();
+    const target = this.filled + count;
+    this.layers.forEach((store, layer) => {
+      const held = store.lengths.reduce((sum, length) => sum + length, 0);
+      if (held !== target) throw new InvalidArgumentError(`KV cache layer ${layer} length`, held, `${target} after appending ${count}`);
+    });
+    this.filled = target;
+  }
+
+  /** The chunks of `layer` (owned by the cache). */
+  chunks(layer: number): KeyValueChunks {
+    const store = this.store(layer);
+    return { keysTransposed: store.keysTransposed, values: store.values };
+  }
+
+  /** Number of chunks `layer` holds now (for tests of the merge policy). */
+  chunkLengths(layer: number): readonly number[] {
+    return [...this.store(layer).lengths];
+  }
+
+  layer(layer: number): { readonly keys: tf.Tensor4D; readonly values: tf.Tensor4D } {
+    this.assertLive();
+    const store = this.store(layer);
+    return tf.tidy(() => {
+      if (store.lengths.length === 0) {
+        const empty = [this.batchSize, this.numKeyValueHeads, 0, this.headDim] as [number, number, number, number];
+        return { keys: tf.zeros(empty) as tf.Tensor4D, values: tf.zeros(empty) as tf.Tensor4D };
+      }
+      const keysTransposed = store.keysTransposed.length === 1 ? tf.clone(store.keysTransposed[0] as tf.Tensor4D) : tf.concat(store.keysTransposed, 3);
+      const values = store.values.length === 1 ? tf.clone(store.values[0] as tf.Tensor4D) : tf.concat(store.values, 2);
+      return { keys: tf.transpose(keysTransposed, [0, 1, 3, 2]), values };
+    });
+  }
+
+  truncate(length: number): void {
+    this.assertLive();
+    if (!Number.isInteger(length) || length < 0 || length > this.filled) throw new InvalidArgumentError('truncate length', length, `an integer in [0, ${this.filled}]`);
+    for (const store of this.layers) {
+      let start = 0;
+      let keep = 0;
+      while (keep < store.lengths.length && start + (store.lengths[keep] as number) <= length) start += store.lengths[keep++] as number;
+      const dropped = { keys: store.keysTransposed.splice(keep), values: store.values.splice(keep), lengths: store.lengths.splice(keep) };
+      const partial = length - start;
+      if (partial > 0) {
+        const keys = dropped.keys[0] as tf.Tensor4D;
+        const values = dropped.values[0] as tf.Tensor4D;
+        store.keysTransposed.push(tf.keep(tf.slice(keys, [0, 0, 0, 0], [-1, -1, -1, partial])));
+        store.values.push(tf.keep(tf.slice(values, [0, 0, 0, 0], [-1, -1, partial, -1])));
+        store.lengths.push(partial);
+      }
+      tf.dispose([...dropped.keys, ...dropped.values]);
+    }
+    this.filled = length;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    for (const store of this.layers) {
+      tf.dispose([...store.keysTransposed, ...store.values]);
+      store.keysTransposed = [];
+      store.values = [];
+      store.lengths = [];
+    }
+    this.filled = 0;
+    this.disposed = true;
+  }
+}
