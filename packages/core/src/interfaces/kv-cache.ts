@@ -3,10 +3,13 @@ import type { Tensor4D } from '@tensorflow/tfjs';
 /**
  * Keys and values of every attention layer for the tokens decoded so far.
  *
- * Implementations preallocate `capacity` positions and write new chunks into place, so a
- * decode step costs O(chunk) memory traffic instead of re-copying the whole cache. A cache
- * owns its tensors: `dispose()` frees all of them, and a step must leave
- * `tf.memory().numTensors` unchanged apart from its returned outputs.
+ * tfjs tensors are immutable, so a cache cannot write new positions into a preallocated
+ * buffer, and appending by concatenation would copy the whole cache at every step.
+ * Implementations therefore keep each layer as a short list of chunks that they merge
+ * log-structured (backbones' `ChunkedKVCache`: each position is copied O(log length)
+ * times over a decode, and attention reads the chunks directly). A cache owns its
+ * tensors: `dispose()` frees all of them, and a step must leave `tf.memory().numTensors`
+ * unchanged apart from its returned outputs and the cache's own bounded chunk count.
  */
 export interface KVCache {
   readonly batchSize: number;
@@ -15,7 +18,11 @@ export interface KVCache {
   /** Positions filled so far (the next token's position index). */
   readonly length: number;
   readonly numLayers: number;
-  /** Keys and values of `layer` for the filled positions: [batch, kvHeads, length, headDim]. */
+  /**
+   * Keys and values of `layer` for the filled positions, [batch, kvHeads, length, headDim],
+   * as new tensors the caller disposes. This concatenates the chunks (an O(length) copy):
+   * for inspection and tests; decoding never needs it.
+   */
   layer(layer: number): { readonly keys: Tensor4D; readonly values: Tensor4D };
   /** Forgets everything after `length` positions (used to roll back speculative work). */
   truncate(length: number): void;
