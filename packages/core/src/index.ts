@@ -12,5 +12,6 @@ export * from './runtime/engine.js';
 export * from './runtime/log.js';
 export * from './runtime/ops/index.js';
 export * from './fs/write-file-atomic.js';
+export * from './training/index.js';
 export * from './cli/run-main.js';
 export * from './cli/parse-list.js';

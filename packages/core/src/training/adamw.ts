@@ -1,0 +1,122 @@
+import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError } from '../errors.js';
+
+export interface AdamWOptions {
+  readonly beta1?: number;
+  readonly beta2?: number;
+  readonly epsilon?: number;
+  /** Decoupled weight decay (Loshchilov & Hutter), applied as `p ← p − lr·λ·p`. */
+  readonly weightDecay?: number;
+  /** Which variables decay. Default: rank ≥ 2 (matrices), not biases or norm gains. */
+  readonly decays?: (variable: tf.Variable) => boolean;
+  /**
+   * Stable key of a variable's slots in `getState()`. tfjs variable names are unique per
+   * process and may differ between runs, so checkpoints should key by parameter name
+   * (e.g. the Hugging Face tensor name). Default: `variable.name`.
+   */
+  readonly slotKey?: (variable: tf.Variable) => string;
+}
+
+/** Host copy of the optimizer's state, for checkpoints; `setState` restores it exactly. */
+export interface AdamWState {
+  readonly step: number;
+  /** Per slot key (see `slotKey`): first and second moments. */
+  readonly slots: Readonly<Record<string, { readonly m: Float32Array; readonly v: Float32Array; readonly shape: readonly number[] }>>;
+}
+
+/**
+ * AdamW with the learning rate passed per step (so any schedule works) and a serialisable
+ * state (so training resumes exactly after a crash). tfjs's own Adam has no decoupled weight
+ * decay and no way to save its slots. The update matches PyTorch's `torch.optim.AdamW`.
+ */
+export class AdamW {
+  private readonly beta1: number;
+  private readonly beta2: number;
+  private readonly epsilon: number;
+  private readonly weightDecay: number;
+  private readonly decays: (variable: tf.Variable) => boolean;
+  private readonly slotKey: (variable: tf.Variable) => string;
+  private readonly slots = new Map<string, { m: tf.Variable; v: tf.Variable }>();
+  private stepCount = 0;
+
+  constructor(options: AdamWOptions = {}) {
+    this.beta1 = options.beta1 ?? 0.9;
+    this.beta2 = options.beta2 ?? 0.999;
+    this.epsilon = options.epsilon ?? 1e-8;
+    this.weightDecay = options.weightDecay ?? 0.01;
+    this.decays = options.decays ?? ((variable) => variable.rank >= 2);
+    this.slotKey = options.slotKey ?? ((variable) => variable.name);
+    for (const [name, value] of [['beta1', this.beta1], ['beta2', this.beta2]] as const) {
+      if (!(value >= 0 && value < 1)) throw new InvalidArgumentError(name, value, 'a number in [0, 1)');
+    }
+  }
+
+  /** Updates completed so far. */
+  get step(): number {
+    return this.stepCount;
+  }
+
+  /** Applies one update with gradients keyed by variable name (as `tf.variableGrads` returns them). */
+  apply(variables: readonly tf.Variable[], gradients: Readonly<Record<string, tf.Tensor>>, learningRate: number): void {
+    this.stepCount += 1;
+    const t = this.stepCount;
+    const correction1 = 1 - this.beta1 ** t;
+    const correction2 = 1 - this.beta2 ** t;
+    tf.tidy(() => {
+      for (const variable of variables) {
+        const gradient = gradients[variable.name];
+        if (!gradient) continue;
+        const slot = this.slotFor(variable);
+        const m = tf.add(tf.mul(slot.m, this.beta1), tf.mul(gradient, 1 - this.beta1));
+        const v = tf.add(tf.mul(slot.v, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2));
+        slot.m.assign(m);
+        slot.v.assign(v);
+        const denominator = tf.add(tf.sqrt(tf.div(v, correction2)), this.epsilon);
+        const update = tf.mul(tf.div(tf.div(m, correction1), denominator), learningRate);
+        const decayed = this.weightDecay > 0 && this.decays(variable) ? tf.mul(variable, 1 - learningRate * this.weightDecay) : variable;
+        variable.assign(tf.sub(decayed, update));
+      }
+    });
+  }
+
+  getState(): AdamWState {
+    const slots: Record<string, { m: Float32Array; v: Float32Array; shape: number[] }> = {};
+    for (const [name, slot] of this.slots) {
+      slots[name] = { m: slot.m.dataSync() as Float32Array, v: slot.v.dataSync() as Float32Array, shape: slot.m.shape };
+    }
+    return { step: this.stepCount, slots };
+  }
+
+  setState(state: AdamWState): void {
+    this.disposeSlots();
+    this.stepCount = state.step;
+    for (const [name, slot] of Object.entries(state.slots)) {
+      this.slots.set(name, {
+        m: tf.variable(tf.tensor(slot.m, [...slot.shape]), false),
+        v: tf.variable(tf.tensor(slot.v, [...slot.shape]), false),
+      });
+    }
+  }
+
+  dispose(): void {
+    this.disposeSlots();
+  }
+
+  private slotFor(variable: tf.Variable): { m: tf.Variable; v: tf.Variable } {
+    const key = this.slotKey(variable);
+    let slot = this.slots.get(key);
+    if (!slot) {
+      slot = { m: tf.variable(tf.zerosLike(variable), false), v: tf.variable(tf.zerosLike(variable), false) };
+      this.slots.set(key, slot);
+    }
+    return slot;
+  }
+
+  private disposeSlots(): void {
+    for (const slot of this.slots.values()) {
+      slot.m.dispose();
+      slot.v.dispose();
+    }
+    this.slots.clear();
+  }
+}
