@@ -1,23 +1,20 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeAll, writeFileAtomic, writeTextFileAtomic } from './atomic-write.js';
-import { makeTempDir } from './safetensors-test-files.js';
+import { useTempDir } from './io-test-support.js';
 
 describe('writeFileAtomic', () => {
-  let dir = '';
-  let cleanup: () => Promise<void> = async () => {};
-  beforeAll(async () => ({ dir, cleanup } = await makeTempDir()));
-  afterAll(() => cleanup());
+  const temp = useTempDir();
 
   it('creates missing directories and writes the content', async () => {
-    const path = join(dir, 'a', 'b', 'file.txt');
+    const path = join(temp.path, 'a', 'b', 'file.txt');
     await writeTextFileAtomic(path, 'hello');
     expect(await readFile(path, 'utf8')).toBe('hello');
   });
 
   it('keeps the old file intact and removes the temporary file when writing fails midway', async () => {
-    const path = join(dir, 'keep.txt');
+    const path = join(temp.path, 'keep.txt');
     await writeFile(path, 'old content');
     const failure = writeFileAtomic(path, async (handle) => {
       await writeAll(handle, new TextEncoder().encode('half of the new'));
@@ -25,6 +22,6 @@ describe('writeFileAtomic', () => {
     });
     await expect(failure).rejects.toThrow('disk full (simulated)');
     expect(await readFile(path, 'utf8')).toBe('old content');
-    expect(await readdir(dir)).not.toContainEqual(expect.stringMatching(/\.tmp$/));
+    expect(await readdir(temp.path)).not.toContainEqual(expect.stringMatching(/\.tmp$/));
   });
 });

@@ -1,19 +1,16 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointError } from '@maria-ts/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadTokenizer } from '../tokenizer/load-tokenizer.js';
 import { loadCheckpointFiles, readCheckpointWeights, saveCheckpointFiles } from './checkpoint-files.js';
 import type { WritableTensor } from './host-tensor.js';
-import { makeTempDir } from './safetensors-test-files.js';
+import { useTempDir } from './io-test-support.js';
 
 const FIXTURES = '/work/shared/data/fixtures';
 
 describe('loadCheckpointFiles', () => {
-  let dir = '';
-  let cleanup: () => Promise<void> = async () => {};
-  beforeAll(async () => ({ dir, cleanup } = await makeTempDir()));
-  afterAll(() => cleanup());
+  const temp = useTempDir();
 
   it('loads config, weights and tokenizer of a transformers-written checkpoint', async () => {
     const checkpoint = await loadCheckpointFiles(join(FIXTURES, 'lm-buddy-fake_gpt2'));
@@ -35,8 +32,8 @@ describe('loadCheckpointFiles', () => {
   });
 
   it('reports a missing directory, config or weights and invalid config JSON', async () => {
-    await expect(loadCheckpointFiles(join(dir, 'absent'))).rejects.toThrow(/not a checkpoint directory/);
-    const empty = join(dir, 'empty');
+    await expect(loadCheckpointFiles(join(temp.path, 'absent'))).rejects.toThrow(/not a checkpoint directory/);
+    const empty = join(temp.path, 'empty');
     await mkdir(empty);
     await expect(loadCheckpointFiles(empty)).rejects.toThrow(/config\.json: cannot read file \(ENOENT\)/);
     await writeFile(join(empty, 'config.json'), '{"model_type": "llama",');
@@ -51,10 +48,7 @@ describe('loadCheckpointFiles', () => {
 });
 
 describe('saveCheckpointFiles', () => {
-  let dir = '';
-  let cleanup: () => Promise<void> = async () => {};
-  beforeAll(async () => ({ dir, cleanup } = await makeTempDir()));
-  afterAll(() => cleanup());
+  const temp = useTempDir();
 
   const tensors = new Map<string, WritableTensor>([
     ['embed', { shape: [4, 3], data: Float32Array.from({ length: 12 }, (_, index) => index / 8) }],
@@ -63,7 +57,7 @@ describe('saveCheckpointFiles', () => {
   ]);
 
   it('round-trips config, weights and tokenizer (same fingerprint and special tokens)', async () => {
-    const target = join(dir, 'single');
+    const target = join(temp.path, 'single');
     const source = await loadTokenizer(join(FIXTURES, 'lm-buddy-fake_gpt2'));
     const tokenizerConfig = JSON.parse(await readFile(join(FIXTURES, 'lm-buddy-fake_gpt2/tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
     await saveCheckpointFiles(target, { config: { model_type: 'llama', hidden_size: 3 }, tensors, dtype: 'BF16', tokenizerJson: source.json, tokenizerConfig });
@@ -77,7 +71,7 @@ describe('saveCheckpointFiles', () => {
   });
 
   it('shards by byte budget with an index the loader reads, and replaces one layout with the other', async () => {
-    const target = join(dir, 'layouts');
+    const target = join(temp.path, 'layouts');
     await saveCheckpointFiles(target, { config: { a: 1 }, tensors, dtype: 'F32', maxShardBytes: 50 });
     // 48 + 12 > 50 → embed alone; 12 + 48 > 50 → norm alone; head alone.
     expect((await readdir(target)).sort()).toEqual([
@@ -101,7 +95,7 @@ describe('saveCheckpointFiles', () => {
   });
 
   it('rejects a bad shard budget before writing anything', async () => {
-    const target = join(dir, 'bad-budget');
+    const target = join(temp.path, 'bad-budget');
     await expect(saveCheckpointFiles(target, { config: {}, tensors, dtype: 'F32', maxShardBytes: 0 })).rejects.toThrow(/maxShardBytes/);
     await expect(readdir(target)).rejects.toThrow(/ENOENT/);
   });

@@ -5,6 +5,16 @@ import { decodeBfloat16, decodeHalf, encodeBfloat16, encodeHalf, floatToBfloat16
 const bfloat16BitsToFloat = (bits: number) => new Float32Array(new Uint32Array([bits << 16]).buffer)[0]!;
 const toFloat32 = (value: number) => Math.fround(value);
 
+/** Decodes all 65,536 16-bit patterns, then encodes the decoded floats again. */
+function roundTripAllPatterns(decode: (source: Uint16Array, target: Float32Array) => void, encode: (source: Float32Array, target: Uint16Array) => void) {
+  const bits = Uint16Array.from({ length: 65536 }, (_, index) => index);
+  const decoded = new Float32Array(65536);
+  decode(bits, decoded);
+  const encoded = new Uint16Array(65536);
+  encode(decoded, encoded);
+  return { bits, decoded, encoded };
+}
+
 describe('half precision', () => {
   it('decodes the landmark bit patterns exactly', () => {
     expect(halfBitsToFloat(0x0000)).toBe(0);
@@ -22,11 +32,7 @@ describe('half precision', () => {
   });
 
   it('round-trips every one of the 65,536 bit patterns through the table decoder and the encoder', () => {
-    const bits = Uint16Array.from({ length: 65536 }, (_, index) => index);
-    const decoded = new Float32Array(65536);
-    decodeHalf(bits, decoded);
-    const encoded = new Uint16Array(65536);
-    encodeHalf(decoded, encoded);
+    const { decoded, encoded } = roundTripAllPatterns(decodeHalf, encodeHalf);
     for (let index = 0; index < 65536; index++) {
       const exponent = (index >> 10) & 0x1f;
       const isNan = exponent === 0x1f && (index & 0x3ff) !== 0;
@@ -73,11 +79,7 @@ describe('half precision', () => {
 
 describe('bfloat16', () => {
   it('decodes by shifting into the top half of a float32 and round-trips every non-NaN pattern', () => {
-    const bits = Uint16Array.from({ length: 65536 }, (_, index) => index);
-    const decoded = new Float32Array(65536);
-    decodeBfloat16(bits, decoded);
-    const encoded = new Uint16Array(65536);
-    encodeBfloat16(decoded, encoded);
+    const { bits, decoded, encoded } = roundTripAllPatterns(decodeBfloat16, encodeBfloat16);
     const expected = Float32Array.from(bits, bfloat16BitsToFloat);
     expect(decoded).toEqual(expected);
     const isNan = (bitsOf: number) => (bitsOf & 0x7f80) === 0x7f80 && (bitsOf & 0x7f) !== 0;

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CheckpointError } from '@maria-ts/core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadCheckpointFiles } from './checkpoint-files.js';
 import { resolveModelDir } from './hub-download.js';
-import { makeTempDir } from './safetensors-test-files.js';
+import { useTempDir } from './io-test-support.js';
 
 const FIXTURES = '/work/shared/data/fixtures';
 const HUB = 'https://hub.test';
@@ -66,21 +66,18 @@ function fakeHub(repos: Readonly<Record<string, string>>, options: FakeHubOption
 }
 
 describe('resolveModelDir', () => {
-  let dir = '';
-  let cleanup: () => Promise<void> = async () => {};
-  beforeAll(async () => ({ dir, cleanup } = await makeTempDir()));
-  afterAll(() => cleanup());
+  const temp = useTempDir();
   afterEach(() => vi.unstubAllEnvs());
 
   it('returns a local directory as is, without any request', async () => {
     const hub = fakeHub({});
-    expect(await resolveModelDir(join(FIXTURES, 'tiny-llama'), { fetch: hub.fetch, cacheDir: dir })).toBe(resolve(FIXTURES, 'tiny-llama'));
+    expect(await resolveModelDir(join(FIXTURES, 'tiny-llama'), { fetch: hub.fetch, cacheDir: temp.path })).toBe(resolve(FIXTURES, 'tiny-llama'));
     expect(hub.requests).toEqual([]);
   });
 
   it('downloads config, tokenizer files and weights, which then load like the original; a second call is served from the cache', async () => {
     const hub = fakeHub({ 'lm-buddy/fake_gpt2': join(FIXTURES, 'lm-buddy-fake_gpt2') });
-    const cacheDir = join(dir, 'cache-single');
+    const cacheDir = join(temp.path, 'cache-single');
     const local = await resolveModelDir('lm-buddy/fake_gpt2', { fetch: hub.fetch, cacheDir, hubUrl: HUB });
     expect(local).toBe(join(cacheDir, 'models--lm-buddy--fake_gpt2', 'main'));
     expect((await readdir(local)).sort()).toEqual(['config.json', 'merges.txt', 'model.safetensors', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json', 'vocab.json']);
@@ -99,7 +96,7 @@ describe('resolveModelDir', () => {
 
   it('downloads a sharded checkpoint: the index and every shard it names, at the asked revision', async () => {
     const hub = fakeHub({ 'tiny/llama-sharded': join(FIXTURES, 'tiny-llama-sharded') });
-    const local = await resolveModelDir('tiny/llama-sharded', { fetch: hub.fetch, cacheDir: join(dir, 'cache-sharded'), hubUrl: HUB, revision: 'v1.0' });
+    const local = await resolveModelDir('tiny/llama-sharded', { fetch: hub.fetch, cacheDir: join(temp.path, 'cache-sharded'), hubUrl: HUB, revision: 'v1.0' });
     expect(local.endsWith(join('models--tiny--llama-sharded', 'v1.0'))).toBe(true);
     expect((await readdir(local)).sort()).toEqual(['config.json', 'model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors', 'model.safetensors.index.json']);
     expect(hub.requests.every((request) => !request.url.includes('/resolve/') || request.url.includes('/resolve/v1.0/'))).toBe(true);
@@ -108,12 +105,12 @@ describe('resolveModelDir', () => {
 
   it('sends HF_TOKEN (or an explicit token) as a bearer token', async () => {
     const hub = fakeHub({ 'private/model': join(FIXTURES, 'tiny-llama') }, { requireToken: 'hf_secret' });
-    await expect(resolveModelDir('private/model', { fetch: hub.fetch, cacheDir: join(dir, 'cache-token-none'), hubUrl: HUB })).rejects.toThrow(/HTTP 401/);
+    await expect(resolveModelDir('private/model', { fetch: hub.fetch, cacheDir: join(temp.path, 'cache-token-none'), hubUrl: HUB })).rejects.toThrow(/HTTP 401/);
     vi.stubEnv('HF_TOKEN', 'hf_secret');
-    const local = await resolveModelDir('private/model', { fetch: hub.fetch, cacheDir: join(dir, 'cache-token-env'), hubUrl: HUB });
+    const local = await resolveModelDir('private/model', { fetch: hub.fetch, cacheDir: join(temp.path, 'cache-token-env'), hubUrl: HUB });
     expect(await readdir(local)).toContain('model.safetensors');
     vi.unstubAllEnvs();
-    await resolveModelDir('private/model', { fetch: hub.fetch, cacheDir: join(dir, 'cache-token-option'), hubUrl: HUB, accessToken: 'hf_secret' });
+    await resolveModelDir('private/model', { fetch: hub.fetch, cacheDir: join(temp.path, 'cache-token-option'), hubUrl: HUB, accessToken: 'hf_secret' });
     expect(hub.requests.filter((request) => request.authorization === 'Bearer hf_secret').length).toBeGreaterThan(4);
   });
 
@@ -121,7 +118,7 @@ describe('resolveModelDir', () => {
     const original = await readFile(join(FIXTURES, 'tiny-llama/model.safetensors'));
     const flipped = Uint8Array.from(original);
     flipped[flipped.length - 1]! ^= 1;
-    const cacheDir = join(dir, 'cache-corrupt');
+    const cacheDir = join(temp.path, 'cache-corrupt');
     const corrupt = fakeHub({ 'x/corrupt': join(FIXTURES, 'tiny-llama') }, { corrupt: { 'model.safetensors': flipped } });
     await expect(resolveModelDir('x/corrupt', { fetch: corrupt.fetch, cacheDir, hubUrl: HUB })).rejects.toThrow(/model\.safetensors: sha256 does not match/);
     const truncated = fakeHub({ 'x/corrupt': join(FIXTURES, 'tiny-llama') }, { corrupt: { 'config.json': new Uint8Array([123, 125]) } });
@@ -130,12 +127,12 @@ describe('resolveModelDir', () => {
   });
 
   it('reports repositories without safetensors, unknown repositories, bad ids and network failures as CheckpointErrors', async () => {
-    const binOnly = join(dir, 'bin-only');
+    const binOnly = join(temp.path, 'bin-only');
     await mkdir(binOnly);
     await writeFile(join(binOnly, 'config.json'), '{}');
     await writeFile(join(binOnly, 'pytorch_model.bin'), 'pickle');
     const hub = fakeHub({ 'old/model': binOnly });
-    const options = { fetch: hub.fetch, cacheDir: join(dir, 'cache-errors'), hubUrl: HUB };
+    const options = { fetch: hub.fetch, cacheDir: join(temp.path, 'cache-errors'), hubUrl: HUB };
     await expect(resolveModelDir('old/model', options)).rejects.toThrow(/no safetensors weights .*found only pytorch_model\.bin, which is not supported/);
     await expect(resolveModelDir('no/such-model', options)).rejects.toThrow(/HTTP 404/);
     const requestsBefore = hub.requests.length;
@@ -145,7 +142,7 @@ describe('resolveModelDir', () => {
     }
     expect(hub.requests.length).toBe(requestsBefore);
     await expect(resolveModelDir('some/model', { ...options, hubUrl: 'https://elsewhere.test' })).rejects.toThrow(/cannot list files from the Hugging Face Hub \(fetch failed/);
-    expect((await stat(join(dir, 'cache-errors'))).isDirectory()).toBe(true);
-    expect(await readdir(join(dir, 'cache-errors', 'models--old--model'))).toEqual([]);
+    expect((await stat(join(temp.path, 'cache-errors'))).isDirectory()).toBe(true);
+    expect(await readdir(join(temp.path, 'cache-errors', 'models--old--model'))).toEqual([]);
   });
 });

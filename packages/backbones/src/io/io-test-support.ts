@@ -1,9 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 
 /**
- * Test support: builds raw safetensors bytes from a header object (any JSON, valid or not)
+ * Test support for the IO tests. Builds raw safetensors bytes from a header object (any JSON, valid or not)
  * and a data area, so tests can produce each kind of malformed file on purpose.
  * Not exported from the package index.
  */
@@ -16,10 +17,17 @@ export function safetensorsBytes(header: unknown, data: Uint8Array = new Uint8Ar
   return out;
 }
 
-/** A fresh temporary directory and a function that removes it. */
-export async function makeTempDir(prefix = 'maria-io-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+/**
+ * A temporary directory for the enclosing `describe`: created before its tests, removed
+ * after them. Read `path` inside tests (it is empty before `beforeAll` runs).
+ */
+export function useTempDir(prefix = 'maria-io-'): { readonly path: string } {
+  const state = { path: '' };
+  beforeAll(async () => {
+    state.path = await mkdtemp(join(tmpdir(), prefix));
+  });
+  afterAll(() => rm(state.path, { recursive: true, force: true }));
+  return state;
 }
 
 /** Writes `bytes` to `dir/name` and returns the path. */

@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointError, MariaError } from '@maria-ts/core';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { floatToHalfBits, halfBitsToFloat } from './float-conversion.js';
 import { readSafetensors } from './read-safetensors.js';
 import { MAX_SAFETENSORS_HEADER_BYTES, readSafetensorsHeader } from './safetensors-header.js';
-import { float32Bytes, makeTempDir, safetensorsBytes, writeBytes } from './safetensors-test-files.js';
+import { float32Bytes, useTempDir, safetensorsBytes, writeBytes } from './io-test-support.js';
 
 const FIXTURES = '/work/shared/data/fixtures';
 
@@ -85,16 +85,13 @@ describe('readSafetensors on fixtures', () => {
 });
 
 describe('readSafetensors validation', () => {
-  let dir = '';
-  let cleanup: () => Promise<void> = async () => {};
-  beforeAll(async () => ({ dir, cleanup } = await makeTempDir()));
-  afterAll(() => cleanup());
+  const temp = useTempDir();
 
   const goodHeader = { __metadata__: { format: 'pt' }, a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] } };
   const goodData = float32Bytes([1, 2, 3]);
 
   async function expectCheckpointError(name: string, bytes: Uint8Array, pattern: RegExp): Promise<void> {
-    const file = await writeBytes(dir, name, bytes);
+    const file = await writeBytes(temp.path, name, bytes);
     const failure = await readSafetensors(file).then(
       () => undefined,
       (error: unknown) => error,
@@ -106,14 +103,14 @@ describe('readSafetensors validation', () => {
   }
 
   it('accepts the well-formed file these cases start from', async () => {
-    const file = await writeBytes(dir, 'good.safetensors', safetensorsBytes(goodHeader, goodData));
+    const file = await writeBytes(temp.path, 'good.safetensors', safetensorsBytes(goodHeader, goodData));
     const tensors = await readSafetensors(file);
     expect(Array.from(tensors.get('a')!.data)).toEqual([1, 2]);
     expect(Array.from(tensors.get('b')!.data)).toEqual([3]);
   });
 
   it('rejects a missing file', async () => {
-    await expect(readSafetensors(join(dir, 'absent.safetensors'))).rejects.toThrow(/ENOENT/);
+    await expect(readSafetensors(join(temp.path, 'absent.safetensors'))).rejects.toThrow(/ENOENT/);
   });
 
   it('rejects a file shorter than the length prefix', () => expectCheckpointError('short.safetensors', new Uint8Array(5), /too short/));
@@ -153,7 +150,7 @@ describe('readSafetensors validation', () => {
 
   it('reads scalars and empty tensors', async () => {
     const file = await writeBytes(
-      dir,
+      temp.path,
       'scalar.safetensors',
       safetensorsBytes({ s: { dtype: 'F32', shape: [], data_offsets: [0, 4] }, e: { dtype: 'F16', shape: [0, 3], data_offsets: [4, 4] } }, float32Bytes([7])),
     );
@@ -178,7 +175,7 @@ describe('readSafetensors validation', () => {
           }),
         ),
         async (bytes) => {
-          const file = await writeBytes(dir, `fuzz-${case_++ % 4}.safetensors`, bytes);
+          const file = await writeBytes(temp.path, `fuzz-${case_++ % 4}.safetensors`, bytes);
           try {
             await readSafetensors(file);
           } catch (error) {

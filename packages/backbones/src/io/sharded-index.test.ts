@@ -1,19 +1,16 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointError } from '@maria-ts/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readSafetensors } from './read-safetensors.js';
-import { makeTempDir } from './safetensors-test-files.js';
+import { useTempDir } from './io-test-support.js';
 import { readShardedIndex, readShardedSafetensors, SHARDED_INDEX_FILE } from './sharded-index.js';
 import { writeSafetensors } from './write-safetensors.js';
 
 const FIXTURES = '/work/shared/data/fixtures';
 
 describe('sharded safetensors', () => {
-  let dir = '';
-  let cleanup: () => Promise<void> = async () => {};
-  beforeAll(async () => ({ dir, cleanup } = await makeTempDir()));
-  afterAll(() => cleanup());
+  const temp = useTempDir();
 
   it('loads the sharded fixture to exactly the tensors of the single-file one', async () => {
     const sharded = await readShardedSafetensors(join(FIXTURES, 'tiny-llama-sharded', SHARDED_INDEX_FILE));
@@ -39,7 +36,7 @@ describe('sharded safetensors', () => {
   });
 
   async function writeIndex(name: string, index: unknown): Promise<string> {
-    const file = join(dir, name);
+    const file = join(temp.path, name);
     await writeFile(file, JSON.stringify(index));
     return file;
   }
@@ -52,7 +49,7 @@ describe('sharded safetensors', () => {
   });
 
   it('names tensors the index lists but the shard lacks', async () => {
-    await writeSafetensors(join(dir, 'shard.safetensors'), new Map([['a', { shape: [1], data: new Float32Array([1]) }]]), { dtype: 'F32' });
+    await writeSafetensors(join(temp.path, 'shard.safetensors'), new Map([['a', { shape: [1], data: new Float32Array([1]) }]]), { dtype: 'F32' });
     const file = await writeIndex('absent-tensor.json', { weight_map: { a: 'shard.safetensors', b: 'shard.safetensors', c: 'shard.safetensors' } });
     await expect(readShardedSafetensors(file)).rejects.toThrow(/tensors listed for shard 'shard\.safetensors' but absent from it: b, c/);
   });
@@ -62,8 +59,8 @@ describe('sharded safetensors', () => {
     await expect(readShardedIndex(await writeIndex('empty.json', { weight_map: {} }))).rejects.toThrow(/weight_map is empty/);
     await expect(readShardedIndex(await writeIndex('number.json', { weight_map: { a: 3 } }))).rejects.toThrow(/'a' is not a file name/);
     await expect(readShardedIndex(await writeIndex('escape.json', { weight_map: { a: '../copy.safetensors' } }))).rejects.toThrow(/points outside the checkpoint directory/);
-    await writeFile(join(dir, 'bad.json'), '{"weight_map": ');
-    await expect(readShardedIndex(join(dir, 'bad.json'))).rejects.toThrow(/bad\.json: invalid JSON/);
-    await expect(readShardedIndex(join(dir, 'none.json'))).rejects.toThrow(/none\.json: cannot read file \(ENOENT\)/);
+    await writeFile(join(temp.path, 'bad.json'), '{"weight_map": ');
+    await expect(readShardedIndex(join(temp.path, 'bad.json'))).rejects.toThrow(/bad\.json: invalid JSON/);
+    await expect(readShardedIndex(join(temp.path, 'none.json'))).rejects.toThrow(/none\.json: cannot read file \(ENOENT\)/);
   });
 });

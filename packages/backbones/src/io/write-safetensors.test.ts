@@ -1,12 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError, ShapeMismatchError } from '@maria-ts/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { floatToBfloat16Bits, floatToHalfBits, halfBitsToFloat } from './float-conversion.js';
 import type { StoredDtype, WritableTensor } from './host-tensor.js';
 import { readSafetensors } from './read-safetensors.js';
 import { readSafetensorsHeader } from './safetensors-header.js';
-import { makeTempDir } from './safetensors-test-files.js';
+import { useTempDir } from './io-test-support.js';
 import { writeSafetensors } from './write-safetensors.js';
 
 const FIXTURES = '/work/shared/data/fixtures';
@@ -18,10 +18,7 @@ const roundTo: Record<StoredDtype, (value: number) => number> = {
 };
 
 describe('writeSafetensors', () => {
-  let dir = '';
-  let cleanup: () => Promise<void> = async () => {};
-  beforeAll(async () => ({ dir, cleanup } = await makeTempDir()));
-  afterAll(() => cleanup());
+  const temp = useTempDir();
 
   const values = [0, -0, 1, -2.5, 1 / 3, 65504, 7e-6, 1e-8, 3e38, Infinity, -Infinity, Number.NaN];
   const tensors = new Map<string, WritableTensor>([
@@ -33,7 +30,7 @@ describe('writeSafetensors', () => {
 
   for (const dtype of ['F32', 'F16', 'BF16'] as const) {
     it(`round-trips ${dtype}: shapes, order and values rounded to ${dtype}`, async () => {
-      const file = join(dir, `round-trip-${dtype}.safetensors`);
+      const file = join(temp.path, `round-trip-${dtype}.safetensors`);
       await writeSafetensors(file, tensors, { dtype, metadata: { note: 'test' } });
       const header = await readSafetensorsHeader(file);
       expect(header.metadata).toEqual({ note: 'test', format: 'pt' });
@@ -51,7 +48,7 @@ describe('writeSafetensors', () => {
   }
 
   it('writes the exact byte layout: u64 length, space-padded JSON, packed data', async () => {
-    const file = join(dir, 'layout.safetensors');
+    const file = join(temp.path, 'layout.safetensors');
     await writeSafetensors(file, new Map([['x', { shape: [2], data: new Float32Array([1, -2]) }]]), { dtype: 'F16' });
     const bytes = await readFile(file);
     const headerLength = Number(bytes.readBigUInt64LE(0));
@@ -67,7 +64,7 @@ describe('writeSafetensors', () => {
       const source = join(FIXTURES, fixture, 'model.safetensors');
       const original = await readSafetensors(source);
       const dtype = [...original.values()][0]!.storedDtype;
-      const file = join(dir, `${fixture}.safetensors`);
+      const file = join(temp.path, `${fixture}.safetensors`);
       await writeSafetensors(file, original, { dtype });
       const rewritten = await readSafetensors(file);
       for (const [name, tensor] of original) expect(rewritten.get(name)!.data).toEqual(tensor.data);
@@ -79,18 +76,18 @@ describe('writeSafetensors', () => {
   });
 
   it('rejects values that do not fill the shape, bad names and unknown dtypes, leaving no file behind', async () => {
-    const file = join(dir, 'rejected', 'bad.safetensors');
+    const file = join(temp.path, 'rejected', 'bad.safetensors');
     await expect(writeSafetensors(file, new Map([['x', { shape: [2, 2], data: new Float32Array(3) }]]), { dtype: 'F32' })).rejects.toSatisfy(ShapeMismatchError.isInstance);
     await expect(writeSafetensors(file, new Map([['__metadata__', { shape: [1], data: new Float32Array(1) }]]), { dtype: 'F32' })).rejects.toSatisfy(InvalidArgumentError.isInstance);
     await expect(writeSafetensors(file, new Map([['x', { shape: [1], data: new Float32Array(1) }]]), { dtype: 'I8' as StoredDtype })).rejects.toThrow(/I8/);
-    await expect(readdir(join(dir, 'rejected'))).rejects.toThrow(/ENOENT/);
+    await expect(readdir(join(temp.path, 'rejected'))).rejects.toThrow(/ENOENT/);
   });
 
   it('replaces an existing file atomically and leaves no temporary files', async () => {
-    const file = join(dir, 'atomic', 'model.safetensors');
+    const file = join(temp.path, 'atomic', 'model.safetensors');
     await writeSafetensors(file, new Map([['a', { shape: [1], data: new Float32Array([1]) }]]), { dtype: 'F32' });
     await writeSafetensors(file, new Map([['b', { shape: [1], data: new Float32Array([2]) }]]), { dtype: 'F32' });
     expect([...(await readSafetensors(file)).keys()]).toEqual(['b']);
-    expect(await readdir(join(dir, 'atomic'))).toEqual(['model.safetensors']);
+    expect(await readdir(join(temp.path, 'atomic'))).toEqual(['model.safetensors']);
   });
 });
