@@ -1,0 +1,30 @@
+/**
+ * @maria-ts/train: the `maria-train` command and the library behind it, so tests and other
+ * tools can build tokenizers and token shards without spawning a process.
+ */
+import { Command } from 'commander';
+import { registerCorpusCommand } from './corpus/corpus-command.js';
+import { registerTokenizerCommand } from './tokenizer/tokenizer-command.js';
+
+export * from './corpus/build-corpus.js';
+export * from './corpus/document-format.js';
+export * from './corpus/manifest.js';
+export * from './corpus/normalize-text.js';
+export * from './corpus/open-shards.js';
+export * from './corpus/shard-writer.js';
+export * from './corpus/validation-split.js';
+export * from './tokenizer/build-tokenizer.js';
+export * from './tokenizer/bpe-source.js';
+export * from './tokenizer/fingerprint.js';
+export * from './tokenizer/load-tokenizer.js';
+export * from './tokenizer/special-tokens.js';
+export * from './tokenizer/tokens-per-word.js';
+export * from './tokenizer/truncate-bpe.js';
+
+/** The `maria-train` program with every subcommand registered; later subcommands (pretrain, head) register here too. */
+export function createProgram(): Command {
+  const program = new Command('maria-train').description('MARIA-TS training: tokenizer, corpus shards, pretraining and head training');
+  registerTokenizerCommand(program);
+  registerCorpusCommand(program);
+  return program;
+}
