@@ -1,11 +1,33 @@
 import { defineConfig } from 'vitest/config';
 
 /**
+ * wasm threads for the test processes. The thread count is fixed per process (the wasm
+ * module loads once), so the suite runs on one thread unless `MARIA_THREADS` says otherwise
+ * (`MARIA_THREADS=2 pnpm test` runs everything on two), and test files running side by side
+ * do not oversubscribe the cores. Forked test processes inherit this environment.
+ */
+process.env.MARIA_THREADS ??= '1';
+
+/**
  * One root config; every package and app is a vitest project with its own
- * `vitest.config.ts` built from `@maria-ts/vitest-config`.
+ * `vitest.config.ts` built from `@maria-ts/vitest-config`. `core-threads-2` runs core's
+ * suite once more with two wasm threads (the tfjs pattern: one suite on every engine
+ * configuration); the files that pin their own thread counts run once, in `core`.
  */
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/*'],
+    projects: [
+      'packages/*',
+      'apps/*',
+      {
+        extends: './packages/core/vitest.config.ts',
+        root: './packages/core',
+        test: {
+          name: 'core-threads-2',
+          env: { MARIA_THREADS: '2' },
+          exclude: ['**/node_modules/**', 'src/runtime/wasm-threads-fallback.test.ts', 'src/runtime/wasm-threads-lifecycle.test.ts'],
+        },
+      },
+    ],
   },
 });

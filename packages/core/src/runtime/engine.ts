@@ -1,9 +1,31 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import type * as tfjsWasm from '@tensorflow/tfjs-backend-wasm';
 import { EngineUnavailableError, InvalidArgumentError, UnknownNameError } from '../errors.js';
 import { Registry } from '../registry.js';
-import { logOnce } from './log.js';
+import { log, logOnce } from './log.js';
+import {
+  DEFAULT_THREAD_START_TIMEOUT_MS,
+  MAX_WASM_THREADS,
+  resolveThreadCount,
+  resolveThreadStartFault,
+  startThreadedWasm,
+  type ThreadStartFault,
+  type ThreadsChoice,
+  type WasmBackendPackage,
+  waitForWasmThreadWorkersToExit,
+} from './wasm-threads.js';
+
+export {
+  MAX_WASM_THREADS,
+  THREAD_FAULT_ENV_VAR,
+  THREADS_ENV_VAR,
+  liveWasmThreadWorkers,
+  resolveThreadCount,
+  type ThreadStartFault,
+  type ThreadsChoice,
+} from './wasm-threads.js';
 
 /** What a user can ask for. `tensorflow` means native TensorFlow (GPU build first, then CPU build). */
 export type EngineChoice = 'auto' | 'tensorflow' | 'wasm';
@@ -19,7 +41,10 @@ export interface EngineInfo {
   readonly backend: string;
   /** The npm package that provides it. */
   readonly packageName: string;
-  /** Threads the backend computes with. */
+  /**
+   * Threads the backend computes with, read back from it (wasm: the size of XNNPACK's
+   * pool); `0` when the engine does not say (native TensorFlow).
+   */
   readonly threads: number;
 }
 
@@ -30,13 +55,32 @@ export interface EngineOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Dynamic import used to load optional engine packages (injected for tests). */
   readonly importModule?: (specifier: string) => Promise<unknown>;
+  /**
+   * wasm threads: a count or `'auto'` (the machine's available parallelism); both are capped
+   * at 8, the most the threaded binary runs. Default: the `MARIA_THREADS` env var, else
+   * `'auto'`. A CLI `--threads` flag passes its value here. The count is fixed per process:
+   * the wasm module loads once.
+   */
+  readonly threads?: ThreadsChoice | string;
+  /** Time box of the threaded wasm start, after which it falls back to one thread. Default 5 s. */
+  readonly threadStartTimeoutMs?: number;
+  /** Test hook: make the threaded start fail (`'error'`) or never finish (`'hang'`). Also `MARIA_THREADS_FAULT`. */
+  readonly threadStartFault?: ThreadStartFault;
+}
+
+/** What a provider needs to know beyond its package, resolved from {@link EngineOptions}. */
+export interface EngineStartContext {
+  /** wasm threads to start (1 … 8); other engines ignore it. */
+  readonly threads: number;
+  readonly threadStartTimeoutMs: number;
+  readonly threadStartFault?: ThreadStartFault;
 }
 
 /** A way to start one engine. `start` throws when its package is missing or broken. */
 export interface EngineProvider {
   /** npm package that must be installed. */
   readonly packageName: string;
-  start(importModule: (specifier: string) => Promise<unknown>): Promise<EngineInfo>;
+  start(importModule: (specifier: string) => Promise<unknown>, context: EngineStartContext): Promise<EngineInfo>;
 }
 
 const dynamicImport = (specifier: string): Promise<unknown> => import(specifier);
@@ -60,14 +104,69 @@ export function wasmBinaryDirectory(): string {
   return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
 }
 
+/** The package's own `wasm` backend factory, kept while a threaded backend replaces it. */
+let packageWasmFactory: { factory: () => tf.KernelBackend | Promise<tf.KernelBackend>; priority: number } | undefined;
+
+/** Registers an already started backend under the name `wasm`, where the package's kernels live. */
+function installWasmBackend(backend: tf.KernelBackend): void {
+  const registered = tf.engine().registryFactory.wasm;
+  if (registered && !packageWasmFactory) packageWasmFactory = registered;
+  tf.removeBackend('wasm');
+  tf.registerBackend('wasm', () => backend, packageWasmFactory?.priority ?? 2);
+}
+
+/** Puts the package's own factory back after a threaded backend was removed. */
+function restorePackageWasmFactory(): void {
+  if (!packageWasmFactory) return;
+  if (tf.engine().registryFactory.wasm) tf.removeBackend('wasm');
+  tf.registerBackend('wasm', packageWasmFactory.factory, packageWasmFactory.priority);
+  packageWasmFactory = undefined;
+}
+
+/** Threads the package's wasm backend reports, once it runs. */
+function wasmThreadsInUse(wasm: WasmBackendPackage): number {
+  const threads = wasm.getThreadsCount();
+  if (!Number.isSafeInteger(threads) || threads < 1) throw new Error(`the wasm backend reports ${threads} threads`);
+  return threads;
+}
+
+/**
+ * wasm: the single-threaded SIMD binary for one thread; for more, the threaded SIMD binary
+ * started on `worker_threads` by `wasm-threads.ts`. If that start fails or exceeds its time
+ * box, one line says so and the single-threaded binary runs instead.
+ */
 const wasmProvider: EngineProvider = {
   packageName: '@tensorflow/tfjs-backend-wasm',
-  async start(importModule) {
-    const wasm = (await importModule('@tensorflow/tfjs-backend-wasm')) as typeof import('@tensorflow/tfjs-backend-wasm');
+  async start(importModule, context) {
+    const wasm = (await importModule('@tensorflow/tfjs-backend-wasm')) as typeof tfjsWasm & WasmBackendPackage;
+    const info = { name: 'wasm', backend: 'wasm', packageName: '@tensorflow/tfjs-backend-wasm' };
+    if (tf.engine().registry.wasm) {
+      // Started before (by initEngine or directly by tfjs): the module cannot load twice.
+      if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
+      return { ...info, threads: wasmThreadsInUse(wasm) };
+    }
     wasm.setWasmPaths(`${wasmBinaryDirectory()}${path.sep}`);
+    if (context.threads > 1) {
+      try {
+        const threaded = await startThreadedWasm(wasm, {
+          threads: context.threads,
+          timeoutMs: context.threadStartTimeoutMs,
+          fault: context.threadStartFault,
+          printErr: (text) => log(`wasm: ${text}`),
+        });
+        installWasmBackend(threaded.backend);
+        if (!(await tf.setBackend('wasm'))) throw new Error('the threaded wasm backend failed to initialise');
+        await tf.ready();
+        return { ...info, threads: threaded.threads };
+      } catch (error) {
+        if (tf.engine().registry.wasm) tf.removeBackend('wasm');
+        restorePackageWasmFactory();
+        log(`wasm threads: the ${context.threads}-thread start failed (${(error as Error)?.message ?? String(error)}); falling back to 1 thread`);
+      }
+    }
     if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
     await tf.ready();
-    return { name: 'wasm', backend: 'wasm', packageName: '@tensorflow/tfjs-backend-wasm', threads: 1 };
+    return { ...info, threads: wasmThreadsInUse(wasm) };
   },
 };
 
@@ -104,6 +203,16 @@ function isModuleNotFound(error: unknown, packageName: string): boolean {
 
 let current: EngineInfo | undefined;
 
+/** Resolves the start context (thread count, time box, injected fault) from options and environment. */
+export function resolveEngineStartContext(options: EngineOptions = {}): EngineStartContext {
+  const env = options.env ?? process.env;
+  const { threads, requested } = resolveThreadCount(options.threads, env);
+  if (requested > threads) logOnce(`threads-cap:${requested}`, `wasm runs at most ${MAX_WASM_THREADS} threads; using ${threads} of the ${requested} asked for`);
+  const timeout = options.threadStartTimeoutMs ?? DEFAULT_THREAD_START_TIMEOUT_MS;
+  if (!(timeout > 0)) throw new InvalidArgumentError('threadStartTimeoutMs', timeout, 'a positive number of milliseconds');
+  return { threads, threadStartTimeoutMs: timeout, threadStartFault: resolveThreadStartFault(options.threadStartFault, env) };
+}
+
 /** Resolves the engine choice from options and environment, before anything is loaded. */
 export function resolveEngineChoice(options: EngineOptions = {}): string {
   const env = options.env ?? process.env;
@@ -124,13 +233,19 @@ export function resolveEngineChoice(options: EngineOptions = {}): string {
 export async function initEngine(options: EngineOptions = {}): Promise<EngineInfo> {
   const choice = resolveEngineChoice(options);
   const candidates = candidatesFor(choice);
+  const context = resolveEngineStartContext(options);
   const importModule = options.importModule ?? dynamicImport;
   const failures: string[] = [];
   for (const name of candidates) {
     const provider = engines.get(name);
-    if (current?.name === name && tf.getBackend() === current.backend) return current;
+    if (current?.name === name && tf.getBackend() === current.backend) {
+      if (current.backend === 'wasm' && current.threads !== context.threads) {
+        logOnce(`threads-fixed:${context.threads}`, `wasm already runs on ${current.threads} thread${current.threads === 1 ? '' : 's'} in this process; ${context.threads} would need a new process`);
+      }
+      return current;
+    }
     try {
-      const info = await provider.start(importModule);
+      const info = await provider.start(importModule, context);
       current = info;
       const threadNote = info.threads > 0 ? `, ${info.threads} thread${info.threads === 1 ? '' : 's'}` : '';
       logOnce(`engine:${info.name}:${info.threads}`, `engine ${info.name} (${info.packageName}${threadNote})`);
@@ -149,4 +264,22 @@ export async function initEngine(options: EngineOptions = {}): Promise<EngineInf
 /** The engine started by the last successful `initEngine`, if any. */
 export function currentEngine(): EngineInfo | undefined {
   return current;
+}
+
+/**
+ * Stops the engine: disposes its backend (for threaded wasm, terminating the pthread
+ * workers) and waits until those workers have exited. A server calls it on SIGTERM; a CLI
+ * need not, because the workers never keep a finished process alive. A later `initEngine`
+ * starts afresh. Every tensor of the old backend is gone.
+ */
+export async function shutdownEngine(): Promise<void> {
+  const running = current;
+  current = undefined;
+  // Native TensorFlow registers its backend on import only, so it stays; wasm can start again.
+  if (running?.backend === 'wasm' && tf.engine().registryFactory.wasm) {
+    packageWasmFactory ??= tf.engine().registryFactory.wasm;
+    tf.removeBackend('wasm');
+    restorePackageWasmFactory();
+  }
+  await waitForWasmThreadWorkersToExit();
 }
