@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeAll, writeFileAtomic, writeTextFileAtomic } from './atomic-write.js';
-import { useTempDir } from './io-test-support.js';
+import { useTempDir } from './io.test-support.js';
 
 describe('writeFileAtomic', () => {
   const temp = useTempDir();

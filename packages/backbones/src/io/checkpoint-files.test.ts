@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadTokenizer } from '../tokenizer/load-tokenizer.js';
 import { loadCheckpointFiles, readCheckpointWeights, saveCheckpointFiles } from './checkpoint-files.js';
 import type { WritableTensor } from './host-tensor.js';
-import { useTempDir } from './io-test-support.js';
+import { useTempDir } from './io.test-support.js';
 
 const FIXTURES = '/work/shared/data/fixtures';
 

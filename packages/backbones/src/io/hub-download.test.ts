@@ -5,7 +5,7 @@ import { CheckpointError } from '@maria-ts/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadCheckpointFiles } from './checkpoint-files.js';
 import { resolveModelDir } from './hub-download.js';
-import { useTempDir } from './io-test-support.js';
+import { useTempDir } from './io.test-support.js';
 
 const FIXTURES = '/work/shared/data/fixtures';
 const HUB = 'https://hub.test';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { floatToHalfBits, halfBitsToFloat } from './float-conversion.js';
 import { readSafetensors } from './read-safetensors.js';
 import { MAX_SAFETENSORS_HEADER_BYTES, readSafetensorsHeader } from './safetensors-header.js';
-import { float32Bytes, useTempDir, safetensorsBytes, writeBytes } from './io-test-support.js';
+import { float32Bytes, useTempDir, safetensorsBytes, writeBytes } from './io.test-support.js';
 
 const FIXTURES = '/work/shared/data/fixtures';
 

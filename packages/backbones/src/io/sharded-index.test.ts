@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CheckpointError } from '@maria-ts/core';
 import { describe, expect, it } from 'vitest';
 import { readSafetensors } from './read-safetensors.js';
-import { useTempDir } from './io-test-support.js';
+import { useTempDir } from './io.test-support.js';
 import { readShardedIndex, readShardedSafetensors, SHARDED_INDEX_FILE } from './sharded-index.js';
 import { writeSafetensors } from './write-safetensors.js';
 

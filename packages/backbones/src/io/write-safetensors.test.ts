@@ -6,7 +6,7 @@ import { floatToBfloat16Bits, floatToHalfBits, halfBitsToFloat } from './float-c
 import type { StoredDtype, WritableTensor } from './host-tensor.js';
 import { readSafetensors } from './read-safetensors.js';
 import { readSafetensorsHeader } from './safetensors-header.js';
-import { useTempDir } from './io-test-support.js';
+import { useTempDir } from './io.test-support.js';
 import { writeSafetensors } from './write-safetensors.js';
 
 const FIXTURES = '/work/shared/data/fixtures';
