@@ -73,7 +73,7 @@ export const EngineUnavailableError = defineError('EngineUnavailable', (engine: 
 
 /** An argument is outside its allowed range or of the wrong kind. */
 export const InvalidArgumentError = defineError('InvalidArgument', (name: string, value: unknown, expected: string) => ({
-  message: `invalid ${name}: ${JSON.stringify(value) ?? String(value)} (expected ${expected})`,
+  message: `invalid ${name}: ${typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value))} (expected ${expected})`,
   details: { name, value, expected },
 }));
 

@@ -24,5 +24,5 @@ export const trainerOptionsSchema = z
 export type TrainerOptions = z.infer<typeof trainerOptionsSchema>;
 export type TrainerOptionsInput = z.input<typeof trainerOptionsSchema>;
 
-/** Options that must not change across a resume (the rest, e.g. `steps`, may be extended). */
-export const RESUME_INVARIANT_KEYS = ['accumulation', 'learningRate', 'warmupSteps', 'finalLearningRateRatio', 'weightDecay', 'beta1', 'beta2', 'clipNorm', 'seed'] as const;
+/** Options that must not change across a resume (the schedule and the data order depend on them). */
+export const RESUME_INVARIANT_KEYS = ['steps', 'accumulation', 'learningRate', 'warmupSteps', 'finalLearningRateRatio', 'weightDecay', 'beta1', 'beta2', 'clipNorm', 'seed'] as const;

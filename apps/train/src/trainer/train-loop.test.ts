@@ -1,0 +1,119 @@
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CheckpointError, Rng, embeddingLookup, initEngine, linear, meanSoftmaxCrossEntropy, tf } from '@maria-ts/core';
+import { MetricsLog } from './metrics-log.js';
+import { runTraining } from './train-loop.js';
+import type { BatchSource, TokenBatch, TrainingTask } from './training-task.js';
+
+const VOCAB = 16;
+let created = 0;
+const WIDTH = 8;
+
+/** A bigram model over synthetic sequences (x_{t+1} = 3·x_t + 1 mod V with noise), with RNG-dependent loss weights. */
+function toyTask(seed: number): TrainingTask & { dispose(): void } {
+  const rng = new Rng(seed);
+  const normal = (shape: [number, number]) => tf.tensor2d(Float32Array.from({ length: shape[0] * shape[1] }, () => rng.normal(0, 0.1)), shape);
+  const table = tf.variable(normal([VOCAB, WIDTH]), true, `toy-table-${created++}`);
+  const out = tf.variable(normal([WIDTH, VOCAB]), true, `toy-out-${created++}`);
+  return {
+    variables: [table, out],
+    loss(batch: TokenBatch, stepRng: Rng) {
+      return tf.tidy(() => {
+        const inputs: number[] = [];
+        const targets: number[] = [];
+        const weights: number[] = [];
+        for (let row = 0; row < batch.batch; row++) {
+          for (let t = 0; t + 1 < batch.length; t++) {
+            inputs.push(batch.ids[row * batch.length + t] as number);
+            targets.push(batch.ids[row * batch.length + t + 1] as number);
+            weights.push(stepRng.bernoulli(0.8) ? 1 : 0);
+          }
+        }
+        const hidden = embeddingLookup(table, tf.tensor1d(inputs, 'int32'));
+        const logits = linear(hidden, out) as tf.Tensor2D;
+        return meanSoftmaxCrossEntropy(logits, tf.tensor1d(targets, 'int32'), tf.tensor1d(weights));
+      });
+    },
+    dispose() {
+      table.dispose();
+      out.dispose();
+    },
+  };
+}
+
+function toyData(): BatchSource {
+  const make = (seed: number): TokenBatch => {
+    const rng = new Rng(seed);
+    const ids = new Int32Array(4 * 6);
+    for (let row = 0; row < 4; row++) {
+      let x = rng.int(VOCAB);
+      for (let t = 0; t < 6; t++) {
+        ids[row * 6 + t] = x;
+        x = rng.bernoulli(0.9) ? (3 * x + 1) % VOCAB : rng.int(VOCAB);
+      }
+    }
+    return { ids, batch: 4, length: 6 };
+  };
+  return { train: (step, micro) => make(1000 * step + micro), validationBatches: 2, validation: (index) => make(-1 - index) };
+}
+
+const baseOptions = { steps: 6, accumulation: 2, learningRate: 0.05, warmupSteps: 1, checkpointEvery: 3, evalEvery: 3, evalBatches: 2, seed: 5 };
+
+describe('runTraining', () => {
+  beforeAll(async () => {
+    await initEngine({ engine: 'wasm' });
+  });
+
+  it('resumes after an interruption with exactly the losses of an uninterrupted run', async () => {
+    const straightDir = await mkdtemp(path.join(tmpdir(), 'maria-train-'));
+    const straightTask = toyTask(1);
+    await runTraining(straightTask, toyData(), { outDir: straightDir, options: baseOptions, taskDescription: { toy: 1 } });
+    const straight = await new MetricsLog(path.join(straightDir, 'metrics.jsonl')).read();
+
+    const resumedDir = await mkdtemp(path.join(tmpdir(), 'maria-train-'));
+    const first = toyTask(1);
+    // "Crash" after 4 steps: step 4 is past the step-3 checkpoint and must be redone identically.
+    const partial = await runTraining(first, toyData(), { outDir: resumedDir, options: baseOptions, taskDescription: { toy: 1 }, stopAfter: 4 });
+    expect(partial.finalStep).toBe(4);
+    const second = toyTask(1);
+    const result = await runTraining(second, toyData(), { outDir: resumedDir, options: baseOptions, taskDescription: { toy: 1 }, resume: true });
+    expect(result.resumedFrom).toBe(3);
+    const resumed = await new MetricsLog(path.join(resumedDir, 'metrics.jsonl')).read();
+    const strip = (records: typeof straight) => records.map(({ elapsedSeconds: _e, tokensPerSecond: _t, ...rest }) => rest);
+    expect(strip(resumed)).toEqual(strip(straight));
+    second.variables.forEach((variable, i) => expect(Array.from(variable.dataSync())).toEqual(Array.from(straightTask.variables[i]!.dataSync())));
+    expect(await readdir(path.join(resumedDir, 'checkpoints'))).toEqual(['step-0000003', 'step-0000006']);
+    expect((await readFile(path.join(resumedDir, 'loss.svg'), 'utf8')).startsWith('<svg')).toBe(true);
+    for (const task of [straightTask, first, second]) task.dispose();
+  });
+
+  it('refuses to resume with a changed learning rate or task', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'maria-train-'));
+    const task = toyTask(2);
+    await runTraining(task, toyData(), { outDir: dir, options: { ...baseOptions, steps: 3 }, taskDescription: { toy: 2 } });
+    const changed = runTraining(task, toyData(), { outDir: dir, options: { ...baseOptions, steps: 3, learningRate: 0.1 }, taskDescription: { toy: 2 }, resume: true });
+    await expect(changed).rejects.toSatisfy((error: unknown) => CheckpointError.isInstance(error) && /learningRate was 0.05, now 0.1/.test((error as Error).message));
+    const otherTask = runTraining(task, toyData(), { outDir: dir, options: { ...baseOptions, steps: 3 }, taskDescription: { toy: 3 }, resume: true });
+    await expect(otherTask).rejects.toThrow(/different task/);
+    task.dispose();
+  });
+
+  it('learns, and leaks no tensors over a run', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'maria-train-'));
+    const task = toyTask(3);
+    const before = tf.memory().numTensors;
+    const result = await runTraining(task, toyData(), {
+      outDir: dir,
+      options: { ...baseOptions, steps: 40, warmupSteps: 2, checkpointEvery: 40, evalEvery: 40 },
+      taskDescription: { toy: 3 },
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    const records = await new MetricsLog(path.join(dir, 'metrics.jsonl')).read();
+    const firstLoss = records[0]!.loss as number;
+    expect(firstLoss).toBeCloseTo(Math.log(VOCAB), 0);
+    expect(result.lastLoss).toBeLessThan(firstLoss * 0.6);
+    task.dispose();
+  });
+});

@@ -1,0 +1,172 @@
+import path from 'node:path';
+import { AdamW, AbortedError, CheckpointError, Rng, clipByGlobalNorm, tf, warmupCosine } from '@maria-ts/core';
+import { writeLineChart } from '@maria-ts/eval';
+import { CheckpointStore } from './checkpoint-store.js';
+import { MetricsLog, type MetricsRecord } from './metrics-log.js';
+import type { BatchSource, TrainingTask } from './training-task.js';
+import { RESUME_INVARIANT_KEYS, trainerOptionsSchema, type TrainerOptions, type TrainerOptionsInput } from './trainer-options.js';
+
+export interface TrainRunOptions {
+  readonly outDir: string;
+  readonly options: TrainerOptionsInput;
+  /** Describes the task (objective, model config); a resume with a different one is refused. */
+  readonly taskDescription: Record<string, unknown>;
+  /** Writes the model's own files (e.g. Hugging Face config + safetensors) into a checkpoint directory. */
+  readonly exportModel?: (dir: string) => Promise<void>;
+  /** Continue from the latest checkpoint in `outDir` if there is one. */
+  readonly resume?: boolean;
+  readonly signal?: AbortSignal;
+  /** Called after every step, for progress bars. */
+  readonly onStep?: (record: MetricsRecord, total: number) => void;
+  /** Stop after this many steps in this process (tests simulate a crash with it). */
+  readonly stopAfter?: number;
+  readonly now?: () => number;
+}
+
+export interface TrainRunResult {
+  readonly finalStep: number;
+  readonly resumedFrom: number | null;
+  readonly lastLoss: number | null;
+  readonly lastValidationLoss: number | null;
+}
+
+/** The RNG of step `step`: a pure function of the seed and the step, so resume needs no RNG state. */
+export function stepRng(seed: number, step: number): Rng {
+  return new Rng(seed * 1_000_003 + step);
+}
+
+function sumInto(total: Record<string, tf.Tensor> | null, next: Record<string, tf.Tensor>): Record<string, tf.Tensor> {
+  if (!total) return next;
+  const summed: Record<string, tf.Tensor> = {};
+  for (const name of Object.keys(next)) {
+    summed[name] = tf.add(total[name] as tf.Tensor, next[name] as tf.Tensor);
+    (total[name] as tf.Tensor).dispose();
+    (next[name] as tf.Tensor).dispose();
+  }
+  return summed;
+}
+
+async function validationLoss(task: TrainingTask, data: BatchSource, batches: number, seed: number): Promise<number | null> {
+  const count = Math.min(batches, data.validationBatches);
+  if (count === 0) return null;
+  let total = 0;
+  for (let index = 0; index < count; index++) {
+    // Validation masks are fixed per batch index so every evaluation scores the same inputs.
+    total += tf.tidy(() => task.loss(data.validation(index), stepRng(seed + 7919, index)).dataSync()[0] as number);
+  }
+  return total / count;
+}
+
+async function writeLossChart(outDir: string, records: readonly MetricsRecord[]): Promise<void> {
+  const train = records.filter((r) => r.loss !== undefined).map((r) => ({ x: r.step, y: r.loss as number }));
+  const validation = records.filter((r) => r.validationLoss !== undefined).map((r) => ({ x: r.step, y: r.validationLoss as number }));
+  const series = [{ name: 'train loss', points: train }];
+  if (validation.length) series.push({ name: 'validation loss', points: validation });
+  await writeLineChart(path.join(outDir, 'loss.svg'), { title: 'Training loss', xLabel: 'step', yLabel: 'loss (nats/token)', series });
+}
+
+/**
+ * The shared training loop: AdamW (decoupled weight decay) with linear warm-up and cosine
+ * decay, gradient accumulation over micro-batches, global-norm clipping, periodic validation,
+ * JSONL metrics, a loss chart, and atomic, resumable checkpoints. Resuming replays nothing:
+ * step `s` always sees batch `s` and RNG stream `s`, so a resumed run reproduces the losses
+ * of an uninterrupted one.
+ */
+export async function runTraining(task: TrainingTask, data: BatchSource, run: TrainRunOptions): Promise<TrainRunResult> {
+  const options: TrainerOptions = trainerOptionsSchema.parse(run.options);
+  const store = new CheckpointStore(run.outDir);
+  const metrics = new MetricsLog(path.join(run.outDir, 'metrics.jsonl'));
+  const variables = [...task.variables];
+  const slotKeys = new Map(variables.map((variable, index) => [variable, `${index}`]));
+  const optimizer = new AdamW({
+    beta1: options.beta1,
+    beta2: options.beta2,
+    weightDecay: options.weightDecay,
+    slotKey: (variable) => slotKeys.get(variable) ?? variable.name,
+  });
+  const schedule = warmupCosine({ peak: options.learningRate, warmupSteps: options.warmupSteps, totalSteps: options.steps, finalRatio: options.finalLearningRateRatio });
+  const now = run.now ?? (() => performance.now());
+
+  let startStep = 0;
+  let resumedFrom: number | null = null;
+  const latest = run.resume ? await store.latest() : null;
+  if (latest) {
+    const checkpoint = await store.load(latest.dir, variables.length);
+    for (const key of RESUME_INVARIANT_KEYS) {
+      if (checkpoint.meta.options[key] !== options[key]) {
+        throw new CheckpointError(latest.dir, `cannot resume: option ${key} was ${JSON.stringify(checkpoint.meta.options[key])}, now ${JSON.stringify(options[key])}`);
+      }
+    }
+    if (JSON.stringify(checkpoint.meta.task) !== JSON.stringify(run.taskDescription)) {
+      throw new CheckpointError(latest.dir, `cannot resume: the checkpoint was made for a different task (${JSON.stringify(checkpoint.meta.task)})`);
+    }
+    variables.forEach((variable, index) => {
+      const values = checkpoint.values[index] as Float32Array;
+      if (values.length !== variable.size) throw new CheckpointError(latest.dir, `variable ${index} has ${values.length} values, the model expects ${variable.size}`);
+      tf.tidy(() => variable.assign(tf.tensor(values, variable.shape, 'float32')));
+    });
+    optimizer.setState(checkpoint.optimizer);
+    startStep = checkpoint.meta.step;
+    resumedFrom = startStep;
+    await metrics.truncateAfter(startStep);
+  } else {
+    await metrics.truncateAfter(-1);
+  }
+
+  const checkpoint = (step: number) =>
+    store.save(step, { variables, optimizer: optimizer.getState(), meta: { options, task: run.taskDescription }, exportModel: run.exportModel }, options.keepCheckpoints);
+
+  let lastLoss: number | null = null;
+  let lastValidationLoss: number | null = null;
+  const started = now();
+  let tokensThisRun = 0;
+  let step = startStep;
+  try {
+    while (step < options.steps) {
+      if (run.signal?.aborted) throw new AbortedError('training');
+      if (run.stopAfter !== undefined && step - startStep >= run.stopAfter) break;
+      const rng = stepRng(options.seed, step);
+      let gradients: Record<string, tf.Tensor> | null = null;
+      let lossSum = 0;
+      let tokens = 0;
+      for (let micro = 0; micro < options.accumulation; micro++) {
+        const batch = data.train(step, micro);
+        tokens += batch.batch * batch.length;
+        const { value, grads } = tf.variableGrads(() => tf.div(task.loss(batch, rng), options.accumulation) as tf.Scalar, variables as tf.Variable[]);
+        lossSum += value.dataSync()[0] as number;
+        value.dispose();
+        gradients = sumInto(gradients, grads);
+      }
+      const { gradients: clipped, norm } = clipByGlobalNorm(gradients as Record<string, tf.Tensor>, options.clipNorm);
+      const learningRate = schedule(step);
+      optimizer.apply(variables, clipped, learningRate);
+      Object.values(clipped).forEach((gradient) => gradient.dispose());
+      step += 1;
+      tokensThisRun += tokens;
+      lastLoss = lossSum;
+      const elapsedSeconds = (now() - started) / 1000;
+      const record: MetricsRecord = {
+        step,
+        loss: lossSum,
+        learningRate,
+        gradientNorm: norm,
+        tokens: step * tokens,
+        tokensPerSecond: elapsedSeconds > 0 ? tokensThisRun / elapsedSeconds : 0,
+        elapsedSeconds,
+      };
+      await metrics.append(record);
+      run.onStep?.(record, options.steps);
+      if (step % options.evalEvery === 0 || step === options.steps) {
+        lastValidationLoss = await validationLoss(task, data, options.evalBatches, options.seed);
+        if (lastValidationLoss !== null) await metrics.append({ step, validationLoss: lastValidationLoss });
+      }
+      if (step % options.checkpointEvery === 0 || step === options.steps) {
+        await checkpoint(step);
+        await writeLossChart(run.outDir, await metrics.read());
+      }
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  return { finalStep: step, resumedFrom, lastLoss, lastValidationLoss };
+}
