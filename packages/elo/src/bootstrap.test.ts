@@ -58,6 +58,7 @@ describe('bootstrapRatings', () => {
       }
     }
     // 30 intervals at nominal 95%: fewer than 24 covered would be very unlikely (p < 0.001).
+    expect(total).toBe(30);
     expect(covered).toBeGreaterThanOrEqual(24);
   });
 

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Rng } from '@maria-ts/core';
+import { InvalidArgumentError, type Rng } from '@maria-ts/core';
 import type { Battle } from './battle.js';
 import { winProbability } from './rating-scale.js';
 
