@@ -160,6 +160,7 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<CorpusBu
   const totalBytes = inputs.reduce((sum, input) => sum + input.bytes, 0);
   const progress = createProgressBar(totalBytes, options.progress ?? false);
   const documentsPerInput: number[] = [];
+  const tokensPerInput: number[] = [];
   let documentIndex = 0;
   let tokens = 0;
   let bytesBefore = 0;
@@ -167,6 +168,7 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<CorpusBu
     for (const input of inputs) {
       let bytesOfFile = 0;
       let documentsOfFile = 0;
+      const tokensBeforeFile = tokens;
       let batch: string[] = [];
       const flushBatch = async () => {
         for (const document of batch) {
@@ -191,6 +193,7 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<CorpusBu
       }
       await flushBatch();
       documentsPerInput.push(documentsOfFile);
+      tokensPerInput.push(tokens - tokensBeforeFile);
       bytesBefore += input.bytes;
     }
   } finally {
@@ -213,7 +216,7 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<CorpusBu
     sequencesPerShard,
     tokenizer: { path: tokenizerPath, sha256: tokenizer.sha256, fingerprint: tokenizer.fingerprint, vocabSize: tokenizer.vocabSize, endOfTextId: tokenizer.endOfTextId },
     settings,
-    inputs: inputs.map((input, index) => ({ ...input, documents: documentsPerInput[index] ?? 0 })),
+    inputs: inputs.map((input, index) => ({ ...input, documents: documentsPerInput[index] ?? 0, tokens: tokensPerInput[index] ?? 0 })),
     splits: {
       train: { ...splits.train, shards: [...splits.train.shards] },
       val: { ...splits.val, shards: [...splits.val.shards] },

@@ -26,7 +26,7 @@ function describe(result: CorpusBuildResult): string {
       ? `corpus: ${result.directory} is up to date (same inputs, tokenizer and settings); nothing written`
       : `corpus: wrote ${result.directory} in ${result.seconds.toFixed(1)} s (${Math.round(result.tokensPerSecond)} tokens/s)`,
   ];
-  for (const input of manifest.inputs) lines.push(`  ${input.path}: ${input.bytes} bytes, ${input.format}, ${input.documents} documents`);
+  for (const input of manifest.inputs) lines.push(`  ${input.path}: ${input.bytes} bytes, ${input.format}, ${input.documents} documents, ${input.tokens} tokens`);
   for (const name of ['train', 'val'] as const) {
     const split = manifest.splits[name];
     lines.push(

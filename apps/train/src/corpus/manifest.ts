@@ -47,6 +47,8 @@ export const manifestSchema = z.object({
       sha256: z.string(),
       format: z.enum(['wikitext', 'paragraphs', 'lines']),
       documents: z.number().int().nonnegative(),
+      /** Tokens this file contributed to both splits, `<|endoftext|>` separators included. */
+      tokens: z.number().int().nonnegative(),
     }),
   ),
   splits: z.object({ train: splitSchema, val: splitSchema }),

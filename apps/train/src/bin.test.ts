@@ -1,0 +1,62 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, SHARED_DATA, temporaryDirectory, writeHeadOf } from '../test/shared-data.js';
+
+const run = promisify(execFile);
+
+/** Runs `maria-train` exactly as `pnpm maria-train` does, returning exit code and output instead of throwing. */
+async function mariaTrain(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+  try {
+    const { stdout, stderr } = await run(tsx, ['--conditions=@maria-ts/source', join(REPO_ROOT, 'apps/train/src/bin.ts'), ...args], { cwd: REPO_ROOT });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('maria-train (the command line)', () => {
+  let scratch: string;
+  let input: string;
+
+  beforeAll(async () => {
+    scratch = await temporaryDirectory('bin');
+    input = await writeHeadOf('train/brown_corpus_plain.txt', 3000, join(scratch, 'brown.txt'));
+  });
+
+  it('corpus --json prints the manifest, and a second run reports it up to date', async () => {
+    const out = join(scratch, 'shards');
+    const first = await mariaTrain('corpus', '--input', input, '--out', out, '--seq-len', '32', '--json');
+    expect(first.code).toBe(0);
+    const report = JSON.parse(first.stdout);
+    expect(report).toMatchObject({ upToDate: false, manifest: { sequenceLength: 32, tokenizer: { vocabSize: 8192 } } });
+    expect(report.manifest.splits.train.sequences).toBeGreaterThan(0);
+    const second = await mariaTrain('corpus', '--input', input, '--out', out, '--seq-len', '32', '--json');
+    expect(JSON.parse(second.stdout).upToDate).toBe(true);
+  });
+
+  it('answers bad input with one line, a JSON error and a non-zero exit code', async () => {
+    const [missing, badLength] = await Promise.all([
+      mariaTrain('corpus', '--input', join(scratch, 'missing.txt'), '--out', join(scratch, 'never'), '--json'),
+      mariaTrain('corpus', '--input', input, '--seq-len', 'ten'),
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toMatch(/^error: invalid --input/);
+    expect(JSON.parse(missing.stdout)).toMatchObject({ error: 'InvalidArgument' });
+    expect(badLength.code).toBe(2);
+    expect(badLength.stderr).toMatch(/--seq-len/);
+  });
+
+  it('tokenizer --json builds the 8192-id tokenizer and reports tokens per word', async () => {
+    const evaluation = await writeHeadOf('eval/wikitext2_raw_test.txt', 5000, join(scratch, 'eval.txt'));
+    const result = await mariaTrain('tokenizer', '--source', join(SHARED_DATA, 'tokenizers', 'gpt2'), '--eval', evaluation, '--out', join(scratch, 'tok', 'tokenizer.json'), '--json');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.tokenizer.vocabSize).toBe(8192);
+    expect(report.evaluation.tokenizer.tokensPerWord).toBeGreaterThan(report.evaluation.source.tokensPerWord);
+  });
+});
