@@ -3,10 +3,10 @@ import { tf } from '../index.js';
 import { InvalidArgumentError } from '../errors.js';
 import { Rng } from '../rng.js';
 import { expectTensorClose } from '../testing/index.js';
-import { type EngineInfo, initEngine } from './engine.js';
+import { type EngineInfo, initEngine, shutdownEngine } from './engine.js';
 import { resetLogOnce, setLogSink } from './log.js';
 import { linear, matMul } from './ops/index.js';
-import { MAX_WASM_THREADS, resolveThreadCount, resolveThreadStartFault, THREADS_ENV_VAR } from './wasm-threads.js';
+import { liveWasmThreadWorkers, MAX_WASM_THREADS, resolveThreadCount, resolveThreadStartFault, THREADS_ENV_VAR } from './wasm-threads.js';
 
 /** float32 sums of ~100 products of O(1) values against a float64 reference. */
 const FLOAT32_DOT = { atol: 1e-4, rtol: 1e-4 };
@@ -65,7 +65,11 @@ describe('wasm on the thread count this process asks for', () => {
     restoreSink = setLogSink((line) => lines.push(line));
     info = await initEngine({ engine: 'wasm' });
   });
-  afterAll(() => restoreSink());
+  afterAll(async () => {
+    restoreSink();
+    await shutdownEngine();
+    expect(liveWasmThreadWorkers()).toBe(0);
+  });
 
   it(`runs ${expected} thread(s), read back from the backend, and says so once`, async () => {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -73,6 +77,8 @@ describe('wasm on the thread count this process asks for', () => {
     expect(wasm.getThreadsCount()).toBe(expected);
     expect(lines.filter((line) => line.startsWith('engine '))).toEqual([`engine wasm (@tensorflow/tfjs-backend-wasm, ${expected} thread${expected === 1 ? '' : 's'})`]);
     expect(lines.filter((line) => line.includes('falling back'))).toEqual([]);
+    // The pool's threads besides the main thread; idle pre-started workers are stopped.
+    expect(liveWasmThreadWorkers()).toBe(expected - 1);
   });
 
   it('multiplies like a float64 reference computed in JavaScript', () => {
