@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { registerCorpusCommand } from './corpus/corpus-command.js';
 import { registerTokenizerCommand } from './tokenizer/tokenizer-command.js';
+import { registerPretrainCommand } from './pretrain/pretrain-command.js';
 
 export * from './corpus/build-corpus.js';
 export * from './corpus/document-format.js';
@@ -20,11 +21,18 @@ export * from './tokenizer/load-tokenizer.js';
 export * from './tokenizer/special-tokens.js';
 export * from './tokenizer/tokens-per-word.js';
 export * from './tokenizer/truncate-bpe.js';
+export * from './trainer/train-loop.js';
+export * from './trainer/training-task.js';
+export * from './trainer/checkpoint-store.js';
+export * from './trainer/metrics-log.js';
+export * from './pretrain/objectives.js';
+export * from './pretrain/presets.js';
 
 /** The `maria-train` program with every subcommand registered; later subcommands (pretrain, head) register here too. */
 export function createProgram(): Command {
   const program = new Command('maria-train').description('MARIA-TS training: tokenizer, corpus shards, pretraining and head training');
   registerTokenizerCommand(program);
   registerCorpusCommand(program);
+  registerPretrainCommand(program);
   return program;
 }

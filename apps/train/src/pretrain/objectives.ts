@@ -1,4 +1,4 @@
-import { type LanguageBackbone, Registry, type Rng, embeddingLookup, meanSoftmaxCrossEntropy, tf } from '@maria-ts/core';
+import { InvalidArgumentError, type LanguageBackbone, Registry, type Rng, embeddingLookup, meanSoftmaxCrossEntropy, tf } from '@maria-ts/core';
 import { fixedRateMaskSampler, mdlmMaskSampler, type MaskSampler, type MdlmMaskSample } from '@maria-ts/masking';
 import type { TokenBatch, TrainingTask } from '../trainer/training-task.js';
 
@@ -85,6 +85,6 @@ objectives.register('mlm', (backbone, options) => maskedTask(backbone, requireMa
 objectives.register('diffusion', (backbone, options) => maskedTask(backbone, requireMask(options), mdlmMaskSampler(), true), 1);
 
 function requireMask(options: ObjectiveOptions): number {
-  if (options.maskTokenId === undefined) throw new Error('this objective needs the tokenizer\'s [MASK] id');
+  if (options.maskTokenId === undefined) throw new InvalidArgumentError('mask token id', undefined, "a tokenizer with a [MASK] token for the mlm and diffusion objectives");
   return options.maskTokenId;
 }

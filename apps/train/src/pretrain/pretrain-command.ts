@@ -1,0 +1,132 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { InvalidArgumentError, TokenizerMismatchError, initEngine, runMain, tf } from '@maria-ts/core';
+import { createBackbone, loadTokenizer, saveCheckpointFiles } from '@maria-ts/backbones';
+import { parseIntegerOption, parseNumberOption } from '../cli/options.js';
+import { DEFAULT_CORPUS_DIRECTORY } from '../corpus/build-corpus.js';
+import { openShards } from '../corpus/open-shards.js';
+import { DEFAULT_TOKENIZER_PATH } from '../tokenizer/load-tokenizer.js';
+import { runTraining } from '../trainer/train-loop.js';
+import { objectives, type ObjectiveName } from './objectives.js';
+import { architecturePresets } from './presets.js';
+import { shardBatchSource } from './shard-batch-source.js';
+import { trainingProgress } from './training-progress.js';
+
+interface PretrainFlags {
+  arch: string;
+  config?: string;
+  objective: ObjectiveName;
+  data: string;
+  tokenizer: string;
+  out: string;
+  steps: number;
+  batch: number;
+  accumulation: number;
+  lr: number;
+  warmup: number;
+  weightDecay: number;
+  clip: number;
+  checkpointEvery: number;
+  evalEvery: number;
+  evalBatches: number;
+  seed: number;
+  resume: boolean;
+  engine?: string;
+  threads?: string;
+  progress: boolean;
+  json?: boolean;
+}
+
+/** `maria-train pretrain`: train a tiny AR, MLM or diffusion backbone from scratch on token shards. */
+export function registerPretrainCommand(program: Command): void {
+  program
+    .command('pretrain')
+    .description('pretrain a backbone from scratch (AR next-token, MLM at 30%, or MDLM masked diffusion) with resumable checkpoints')
+    .option('--arch <preset>', `architecture preset (${architecturePresets.names().join(', ')})`, 'tiny-llama')
+    .option('--config <file>', 'a config.json to use instead of the preset (its model_type picks the family)')
+    .option('--objective <name>', 'ar | mlm | diffusion', 'ar')
+    .option('--data <dir>', 'token shards from `maria-train corpus`', DEFAULT_CORPUS_DIRECTORY)
+    .option('--tokenizer <file>', 'tokenizer.json the shards were made with', DEFAULT_TOKENIZER_PATH)
+    .option('--out <dir>', 'run folder (checkpoints, metrics.jsonl, loss.svg)', 'runs/pretrain')
+    .option('--steps <n>', 'optimisation steps', parseIntegerOption('--steps', 1), 3000)
+    .option('--batch <n>', 'sequences per micro-batch', parseIntegerOption('--batch', 1), 8)
+    .option('--accumulation <n>', 'micro-batches per step (gradient accumulation)', parseIntegerOption('--accumulation', 1), 1)
+    .option('--lr <x>', 'peak learning rate', parseNumberOption('--lr', 1e-8, 10), 1e-3)
+    .option('--warmup <n>', 'linear warm-up steps before the cosine decay', parseIntegerOption('--warmup', 0), 100)
+    .option('--weight-decay <x>', 'AdamW decoupled weight decay', parseNumberOption('--weight-decay', 0, 10), 0.1)
+    .option('--clip <x>', 'gradient clipping by global norm', parseNumberOption('--clip', 1e-8, 1e9), 1)
+    .option('--checkpoint-every <n>', 'steps between checkpoints', parseIntegerOption('--checkpoint-every', 1), 100)
+    .option('--eval-every <n>', 'steps between validation passes', parseIntegerOption('--eval-every', 1), 100)
+    .option('--eval-batches <n>', 'validation batches per pass', parseIntegerOption('--eval-batches', 0), 8)
+    .option('--seed <n>', 'seed of the init, data order and masks', parseIntegerOption('--seed', 0), 0)
+    .option('--resume', 'continue from the latest checkpoint in --out', false)
+    .option('--engine <name>', 'auto | tensorflow | wasm')
+    .option('--threads <n>', "wasm threads (a number or 'auto')")
+    .option('--no-progress', 'no progress bar')
+    .option('--json', 'print the result as JSON')
+    .action((flags: PretrainFlags) =>
+      runMain(async () => {
+        if (!objectives.has(flags.objective)) objectives.get(flags.objective);
+        const threads = flags.threads === undefined ? undefined : flags.threads === 'auto' ? 'auto' : Number(flags.threads);
+        if (typeof threads === 'number' && !(Number.isInteger(threads) && threads >= 1)) throw new InvalidArgumentError('--threads', flags.threads, "an integer >= 1 or 'auto'");
+        await initEngine({ engine: flags.engine, ...(threads !== undefined ? { threads } : {}) });
+
+        const tokenizer = await loadTokenizer(flags.tokenizer);
+        const shards = await openShards(flags.data, { tokenizer: flags.tokenizer });
+        const preset = flags.config ? undefined : architecturePresets.get(flags.arch);
+        const rawConfig: Record<string, unknown> = preset ? { ...preset.config } : (JSON.parse(await readFile(flags.config as string, 'utf8')) as Record<string, unknown>);
+        const modelType = preset ? preset.modelType : String(rawConfig.model_type);
+        const tokenizerJson = JSON.parse(await readFile(flags.tokenizer, 'utf8'));
+        const special = tokenizer.specialTokens;
+        const config = {
+          ...rawConfig,
+          vocab_size: rawConfig.vocab_size ?? tokenizer.vocabSize,
+          ...(special.bos !== undefined ? { bos_token_id: special.bos } : {}),
+          ...(special.eos !== undefined ? { eos_token_id: special.eos } : {}),
+          ...(special.pad !== undefined ? { pad_token_id: special.pad } : {}),
+          ...(special.mask !== undefined && flags.objective !== 'ar' ? { mask_token_id: special.mask } : {}),
+        };
+        if (Number(config.vocab_size) < tokenizer.vocabSize) {
+          throw new TokenizerMismatchError(flags.tokenizer, 'model config', `vocab_size ${String(config.vocab_size)} is smaller than the tokenizer's ${tokenizer.vocabSize} ids`);
+        }
+        const backbone = createBackbone(modelType, config, { seed: flags.seed, ...(special.mask !== undefined ? { maskTokenId: special.mask } : {}) });
+        const task = objectives.get(flags.objective)(backbone, { ...(special.mask !== undefined ? { maskTokenId: special.mask } : {}) });
+        const data = shardBatchSource(shards, { batchSize: flags.batch, accumulation: flags.accumulation, seed: flags.seed });
+        const progress = trainingProgress(`pretrain ${flags.objective}`, flags.progress && !flags.json);
+        const parameterCount = backbone.variables().reduce((sum, variable) => sum + variable.size, 0);
+        try {
+          const result = await runTraining(task, data, {
+            outDir: flags.out,
+            resume: flags.resume,
+            taskDescription: { objective: flags.objective, modelType, config, tokenizer: tokenizer.fingerprint(), batch: flags.batch, data: path.resolve(flags.data) },
+            options: {
+              steps: flags.steps,
+              accumulation: flags.accumulation,
+              learningRate: flags.lr,
+              warmupSteps: flags.warmup,
+              weightDecay: flags.weightDecay,
+              clipNorm: flags.clip,
+              checkpointEvery: flags.checkpointEvery,
+              evalEvery: flags.evalEvery,
+              evalBatches: flags.evalBatches,
+              seed: flags.seed,
+            },
+            exportModel: async (dir) => {
+              const { config: checkpointConfig, tensors } = backbone.toCheckpoint();
+              await saveCheckpointFiles(dir, { config: checkpointConfig, tensors, dtype: 'F32', tokenizerJson });
+            },
+            onStep: progress.onStep,
+          });
+          progress.stop();
+          const summary = { ...result, objective: flags.objective, modelType, parameters: parameterCount, out: flags.out };
+          process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `pretrain: ${JSON.stringify(summary)}\n`);
+        } finally {
+          progress.stop();
+          shards.close();
+          backbone.dispose();
+          tf.disposeVariables();
+        }
+      }, { json: () => Boolean(flags.json) }),
+    );
+}
