@@ -25,7 +25,7 @@ export interface FixtureScheduleOptions {
  * every cycle plays each unordered pair of distinct models exactly once, so pair counts
  * differ by at most one. Within a cycle the next pair is drawn at random among the
  * unplayed pairs whose models have played least (smallest max, then smallest sum of
- * appearances), which keeps every model's appearance count within one or two of the
+ * appearances), which in practice keeps every model's appearance count within two of the
  * others at every prefix, so a tournament stopped early is still balanced. Sides are a
  * fair coin per fixture, so neither model is systematically "A".
  */

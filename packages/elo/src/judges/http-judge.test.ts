@@ -25,6 +25,9 @@ const completion = (content: string) => JSON.stringify({ id: 'x', object: 'chat.
  */
 class MockChatServer {
   readonly received: Received[] = [];
+  /** Most requests open at the same time since the last `respond`. */
+  maxInFlight = 0;
+  private inFlight = 0;
   private script: Behaviour[] = [];
   private server: Server | undefined;
   baseUrl = '';
@@ -37,6 +40,7 @@ class MockChatServer {
 
   respond(...script: Behaviour[]): void {
     this.script = script;
+    this.maxInFlight = 0;
   }
 
   async stop(): Promise<void> {
@@ -55,7 +59,10 @@ class MockChatServer {
         request.socket.destroy();
         return;
       }
+      this.inFlight++;
+      this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
       const send = () => {
+        this.inFlight--;
         response.writeHead(behaviour.status ?? 200, { 'content-type': 'application/json', ...behaviour.headers });
         response.end(behaviour.body ?? completion(behaviour.reply ?? '5'));
       };
@@ -210,9 +217,14 @@ describe('HttpJudge against a local mock server', () => {
 
   it('runs up to `concurrency` requests at once, keeps the order, and stops on the first failure', async () => {
     server.respond({ reply: '2', delayMs: 150 }, { reply: '3', delayMs: 150 }, { reply: '4', delayMs: 150 });
-    const started = performance.now();
     expect(await judge({ concurrency: 3 }).score(['a', 'b', 'c'])).toEqual([2, 3, 4]);
-    expect(performance.now() - started).toBeLessThan(400); // three sequential requests would take ≥ 450 ms
+    expect(server.maxInFlight).toBe(3);
+    server.respond({ reply: '6', delayMs: 20 });
+    expect(await judge({ concurrency: 2 }).score(['a', 'b', 'c', 'd'])).toEqual([6, 6, 6, 6]);
+    expect(server.maxInFlight).toBe(2);
+    server.respond({ reply: '6', delayMs: 20 });
+    await judge().score(['a', 'b', 'c']);
+    expect(server.maxInFlight).toBe(1);
 
     server.respond({ status: 400, body: 'bad request' }, { reply: '5', delayMs: 100 });
     server.received.length = 0;
