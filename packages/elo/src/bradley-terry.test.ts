@@ -83,6 +83,13 @@ describe('fitBradleyTerry recovers known ratings', () => {
     for (const [model, error] of errors) expect(Math.abs(error), model).toBeLessThan(8);
   });
 
+  it('reports non-convergence when the iteration budget is too small', () => {
+    const fit = fitBradleyTerry(simulate(600, 5), { maxIterations: 1 });
+    expect(fit.converged).toBe(false);
+    expect(fit.iterations).toBe(1);
+    expect(fit.maxGradient).toBeGreaterThan(1e-6);
+  });
+
   it('puts the mean rating at 1000 by default and pins a model when anchored to it', () => {
     const battles = simulate(600, 5);
     const byMean = fitBradleyTerry(battles).ratings;
@@ -241,5 +248,8 @@ describe('fitBradleyTerry when the MLE does not exist', () => {
     expect(() => fitBradleyTerry([{ a: 'A', b: 'B', outcome: 'draw' as BattleOutcome }])).toThrowError(/'a', 'b' or 'tie'/);
     expect(() => fitBradleyTerry(allWins, { ties: 'quarter' as 'half' })).toThrowError(/ties/);
     expect(() => fitBradleyTerry(allWins, { onSeparation: 'pseudo-ties', anchor: { model: 'Z', rating: 1 } })).toThrowError(/anchor.model/);
+    expect(() => fitBradleyTerry(allWins, { onSeparation: 'drop' as 'error' })).toThrowError(/onSeparation/);
+    expect(() => fitBradleyTerry(allWins, { onSeparation: 'pseudo-ties', pseudoTieWeight: 0 })).toThrowError(/pseudoTieWeight/);
+    expect(() => fitBradleyTerry(goldenBattles, { maxIterations: 0 })).toThrowError(/maxIterations/);
   });
 });

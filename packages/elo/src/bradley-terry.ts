@@ -51,7 +51,7 @@ export interface BradleyTerryFit {
   readonly models: readonly string[];
   /** Model → rating, 400·coef + 1000 under the mean anchor. */
   readonly ratings: ReadonlyMap<string, number>;
-  /** Natural-log likelihood of the battles at the fit, under the chosen tie convention. */
+  /** Natural-log likelihood of the battles at the fit, under the chosen tie convention (pseudo-ties included when `separated`). */
   readonly logLikelihood: number;
   /** Largest |∂ log-likelihood / ∂ coefficient| at the fit: ~0 at a true maximum. */
   readonly maxGradient: number;
@@ -87,7 +87,10 @@ export function checkTieConvention(ties: string): asserts ties is TieConvention 
 export function fitPairTotals(index: BattleIndex, totals: PairTotals, battleCount: number, options: BradleyTerryOptions = {}): BradleyTerryFit {
   const modelCount = index.models.length;
   const maxIterations = options.maxIterations ?? 100;
-  const stepTolerance = (options.tolerance ?? 1e-7) / RATING_SCALE;
+  if (!Number.isInteger(maxIterations) || maxIterations < 1) throw new InvalidArgumentError('maxIterations', maxIterations, 'a positive integer');
+  const tolerance = options.tolerance ?? 1e-7;
+  if (!(tolerance > 0)) throw new InvalidArgumentError('tolerance', tolerance, 'a positive number of rating points');
+  const stepTolerance = tolerance / RATING_SCALE;
   const separated = checkIdentified(index, totals, options.onSeparation ?? 'error');
   const fitted = separated ? withPseudoTies(totals, options.pseudoTieWeight ?? 0.01) : totals;
 
