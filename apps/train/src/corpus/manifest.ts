@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointError } from '@maria-ts/core';
 import { z } from 'zod';
+import { parseJsonText } from '../tokenizer/json-file.js';
 
 /** The manifest's name inside a shard folder. It is written last, so its presence means the shards are complete. */
 export const MANIFEST_FILE = 'manifest.json';
@@ -70,12 +71,7 @@ export async function readManifest(directory: string): Promise<CorpusManifest | 
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new CheckpointError(path, `cannot read the manifest (${(error as Error).message})`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new CheckpointError(path, `not valid JSON (${(error as Error).message})`);
-  }
+  const json = parseJsonText(path, text);
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

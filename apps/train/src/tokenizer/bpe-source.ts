@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointError } from '@maria-ts/core';
 import { sha256Of } from '../corpus/file-hash.js';
+import { isRecord, readJsonFile } from './json-file.js';
 
 /** One BPE merge: the two parts that are joined, in rank order. */
 export type Merge = readonly [left: string, right: string];
@@ -30,8 +30,6 @@ export interface BpeSource {
 /** Where the GPT-2 tokenizer lives relative to the repository root (DESIGN.md §5). */
 export const DEFAULT_GPT2_DIRECTORY = '../shared/data/tokenizers/gpt2';
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** Parses one merge in either tokenizer.json format: `"a b"` (older) or `["a", "b"]` (newer). */
 function parseMerge(path: string, entry: unknown, rank: number): Merge {
   if (typeof entry === 'string') {
@@ -49,18 +47,7 @@ function parseMerge(path: string, entry: unknown, rank: number): Merge {
  */
 export async function readBpeSource(fileOrDirectory: string): Promise<BpeSource> {
   const path = fileOrDirectory.endsWith('.json') ? fileOrDirectory : join(fileOrDirectory, 'tokenizer.json');
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new CheckpointError(path, `cannot read the source tokenizer (${(error as Error).message})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new CheckpointError(path, `not valid JSON (${(error as Error).message})`);
-  }
+  const { text, json } = await readJsonFile(path, 'source tokenizer');
   if (!isRecord(json) || !isRecord(json.model)) throw new CheckpointError(path, 'no "model" section');
   const { vocab, merges, ...modelOptions } = json.model;
   if (modelOptions.type !== 'BPE') throw new CheckpointError(path, `model type is ${JSON.stringify(modelOptions.type)}, expected "BPE"`);

@@ -91,7 +91,7 @@ describe('buildTinyTokenizer (GPT-2 source, read at test time)', () => {
     const awkward = ['Crème brûlée — “quoted” ’tis\r\n\ttabs  and  double spaces ', '日本語のテキスト 🙂👍🏽', '\u0000\u0007 control', ' @-@ , . [MASK] <|endoftext|>'];
     for (const text of [...samples, ...awkward]) {
       const ids = tokenizer.encode(text).ids;
-      expect(ids.every((id) => id >= 0 && id < 8192)).toBe(true);
+      expect(ids.every((id: number) => id >= 0 && id < 8192)).toBe(true);
       expect(tokenizer.decode(ids)).toBe(text);
     }
   });
@@ -102,7 +102,7 @@ describe('buildTinyTokenizer (GPT-2 source, read at test time)', () => {
     const text = [...samples.map((sample) => sample.slice(0, 1500)), lateTokens].join('\n');
     const expected = referenceEncode(text, json.model.merges, json.model.vocab);
     const actual = tokenizer.encode(text).ids;
-    expect(actual.some((id) => id >= 8150 && id < 8189)).toBe(true);
+    expect(actual.some((id: number) => id >= 8150 && id < 8189)).toBe(true);
     expect(actual).toEqual(expected);
   });
 

@@ -1,6 +1,5 @@
 import { sha256Of } from '../corpus/file-hash.js';
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+import { isRecord } from './json-file.js';
 
 /**
  * A hash of what a tokenizer.json means rather than how it is formatted: the model type, the

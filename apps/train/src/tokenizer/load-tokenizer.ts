@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { Tokenizer as HuggingFaceTokenizer } from '@huggingface/tokenizers';
 import { CheckpointError } from '@maria-ts/core';
 import { sha256Of } from '../corpus/file-hash.js';
 import { tokenizerFingerprint } from './fingerprint.js';
+import { isRecord, parseJsonText, readJsonFile } from './json-file.js';
 import { END_OF_TEXT_TOKEN, MASK_TOKEN, PAD_TOKEN } from './special-tokens.js';
 
 /** Where `maria-train tokenizer` writes the tiny tokenizer, relative to the repository root. */
@@ -30,30 +30,18 @@ export interface LoadedTokenizer extends TokenizerIdentity {
   decode(ids: readonly number[]): string;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /**
  * Loads a tokenizer.json with `@huggingface/tokenizers`. It must define `<|endoftext|>`, which
  * the corpus pipeline places between documents.
  */
 export async function loadTokenizerFile(path: string): Promise<LoadedTokenizer> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new CheckpointError(path, `cannot read the tokenizer (${(error as Error).message}); build it with \`maria-train tokenizer\``);
-  }
+  const { text } = await readJsonFile(path, 'tokenizer', '; build it with `maria-train tokenizer`');
   return tokenizerFromText(path, text);
 }
 
 /** Like `loadTokenizerFile` for tokenizer.json text already in memory (`path` is only used in messages and the result). */
 export function tokenizerFromText(path: string, text: string): LoadedTokenizer {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new CheckpointError(path, `not valid JSON (${(error as Error).message})`);
-  }
+  const json = parseJsonText(path, text);
   if (!isRecord(json) || !isRecord(json.model) || !isRecord(json.model.vocab)) throw new CheckpointError(path, 'not a tokenizer.json (no model.vocab)');
   const tokenizer = new HuggingFaceTokenizer(json, { clean_up_tokenization_spaces: false });
   const ids = [...tokenizer.get_vocab(true).values()];
