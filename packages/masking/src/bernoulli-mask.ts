@@ -14,9 +14,10 @@ export function requireEligiblePositions(eligible: PositionFlags, what = 'sequen
  * uniform draw per eligible position, in order). If that masks nothing, one eligible
  * position chosen uniformly is masked instead, so the masked-token loss is always
  * defined; this nudges the masked fraction of very short sequences at very low rates
- * upwards and is otherwise invisible.
+ * upwards and is otherwise invisible. `allowEmpty` skips that fallback, for estimators
+ * (MDLM's 1/t-weighted NELBO) that are only unbiased with plain Bernoulli draws.
  */
-export function bernoulliMask(eligible: PositionFlags, probability: number, rng: Rng): { mask: Uint8Array; count: number } {
+export function bernoulliMask(eligible: PositionFlags, probability: number, rng: Rng, options: { allowEmpty?: boolean } = {}): { mask: Uint8Array; count: number } {
   if (!(probability >= 0 && probability <= 1)) throw new InvalidArgumentError('masking probability', probability, 'a number in [0, 1]');
   const positions = requireEligiblePositions(eligible);
   const mask = new Uint8Array(eligible.length);
@@ -27,7 +28,7 @@ export function bernoulliMask(eligible: PositionFlags, probability: number, rng:
       count++;
     }
   }
-  if (count === 0) {
+  if (count === 0 && !options.allowEmpty) {
     mask[positions[rng.int(positions.length)] as number] = 1;
     count = 1;
   }

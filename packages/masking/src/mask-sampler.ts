@@ -10,7 +10,7 @@ export interface MaskSample {
    * MDLM, or count / eligible positions for the fixed-count sampler. Logged as a metric.
    */
   readonly rate: number;
-  /** Number of masked positions; always ≥ 1. */
+  /** Number of masked positions; ≥ 1 unless the sampler was built with `allowEmpty`. */
   readonly count: number;
 }
 

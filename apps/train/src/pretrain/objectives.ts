@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type LanguageBackbone, Registry, type Rng, embeddingLookup, meanSoftmaxCrossEntropy, tf } from '@maria-ts/core';
+import { InvalidArgumentError, type LanguageBackbone, Registry, type Rng, embeddingLookup, meanSoftmaxCrossEntropy, softmaxCrossEntropy, tf } from '@maria-ts/core';
 import { fixedRateMaskSampler, mdlmMaskSampler, type MaskSampler, type MdlmMaskSample } from '@maria-ts/masking';
 import type { TokenBatch, TrainingTask } from '../trainer/training-task.js';
 
@@ -12,7 +12,8 @@ import type { TokenBatch, TrainingTask } from '../trainer/training-task.js';
  *   never uses.
  * - `diffusion`: MDLM — t ~ U(0,1) per sequence, each position masked with probability t,
  *   cross-entropy on the masked positions weighted by 1/t, normalised by the number of
- *   tokens (a Monte Carlo estimate of the NELBO).
+ *   tokens (a Monte Carlo estimate of the NELBO). t is stratified across the batch, and a
+ *   sequence may draw no masked position (forcing one would bias the 1/t estimate).
  */
 export type ObjectiveName = 'ar' | 'mlm' | 'diffusion';
 
@@ -65,14 +66,21 @@ function maskedTask(backbone: LanguageBackbone, maskTokenId: number, sampler: Ma
           weights.push(weight);
         });
       }
+      if (positions.length === 0) {
+        // Only possible with MDLM's empty draws: score one position at weight 0, so the loss is
+        // 0 but still a function of the variables.
+        positions.push(0);
+        targets.push(batch.ids[0] as number);
+        weights.push(0);
+      }
       return tf.tidy(() => {
         const { hidden } = backbone.forward(tf.tensor2d(masked, [batch.batch, batch.length], 'int32'));
         const logits = backbone.project(hiddenAt(hidden, Int32Array.from(positions))) as tf.Tensor2D;
         const labels = tf.tensor1d(targets, 'int32');
         if (!weighted) return meanSoftmaxCrossEntropy(logits, labels);
         // MDLM: Σ_masked CE/t over all tokens of the batch.
-        const perToken = tf.mul(meanSoftmaxCrossEntropy(logits, labels, tf.tensor1d(weights)), weights.reduce((a, b) => a + b, 0));
-        return tf.div(perToken, batch.batch * batch.length) as tf.Scalar;
+        const weightedSum = tf.sum(tf.mul(softmaxCrossEntropy(logits, labels), tf.tensor1d(weights)));
+        return tf.div(weightedSum, batch.batch * batch.length) as tf.Scalar;
       });
     },
   };
@@ -82,7 +90,8 @@ function maskedTask(backbone: LanguageBackbone, maskTokenId: number, sampler: Ma
 export const objectives = new Registry<(backbone: LanguageBackbone, options: ObjectiveOptions) => TrainingTask>('objective');
 objectives.register('ar', (backbone) => arTask(backbone), 3);
 objectives.register('mlm', (backbone, options) => maskedTask(backbone, requireMask(options), fixedRateMaskSampler({ rate: options.maskRate ?? 0.3 }), false), 2);
-objectives.register('diffusion', (backbone, options) => maskedTask(backbone, requireMask(options), mdlmMaskSampler(), true), 1);
+// Stratified t across the batch lowers the variance; empty draws keep the 1/t estimate unbiased.
+objectives.register('diffusion', (backbone, options) => maskedTask(backbone, requireMask(options), mdlmMaskSampler({ stratified: true, allowEmpty: true }), true), 1);
 
 function requireMask(options: ObjectiveOptions): number {
   if (options.maskTokenId === undefined) throw new InvalidArgumentError('mask token id', undefined, "a tokenizer with a [MASK] token for the mlm and diffusion objectives");
