@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { type EngineOptions, InvalidArgumentError, initEngine, parseNumberList, runMain, writeFileAtomic } from '@maria-ts/core';
+import { InvalidArgumentError, initEngine, parseNumberList, runMain, writeFileAtomic } from '@maria-ts/core';
 import { writeLineChart } from '@maria-ts/eval';
 import { runOpsBenchmark, type OpsRow } from '../ops/ops-benchmark.js';
 
@@ -120,8 +120,7 @@ export function opsCommand(): Command {
             rows.push(...(await runChild(threads, flags)));
           }
         } else {
-          const engineOptions: EngineOptions & { threads?: number } = { engine: flags.engine, ...(threadList[0] ? { threads: threadList[0] } : {}) };
-          await initEngine(engineOptions);
+          await initEngine({ engine: flags.engine, ...(threadList[0] ? { threads: threadList[0] } : {}) });
           rows = await runOpsBenchmark(benchOptions);
         }
         if (flags.child) {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { InvalidArgumentError, TokenizerMismatchError, initEngine, runMain, tf } from '@maria-ts/core';
+import { TokenizerMismatchError, initEngine, runMain, tf } from '@maria-ts/core';
 import { createBackbone, loadTokenizer, saveCheckpointFiles } from '@maria-ts/backbones';
 import { parseIntegerOption, parseNumberOption } from '../cli/options.js';
 import { DEFAULT_CORPUS_DIRECTORY } from '../corpus/build-corpus.js';
@@ -68,9 +68,7 @@ export function registerPretrainCommand(program: Command): void {
     .action((flags: PretrainFlags) =>
       runMain(async () => {
         if (!objectives.has(flags.objective)) objectives.get(flags.objective);
-        const threads = flags.threads === undefined ? undefined : flags.threads === 'auto' ? 'auto' : Number(flags.threads);
-        if (typeof threads === 'number' && !(Number.isInteger(threads) && threads >= 1)) throw new InvalidArgumentError('--threads', flags.threads, "an integer >= 1 or 'auto'");
-        await initEngine({ engine: flags.engine, ...(threads !== undefined ? { threads } : {}) });
+        await initEngine({ engine: flags.engine, threads: flags.threads });
 
         const tokenizer = await loadTokenizer(flags.tokenizer);
         const shards = await openShards(flags.data, { tokenizer: flags.tokenizer });
