@@ -9,29 +9,24 @@ import { ShapeMismatchError } from '../../errors.js';
  * the forward pass and in their gradients, so every product reaches XNNPACK's fast path.
  */
 
-/** a [m, k] · b [k, n], with a gradient that never uses the transpose flags. */
-const matMul2D = binaryCustomGrad<tf.Tensor2D>((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
-  save([a, b]);
-  return {
-    value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [savedA, savedB] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(savedB)), tf.matMul(tf.transpose(savedA), dy as tf.Tensor2D)];
-    },
-  };
-});
+function swapLastTwo(x: tf.Tensor): tf.Tensor {
+  const perm = x.shape.map((_, i) => i);
+  const n = perm.length;
+  [perm[n - 2], perm[n - 1]] = [perm[n - 1] as number, perm[n - 2] as number];
+  return tf.transpose(x, perm);
+}
 
-/** a [batch, m, k] · b [batch, k, n], with explicit transposes in the gradient. */
-const batchMatMul3D = binaryCustomGrad<tf.Tensor3D>((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+/**
+ * a [m, k] · b [k, n], or batched a [batch, m, k] · b [batch, k, n], with a gradient that
+ * transposes explicitly instead of using matMul's transpose flags.
+ */
+const explicitProduct = binaryCustomGrad<tf.Tensor>((a, b, save) => {
   save([a, b]);
   return {
     value: tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [savedA, savedB] = saved as [tf.Tensor3D, tf.Tensor3D];
-      return [
-        tf.matMul(dy as tf.Tensor3D, tf.transpose(savedB, [0, 2, 1])),
-        tf.matMul(tf.transpose(savedA, [0, 2, 1]), dy as tf.Tensor3D),
-      ];
+    gradFunc: (dy, saved) => {
+      const [savedA, savedB] = saved as [tf.Tensor, tf.Tensor];
+      return [tf.matMul(dy as tf.Tensor3D, swapLastTwo(savedB) as tf.Tensor3D), tf.matMul(swapLastTwo(savedA) as tf.Tensor3D, dy as tf.Tensor3D)];
     },
   };
 });
@@ -39,13 +34,6 @@ const batchMatMul3D = binaryCustomGrad<tf.Tensor3D>((a: tf.Tensor, b: tf.Tensor,
 export interface MatMulOptions {
   readonly transposeA?: boolean;
   readonly transposeB?: boolean;
-}
-
-function swapLastTwo(x: tf.Tensor): tf.Tensor {
-  const perm = x.shape.map((_, i) => i);
-  const n = perm.length;
-  [perm[n - 2], perm[n - 1]] = [perm[n - 1] as number, perm[n - 2] as number];
-  return tf.transpose(x, perm);
 }
 
 /**
@@ -65,17 +53,14 @@ export function matMul(a: tf.Tensor, b: tf.Tensor, options: MatMulOptions = {}):
     }
     if (right.rank === 2) {
       const leading = left.shape.slice(0, -1);
-      const product = matMul2D(left.reshape([-1, k]) as tf.Tensor2D, right as tf.Tensor2D);
+      const product = explicitProduct(left.reshape([-1, k]), right);
       return product.reshape([...leading, right.shape[1] as number]);
     }
     if (left.rank !== right.rank || left.rank < 3) {
       throw new ShapeMismatchError('matMul operands (batched operands need equal rank)', right.shape, [...left.shape.slice(0, -2), k, null]);
     }
     const batch = left.shape.slice(0, -2);
-    const product = batchMatMul3D(
-      left.reshape([-1, left.shape[left.rank - 2] as number, k]) as tf.Tensor3D,
-      right.reshape([-1, k, right.shape[right.rank - 1] as number]) as tf.Tensor3D,
-    );
+    const product = explicitProduct(left.reshape([-1, left.shape[left.rank - 2] as number, k]), right.reshape([-1, k, right.shape[right.rank - 1] as number]));
     return product.reshape([...batch, left.shape[left.rank - 2] as number, right.shape[right.rank - 1] as number]);
   });
 }
