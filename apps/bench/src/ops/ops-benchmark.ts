@@ -1,4 +1,5 @@
 import { Rng, currentEngine, tf } from '@maria-ts/core';
+import { measureDecodeStep } from './decode-step.js';
 import { builtinOps, fastOps, type OpSet } from './op-set.js';
 import { medianSeconds } from './timing.js';
 import { BenchmarkBlock, DEFAULT_BLOCK_SHAPE, type BlockShape } from './transformer-block.js';
@@ -7,6 +8,8 @@ import { BenchmarkBlock, DEFAULT_BLOCK_SHAPE, type BlockShape } from './transfor
 export interface OpsRow {
   readonly op: string;
   readonly impl: 'builtin' | 'fast';
+  /** Batch size, for decode rows. */
+  readonly batch?: number;
   readonly threads: number;
   readonly gflops?: number;
   readonly tokensPerSecond?: number;
@@ -86,13 +89,19 @@ async function trainingStepRow(rng: Rng, ops: OpSet, threads: number, options: O
 
 /**
  * Measures, on the engine already started in this process: matmul GFLOP/s (forward, and
- * forward+backward with tfjs's built-in gradient vs core's), and one training step of a
- * transformer block with built-in vs fast ops.
+ * forward+backward with tfjs's built-in gradient vs core's), one training step of a
+ * transformer block with built-in vs fast ops, and one KV-cached decode step of the tiny
+ * Llama at batch 1 and 8.
  */
 export async function runOpsBenchmark(options: OpsBenchmarkOptions): Promise<OpsRow[]> {
   const threads = currentEngine()?.threads ?? 1;
   const rng = new Rng(options.seed ?? 0);
   const rows = await matmulRows(rng, threads, options);
   for (const ops of [builtinOps, fastOps]) rows.push(await trainingStepRow(rng, ops, threads, options));
+  for (const batch of [1, 8]) {
+    options.onMeasure?.(`KV-cached decode step, batch ${batch}`);
+    const decode = await measureDecodeStep(batch, { prefix: 64, warmup: options.warmup + 2, repeats: options.matmulRepeats * 4, seed: options.seed ?? 0 });
+    rows.push({ op: `decode-step-tiny-llama-b${batch}`, impl: 'fast', threads, batch, tokensPerSecond: round(decode.tokensPerSecond, 1), secondsPerRun: round(decode.secondsPerStep, 4) });
+  }
   return rows;
 }
