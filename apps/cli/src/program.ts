@@ -1,0 +1,11 @@
+import { Command } from 'commander';
+import { forwardCommand } from './commands/forward.js';
+import { processOutput, type CommandOutput } from './output.js';
+
+/**
+ * The `maria` program. Each subcommand is its own file under `commands/`; apps and tests
+ * build the program here and parse arguments with it (tests pass their own output).
+ */
+export function mariaProgram(output: CommandOutput = processOutput): Command {
+  return new Command('maria').description('MARIA: masked and autoregressive infilling on TensorFlow.js').addCommand(forwardCommand(output));
+}
