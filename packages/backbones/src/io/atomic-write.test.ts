@@ -1,7 +1,8 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeAll, writeFileAtomic, writeTextFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '@maria-ts/core';
+import { writeAll, writeTextFileAtomic } from './atomic-write.js';
 import { useTempDir } from './io.test-support.js';
 
 describe('writeFileAtomic', () => {

@@ -1,5 +1,5 @@
-import { InvalidArgumentError, ShapeMismatchError } from '@maria-ts/core';
-import { writeAll, writeFileAtomic } from './atomic-write.js';
+import { InvalidArgumentError, ShapeMismatchError, writeFileAtomic } from '@maria-ts/core';
+import { writeAll } from './atomic-write.js';
 import { encodeBfloat16, encodeHalf } from './float-conversion.js';
 import { DTYPE_BYTE_SIZE, elementCount, isStoredDtype, type StoredDtype, type WritableTensor } from './host-tensor.js';
 

@@ -1,26 +1,51 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
+/** What to write: the whole content, or a function that streams it through the open temporary file. */
+export type AtomicContent = string | Uint8Array | ((handle: FileHandle) => Promise<void>);
+
 /**
- * Writes `data` to `file` so that readers see either the old file or the complete new one,
- * never a torn write: the bytes go to a temporary file in the same directory, are fsynced,
- * and are renamed over the target (rename is atomic within one file system). Parent
- * directories are created. On failure the temporary file is removed and the target is untouched.
+ * Writes `file` so that readers see either the old file or the complete new one, never a
+ * torn write, even if the process dies mid-write: the bytes go to a temporary file in the
+ * same directory (same file system, so the rename is atomic), are fsynced, and the file is
+ * renamed over the target; then the directory entry is synced so the rename is durable.
+ * Parent directories are created. On failure the temporary file is removed and the target
+ * is untouched. Large files (checkpoints) pass a function that streams into the handle.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(file: string, content: AtomicContent): Promise<void> {
   const directory = path.dirname(file);
   await mkdir(directory, { recursive: true });
   const temporary = path.join(directory, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(temporary, 'w');
+  const handle = await open(temporary, 'wx');
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-    await handle.close();
+    try {
+      if (typeof content === 'function') await content(handle);
+      else await handle.writeFile(content);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(temporary, file);
   } catch (error) {
-    await handle.close().catch(() => undefined);
     await rm(temporary, { force: true });
     throw error;
+  }
+  await syncDirectory(directory);
+}
+
+/**
+ * Makes a rename durable by syncing the directory entry. Some platforms (Windows) cannot
+ * open a directory for sync; there the rename is still atomic, just not yet durable.
+ */
+async function syncDirectory(directory: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(directory, 'r');
+    await handle.sync();
+  } catch {
+    // Best effort only, see above.
+  } finally {
+    await handle?.close();
   }
 }
