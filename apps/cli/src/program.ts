@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { benchDecodeCommand } from './commands/bench-decode.js';
 import { forwardCommand } from './commands/forward.js';
 import { processOutput, type CommandOutput } from './output.js';
 
@@ -7,5 +8,6 @@ import { processOutput, type CommandOutput } from './output.js';
  * build the program here and parse arguments with it (tests pass their own output).
  */
 export function mariaProgram(output: CommandOutput = processOutput): Command {
-  return new Command('maria').description('MARIA: masked and autoregressive infilling on TensorFlow.js').addCommand(forwardCommand(output));
+  return new Command('maria').description('MARIA: masked and autoregressive infilling on TensorFlow.js').addCommand(forwardCommand(output))
+    .addCommand(benchDecodeCommand(output));
 }

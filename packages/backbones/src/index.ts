@@ -22,3 +22,4 @@ export * from './llama/index.js';
 export * from './olmo/index.js';
 export * from './bert/index.js';
 export * from './modernbert/index.js';
+export * from './decode-throughput.js';

@@ -22,7 +22,8 @@ export abstract class DecoderBackbone extends TransformerBackbone implements ARB
   abstract readonly bosTokenId: number;
   protected abstract readonly cacheGeometry: CacheGeometry;
 
-  createCache(batchSize: number, capacity: number): ChunkedKVCache {
+  /** An empty cache; `options.mergeRatio` tunes its chunk merging (see `ChunkedKVCache`). */
+  createCache(batchSize: number, capacity: number, options: { readonly mergeRatio?: number; readonly smallChunk?: number } = {}): ChunkedKVCache {
     const limit = this.cacheGeometry.hardMaxPositions;
     if (limit !== null && capacity > limit) throw new InputTooLongError(`${this.info.family} KV cache capacity`, capacity, limit);
     return new ChunkedKVCache({
@@ -31,6 +32,7 @@ export abstract class DecoderBackbone extends TransformerBackbone implements ARB
       numLayers: this.info.numLayers,
       numKeyValueHeads: this.cacheGeometry.numKeyValueHeads,
       headDim: this.cacheGeometry.headDim,
+      ...options,
     });
   }
 

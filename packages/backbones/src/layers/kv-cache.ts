@@ -21,18 +21,42 @@ export interface ChunkedKVCacheOptions {
   readonly numLayers: number;
   readonly numKeyValueHeads: number;
   readonly headDim: number;
+  /**
+   * Merge the newest chunk into the one before it while that one is shorter than
+   * `mergeRatio` times it (default `DEFAULT_KV_MERGE_RATIO`). 2 is a binary counter; larger
+   * ratios keep fewer chunks (at most ⌊log_ratio length⌋ + 1) for a few more copies.
+   */
+  readonly mergeRatio?: number;
+  /**
+   * Chunks whose merged length would not exceed this are always merged (default
+   * `DEFAULT_KV_SMALL_CHUNK`): copying a few hundred positions costs less on wasm than the
+   * extra matmuls another chunk adds to every later step.
+   */
+  readonly smallChunk?: number;
 }
+
+/** Measured default of `ChunkedKVCache`'s merge ratio (see the README's KV cache section). */
+export const DEFAULT_KV_MERGE_RATIO = 4;
+
+/** Measured default of `ChunkedKVCache`'s small-chunk threshold, in positions. */
+export const DEFAULT_KV_SMALL_CHUNK = 256;
 
 /**
  * A KV cache for tfjs, whose tensors are immutable: a preallocated buffer cannot be written
  * in place, and appending by concatenation copies the whole cache at every step.
  *
- * Each layer keeps a list of chunks, oldest first, and merges them like a binary counter:
- * after an append, while the previous chunk is shorter than twice the newest one, the two
- * are concatenated. Chunk lengths therefore at least halve from oldest to newest, so a
- * layer holds at most ⌊log₂ length⌋ + 1 chunks, and a position is copied only when its chunk
- * merges with one of comparable size, O(log length) times over a whole decode. Attention
- * reads the chunks directly (`attendOverChunks`), without concatenating them.
+ * Each layer keeps a list of chunks, oldest first, merged log-structured: after an
+ * append, the newest chunk is concatenated into the one before it while that one is
+ * shorter than `mergeRatio` times it (2 would be a binary counter), or while both together
+ * stay within `smallChunk` positions. Beyond the small-chunk threshold, chunk lengths
+ * therefore grow geometrically from newest to oldest, so a layer holds O(log length)
+ * chunks and a position is copied O(log length) times over a whole decode, instead of
+ * once per step. Attention reads the chunks directly (`attendOverChunks`).
+ *
+ * The defaults (ratio 4, small chunk 256) were measured with `maria bench-decode` on a
+ * 4-layer, 256-wide decoder (packages/backbones/README.md, "KV cache"): below a few
+ * hundred positions one chunk is fastest on wasm (each extra chunk costs matmuls every
+ * step), and at 2k positions the chunked cache beat whole-cache concatenation.
  */
 export class ChunkedKVCache implements KVCache {
   readonly batchSize: number;
@@ -40,6 +64,8 @@ export class ChunkedKVCache implements KVCache {
   readonly numLayers: number;
   readonly numKeyValueHeads: number;
   readonly headDim: number;
+  readonly mergeRatio: number;
+  readonly smallChunk: number;
   private readonly layers: LayerStore[];
   private filled = 0;
   private disposed = false;
@@ -53,6 +79,9 @@ export class ChunkedKVCache implements KVCache {
     this.numLayers = options.numLayers;
     this.numKeyValueHeads = options.numKeyValueHeads;
     this.headDim = options.headDim;
+    this.mergeRatio = options.mergeRatio ?? DEFAULT_KV_MERGE_RATIO;
+    this.smallChunk = options.smallChunk ?? DEFAULT_KV_SMALL_CHUNK;
+    if (!(this.mergeRatio >= 2)) throw new InvalidArgumentError('KV cache mergeRatio', this.mergeRatio, 'a number >= 2');
     this.layers = Array.from({ length: options.numLayers }, () => ({ keysTransposed: [], values: [], lengths: [] }));
   }
 
@@ -92,10 +121,14 @@ export class ChunkedKVCache implements KVCache {
     store.keysTransposed.push(tf.keep(keysTransposed));
     store.values.push(tf.keep(values));
     store.lengths.push(count);
-    for (let n = store.lengths.length; n >= 2 && (store.lengths[n - 2] as number) < 2 * (store.lengths[n - 1] as number); n--) {
+    for (let n = store.lengths.length; n >= 2 && this.shouldMerge(store.lengths[n - 2] as number, store.lengths[n - 1] as number); n--) {
       this.mergeLastTwo(store);
     }
     return { keysTransposed: store.keysTransposed, values: store.values };
+  }
+
+  private shouldMerge(older: number, newer: number): boolean {
+    return older + newer <= this.smallChunk || older < this.mergeRatio * newer;
   }
 
   private mergeLastTwo(store: LayerStore): void {

@@ -1,0 +1,93 @@
+import { Command } from 'commander';
+import { InvalidArgumentError, parseNumberList, runMain } from '@maria-ts/core';
+import { runBenchDecode, type BenchDecodeReport } from '../bench-decode/run-bench-decode.js';
+import type { CommandOutput } from '../output.js';
+
+interface BenchDecodeFlags {
+  readonly family: string;
+  readonly layers: string;
+  readonly hidden: string;
+  readonly heads: string;
+  readonly kvHeads?: string;
+  readonly intermediate: string;
+  readonly vocab: string;
+  readonly prompt: string;
+  readonly steps: string;
+  readonly repeats: string;
+  readonly logits?: boolean;
+  readonly mergeRatio?: string;
+  readonly smallChunk?: string;
+  readonly seed: string;
+  readonly engine?: string;
+  readonly threads?: string;
+  readonly json?: boolean;
+}
+
+function integer(flag: string, text: string, min = 1): number {
+  const [value] = parseNumberList(flag, text, { integer: true, min });
+  if (value === undefined || text.includes(',')) throw new InvalidArgumentError(flag, text, `one integer >= ${min}`);
+  return value;
+}
+
+function table(report: BenchDecodeReport): string {
+  const lines = [`model ${JSON.stringify(report.model)}`, `engine ${report.engine.name} (${report.engine.threads} thread${report.engine.threads === 1 ? '' : 's'})`, 'prompt  steps  prefill tok/s  decode tok/s (median)  chunks/layer'];
+  for (const row of report.rows) {
+    lines.push(
+      `${String(row.promptLength).padStart(6)}  ${String(row.steps).padStart(5)}  ${row.prefillTokensPerSecond.toFixed(0).padStart(13)}  ${row.decodeTokensPerSecondMedian.toFixed(1).padStart(21)}  ${String(row.finalChunksPerLayer).padStart(12)}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `maria bench-decode`: KV-cached decode tokens/s of a from-scratch decoder (default: the
+ * 4-layer, 256-wide Llama of DESIGN.md §2), on the chosen engine.
+ */
+export function benchDecodeCommand(output: CommandOutput): Command {
+  return new Command('bench-decode')
+    .description('measure KV-cached decode tokens/s of a freshly initialised decoder')
+    .option('--family <name>', 'llama, olmo or gpt2', 'llama')
+    .option('--layers <n>', 'transformer blocks', '4')
+    .option('--hidden <n>', 'model width', '256')
+    .option('--heads <n>', 'attention heads', '4')
+    .option('--kv-heads <n>', 'key/value heads (default: --heads)')
+    .option('--intermediate <n>', 'MLP width', '688')
+    .option('--vocab <n>', 'vocabulary size', '8192')
+    .option('--prompt <lengths>', 'comma-separated prompt lengths prefilled before timing', '16,512,1920')
+    .option('--steps <n>', 'timed single-token steps', '128')
+    .option('--repeats <n>', 'runs per prompt length (the median is reported)', '3')
+    .option('--logits', 'also project every step to vocabulary logits')
+    .option('--merge-ratio <r>', 'KV cache merge ratio (default: the cache default)')
+    .option('--small-chunk <n>', 'KV cache small-chunk threshold (default: the cache default)')
+    .option('--seed <n>', 'seed of the weights and ids', '0')
+    .option('--engine <engine>', 'tensor engine: auto, tensorflow or wasm')
+    .option('--threads <n>', 'wasm threads (default: $MARIA_THREADS or auto)')
+    .option('--json', 'print the report as JSON')
+    .action(async (flags: BenchDecodeFlags) => {
+      await runMain(
+        async () => {
+          const heads = integer('--heads', flags.heads);
+          const report = await runBenchDecode({
+            family: flags.family,
+            layers: integer('--layers', flags.layers),
+            hidden: integer('--hidden', flags.hidden),
+            heads,
+            keyValueHeads: flags.kvHeads ? integer('--kv-heads', flags.kvHeads) : heads,
+            intermediate: integer('--intermediate', flags.intermediate),
+            vocab: integer('--vocab', flags.vocab),
+            promptLengths: parseNumberList('--prompt', flags.prompt, { integer: true, min: 1 }),
+            steps: integer('--steps', flags.steps),
+            repeats: integer('--repeats', flags.repeats),
+            withLogits: flags.logits === true,
+            ...(flags.mergeRatio ? { mergeRatio: parseNumberList('--merge-ratio', flags.mergeRatio, { min: 2 })[0] as number } : {}),
+            ...(flags.smallChunk ? { smallChunk: integer('--small-chunk', flags.smallChunk, 0) } : {}),
+            seed: integer('--seed', flags.seed, 0),
+            ...(flags.engine ? { engine: flags.engine } : {}),
+            ...(flags.threads ? { threads: flags.threads } : {}),
+          });
+          output.stdout(flags.json ? `${JSON.stringify(report)}\n` : table(report));
+        },
+        { json: () => flags.json === true },
+      );
+    });
+}
