@@ -176,9 +176,11 @@ export class ConfigReader {
     throw new UnsupportedConfigError(this.source, key, value, supported);
   }
 
-  /** Keys present in the config that nothing read and that are not known to be inert. */
+  /** Keys set (non-null) in the config that nothing read and that are not known to be inert. */
   unusedKeys(): string[] {
-    return Object.keys(this.values).filter((key) => !this.consumed.has(key) && !INERT_KEYS.has(key) && !INERT_PATTERNS.some((pattern) => pattern.test(key)));
+    return Object.keys(this.values).filter(
+      (key) => this.values[key] !== null && !this.consumed.has(key) && !INERT_KEYS.has(key) && !INERT_PATTERNS.some((pattern) => pattern.test(key)),
+    );
   }
 
   /** Wraps a typed config with one warning line per unused key. */
