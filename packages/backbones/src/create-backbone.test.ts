@@ -1,0 +1,105 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initEngine, meanSoftmaxCrossEntropy, tf, UnknownNameError, type LanguageBackbone } from '@maria-ts/core';
+import { expectTensorClose } from '@maria-ts/core/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBackbone } from './create-backbone.js';
+import { backboneFamilies } from './families.js';
+import type { Backbone } from './family.js';
+import { saveCheckpointFiles } from './io/checkpoint-files.js';
+import { loadBackbone } from './load-backbone.js';
+
+const EXACT = { atol: 0, rtol: 0 };
+
+/** A small config of every family in its Hugging Face spelling. */
+const TINY_CONFIGS: Record<string, Record<string, unknown>> = {
+  gpt2: { n_embd: 16, n_layer: 2, n_head: 2, vocab_size: 30, n_positions: 32 },
+  llama: { hidden_size: 16, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2, intermediate_size: 24, vocab_size: 30 },
+  olmo: { hidden_size: 16, num_hidden_layers: 2, num_attention_heads: 4, intermediate_size: 24, vocab_size: 30, clip_qkv: 0.5 },
+  bert: { hidden_size: 16, num_hidden_layers: 2, num_attention_heads: 2, intermediate_size: 24, vocab_size: 30, max_position_embeddings: 32 },
+  modernbert: { hidden_size: 16, num_hidden_layers: 3, num_attention_heads: 2, intermediate_size: 24, vocab_size: 30, local_attention: 4, max_position_embeddings: 32 },
+};
+
+let scratch: string;
+
+beforeAll(async () => {
+  await initEngine({ engine: 'wasm', threads: 1 });
+  scratch = await mkdtemp(join(tmpdir(), 'maria-create-'));
+});
+
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+const ids = () => tf.tensor2d([[1, 5, 9, 2, 7, 3], [4, 4, 8, 0, 1, 29]], [2, 6], 'int32');
+
+function outputs(backbone: LanguageBackbone): { hidden: tf.Tensor; logits: tf.Tensor } {
+  return tf.tidy(() => {
+    const output = backbone.forward(ids(), { returnLogits: true });
+    return { hidden: output.hidden, logits: output.logits as tf.Tensor };
+  });
+}
+
+describe('createBackbone', () => {
+  it('covers every registered family', () => {
+    expect(Object.keys(TINY_CONFIGS).sort()).toEqual(backboneFamilies.names().sort());
+  });
+
+  for (const [modelType, config] of Object.entries(TINY_CONFIGS)) {
+    describe(modelType, () => {
+      it('initialises deterministically from the seed and runs a forward pass', () => {
+        const first = createBackbone(modelType, config, { seed: 1 });
+        const again = createBackbone(modelType, config, { seed: 1 });
+        const other = createBackbone(modelType, config, { seed: 2 });
+        expect(first.info.contentHash).toBe(again.info.contentHash);
+        expect(first.info.contentHash).not.toBe(other.info.contentHash);
+        const a = outputs(first);
+        const b = outputs(again);
+        expect(a.hidden.shape).toEqual([2, 6, 16]);
+        expect(a.logits.shape).toEqual([2, 6, 30]);
+        expectTensorClose(a.hidden, b.hidden, EXACT);
+        expect(Array.from(a.logits.dataSync()).every(Number.isFinite)).toBe(true);
+        tf.dispose([a.hidden, a.logits, b.hidden, b.logits]);
+        for (const backbone of [first, again, other]) backbone.dispose();
+      });
+
+      it('is trainable: a few SGD steps on next-token cross-entropy lower the loss', () => {
+        const backbone = createBackbone(modelType, config, { seed: 3 });
+        expect(backbone.variables().every((variable) => variable.trainable)).toBe(true);
+        const input = ids();
+        const labels = tf.tensor1d([5, 9, 2, 7, 3, 1, 4, 8, 0, 1, 29, 2], 'int32');
+        const loss = () => tf.tidy(() => meanSoftmaxCrossEntropy(backbone.project(backbone.forward(input).hidden).reshape([12, 30]) as tf.Tensor2D, labels));
+        const optimizer = tf.train.sgd(0.5);
+        const before = loss().dataSync()[0] as number;
+        for (let step = 0; step < 3; step++) tf.dispose(optimizer.minimize(loss, true, backbone.variables()));
+        const after = loss().dataSync()[0] as number;
+        expect(after).toBeLessThan(before - 0.01);
+        tf.dispose([input, labels]);
+        optimizer.dispose();
+        backbone.dispose();
+      });
+
+      it('exports to Hugging Face names that load back into the same model', async () => {
+        const backbone = createBackbone(modelType, config, { seed: 4 }) as Backbone;
+        const checkpoint = backbone.toCheckpoint();
+        expect(checkpoint.config.model_type).toBe(modelType);
+        const dir = join(scratch, modelType);
+        await saveCheckpointFiles(dir, { config: checkpoint.config, tensors: checkpoint.tensors, dtype: 'F32' });
+        const loaded = await loadBackbone(dir, { onWarning: (line) => expect.fail(line) });
+        expect(loaded.info.contentHash).toBe(backbone.info.contentHash);
+        const original = outputs(backbone);
+        const reloaded = outputs(loaded);
+        expectTensorClose(reloaded.hidden, original.hidden, EXACT);
+        expectTensorClose(reloaded.logits, original.logits, EXACT);
+        tf.dispose([original.hidden, original.logits, reloaded.hidden, reloaded.logits]);
+        backbone.dispose();
+        loaded.dispose();
+      });
+    });
+  }
+
+  it('refuses an unknown model type, listing the known ones', () => {
+    expect(() => createBackbone('rwkv', {}, { seed: 0 })).toThrowError(UnknownNameError);
+  });
+});
