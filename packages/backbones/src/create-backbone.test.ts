@@ -72,7 +72,7 @@ describe('createBackbone', () => {
         const loss = () => tf.tidy(() => meanSoftmaxCrossEntropy(backbone.project(backbone.forward(input).hidden).reshape([12, 30]) as tf.Tensor2D, labels));
         const optimizer = tf.train.sgd(0.5);
         const before = loss().dataSync()[0] as number;
-        for (let step = 0; step < 3; step++) tf.dispose(optimizer.minimize(loss, true, backbone.variables()));
+        for (let step = 0; step < 3; step++) tf.dispose(optimizer.minimize(loss, true, backbone.variables()) ?? []);
         const after = loss().dataSync()[0] as number;
         expect(after).toBeLessThan(before - 0.01);
         tf.dispose([input, labels]);

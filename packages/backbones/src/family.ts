@@ -1,11 +1,11 @@
-import { Rng, type LanguageBackbone, type Tokenizer } from '@maria-ts/core';
+import { Rng, type ARBackbone, type MLMBackbone, type Tokenizer } from '@maria-ts/core';
 import type { ParsedConfig } from './config/config-reader.js';
 import { assembleParameters, contentHash, initialiseParameters, type CheckpointTensor, type HostParameter } from './parameters/host-parameters.js';
 import type { ParameterRule } from './parameters/parameter-rule.js';
 import type { CheckpointContents } from './base/transformer-backbone.js';
 
-/** A backbone as the families build it: core's interface plus export to a checkpoint. */
-export type Backbone = LanguageBackbone & {
+/** A backbone as the families build it: core's causal or masked interface plus export to a checkpoint. */
+export type Backbone = (ARBackbone | MLMBackbone) & {
   /** Weights under Hugging Face names plus config.json, for the safetensors writer. */
   toCheckpoint(): CheckpointContents;
 };

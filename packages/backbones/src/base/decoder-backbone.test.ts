@@ -70,7 +70,10 @@ describe('KV-cached decoding', () => {
   it('chunked prefill plus single steps equals the full forward, for every decoder', () => {
     for (const [name, backbone] of decoders) {
       const ids = idsFor(backbone, 13, 2);
-      const full = tf.tidy(() => backbone.forward(tf.tensor2d(ids, [2, 13], 'int32'), { returnLogits: true }));
+      const full = tf.tidy(() => {
+        const output = backbone.forward(tf.tensor2d(ids, [2, 13], 'int32'), { returnLogits: true });
+        return { hidden: output.hidden, logits: output.logits as tf.Tensor };
+      });
       for (const [policy, chunks] of [
         [MANY_CHUNKS, [13]],
         [MANY_CHUNKS, [5, 1, 1, 4, 1, 1]],

@@ -1,4 +1,5 @@
-import { initEngine, tf } from '@maria-ts/core';
+import type { tf } from '@maria-ts/core';
+import { initEngine } from '@maria-ts/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attentionBias, MASKED_SCORE } from './attention-mask.js';
 
