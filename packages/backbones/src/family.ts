@@ -23,8 +23,11 @@ export interface ModelInputs {
   readonly maskTokenId: number | null;
 }
 
-/** How one family is declared in its folder (config parsing, naming rules, model). */
-export interface FamilySpec<Config> {
+/**
+ * How one family is declared in its folder (config parsing, naming rules, model). Its
+ * typed config carries `initializerRange`, the std of the from-scratch normal init.
+ */
+export interface FamilySpec<Config extends { readonly initializerRange: number }> {
   /** Hugging Face `model_type`. */
   readonly modelType: string;
   readonly kind: 'ar' | 'mlm';
@@ -36,8 +39,6 @@ export interface FamilySpec<Config> {
   parameterRules(config: Config, tensorNames?: readonly string[]): ParameterRule[];
   /** Checkpoint tensors that are known and unused (tied duplicates, buffers). */
   isIgnorableTensor?(name: string): boolean;
-  /** Std of the from-scratch normal init (the config's `initializer_range`). */
-  initStd(config: Config): number;
   createModel(config: Config, inputs: ModelInputs): Backbone;
 }
 
@@ -78,7 +79,16 @@ function maskIdFrom(rawConfig: Record<string, unknown>, options: BuildOptions): 
  * `Rng`. Both end in the family's own model constructor, so a loaded and a fresh model
  * share every line of architecture code.
  */
-export function defineFamily<Config>(spec: FamilySpec<Config>): BackboneFamily {
+export function defineFamily<Config extends { readonly initializerRange: number }>(spec: FamilySpec<Config>): BackboneFamily {
+  const create = (config: Config, parameters: Map<string, HostParameter>, rules: ParameterRule[], rawConfig: Record<string, unknown>, options: BuildOptions, trainable: boolean) =>
+    spec.createModel(config, {
+      parameters,
+      trainable,
+      contentHash: contentHash(parameters),
+      checkpointConfig: { ...rawConfig, model_type: spec.modelType },
+      rules,
+      maskTokenId: maskIdFrom(rawConfig, options),
+    });
   return {
     modelType: spec.modelType,
     kind: spec.kind,
@@ -88,30 +98,15 @@ export function defineFamily<Config>(spec: FamilySpec<Config>): BackboneFamily {
       const { config, warnings } = spec.parseConfig(rawConfig, `${source}/config.json`);
       const rules = spec.parameterRules(config, [...tensors.keys()]);
       const { parameters, unused } = assembleParameters(rules, tensors, source, (name) => spec.isIgnorableTensor?.(name) ?? false);
-      const backbone = spec.createModel(config, {
-        parameters,
-        trainable: false,
-        contentHash: contentHash(parameters),
-        checkpointConfig: { ...rawConfig, model_type: spec.modelType },
-        rules,
-        maskTokenId: maskIdFrom(rawConfig, options),
-      });
+      const backbone = create(config, parameters, rules, rawConfig, options, false);
       const tensorWarnings = unused.map((name) => `${source}: ignoring tensor '${name}' that the ${spec.modelType} architecture does not use`);
       return { backbone, warnings: [...warnings, ...tensorWarnings] };
     },
     init(rawConfig, options) {
       const { config, warnings } = spec.parseConfig(rawConfig, `${spec.modelType} config`);
       const rules = spec.parameterRules(config);
-      const parameters = initialiseParameters(rules, new Rng(options.seed), spec.initStd(config));
-      const backbone = spec.createModel(config, {
-        parameters,
-        trainable: true,
-        contentHash: contentHash(parameters),
-        checkpointConfig: { ...rawConfig, model_type: spec.modelType },
-        rules,
-        maskTokenId: maskIdFrom(rawConfig, options),
-      });
-      return { backbone, warnings };
+      const parameters = initialiseParameters(rules, new Rng(options.seed), config.initializerRange);
+      return { backbone: create(config, parameters, rules, rawConfig, options, true), warnings };
     },
   };
 }

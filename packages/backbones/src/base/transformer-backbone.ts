@@ -34,6 +34,8 @@ export interface CheckpointContents {
 /** What every family model hands to the shared transformer machinery. */
 export interface TransformerParts {
   readonly info: BackboneInfo;
+  /** The token embedding table [vocab, hidden] (`embeddings.tokens`). */
+  readonly tokenTable: tf.Tensor2D;
   readonly store: ParameterStore;
   readonly head: VocabProjection;
   /** Rows of the embedding table: ids at or above it are rejected before the lookup. */
@@ -54,6 +56,7 @@ export abstract class TransformerBackbone {
   readonly info: BackboneInfo;
   protected readonly store: ParameterStore;
   protected readonly head: VocabProjection;
+  protected readonly tokenTable: tf.Tensor2D;
   private readonly embeddingRows: number;
   private readonly rules: readonly ParameterRule[];
   private readonly checkpointConfig: Record<string, unknown>;
@@ -66,6 +69,7 @@ export abstract class TransformerBackbone {
     this.info = parts.info;
     this.store = parts.store;
     this.head = parts.head;
+    this.tokenTable = parts.tokenTable;
     this.embeddingRows = parts.embeddingRows;
     this.rules = parts.rules;
     this.checkpointConfig = parts.checkpointConfig;

@@ -1,12 +1,6 @@
 import { layerParameter } from '../base/parameter-groups.js';
-import { linearWeight, stored, vector, type ParameterRule } from '../parameters/parameter-rule.js';
+import { checkpointPrefix, linearWeight, stored, vector, type ParameterRule } from '../parameters/parameter-rule.js';
 import type { BertConfig } from './config.js';
-
-/** BertForMaskedLM/BertLMHeadModel store the encoder under `bert.`; BertModel has no prefix. */
-export function bertPrefix(tensorNames?: readonly string[]): string {
-  if (!tensorNames) return 'bert.';
-  return tensorNames.some((name) => name.startsWith('bert.')) ? 'bert.' : '';
-}
 
 /**
  * Hugging Face BERT names → ours. Query, key and value are fused into one projection; the
@@ -14,7 +8,8 @@ export function bertPrefix(tensorNames?: readonly string[]): string {
  * the word embeddings whose bias is `cls.predictions.bias`.
  */
 export function bertParameterRules(config: BertConfig, tensorNames?: readonly string[]): ParameterRule[] {
-  const prefix = bertPrefix(tensorNames);
+  // BertForMaskedLM/BertLMHeadModel store the encoder under `bert.`; BertModel has no prefix.
+  const prefix = checkpointPrefix('bert.', tensorNames);
   const d = config.hiddenSize;
   const inner = config.intermediateSize;
   const norm = (to: string, from: string) => [vector(`${to}.weight`, [`${from}.weight`], [d], 'ones'), vector(`${to}.bias`, [`${from}.bias`], [d], 'zeros')];

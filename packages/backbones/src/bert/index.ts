@@ -14,6 +14,5 @@ export const bertFamily = defineFamily<BertConfig>({
   parseConfig: parseBertConfig,
   parameterRules: bertParameterRules,
   isIgnorableTensor: isIgnorableBertTensor,
-  initStd: (config) => config.initializerRange,
   createModel: (config, inputs) => new BertBackbone(config, inputs),
 });

@@ -1,14 +1,13 @@
 import { embeddingLookup, InputTooLongError, tf } from '@maria-ts/core';
 import { EncoderBackbone } from '../base/encoder-backbone.js';
+import { transformerParts } from '../base/transformer-parts.js';
 import { denseParameters, layerParameter, normParameters } from '../base/parameter-groups.js';
 import type { ModelInputs } from '../family.js';
 import { activation, type Activation } from '../layers/activation.js';
-import { dense, type DenseParameters } from '../layers/dense.js';
 import { feedForward, type FeedForwardParameters } from '../layers/feed-forward.js';
 import { layerNorm, type LayerNormParameters } from '../layers/layer-norm.js';
+import { predictionHead, type PredictionHeadParameters } from '../layers/prediction-head.js';
 import { selfAttention, type SelfAttentionContext, type SelfAttentionOptions, type SelfAttentionParameters } from '../layers/self-attention.js';
-import { VocabProjection } from '../layers/vocab-projection.js';
-import { ParameterStore } from '../parameters/parameter-store.js';
 import type { BertConfig } from './config.js';
 
 interface BertBlock {
@@ -26,41 +25,18 @@ interface BertBlock {
  */
 export class BertBackbone extends EncoderBackbone {
   private readonly config: BertConfig;
-  private readonly tokenTable: tf.Tensor2D;
   private readonly positionTable: tf.Tensor2D;
   private readonly tokenTypeTable: tf.Tensor2D;
   private readonly embeddingNorm: LayerNormParameters;
   private readonly blocks: BertBlock[];
   private readonly attentionOptions: SelfAttentionOptions;
-  private readonly headDense: DenseParameters;
-  private readonly headNorm: LayerNormParameters;
+  private readonly predictionHead: PredictionHeadParameters;
   private readonly act: Activation;
 
   constructor(config: BertConfig, inputs: ModelInputs) {
-    const store = new ParameterStore(inputs.parameters, { trainable: inputs.trainable });
-    const tokenTable = store.matrix('embeddings.tokens');
-    const bias = store.vector('head.bias');
-    const head = new VocabProjection(config.tieWordEmbeddings ? { tied: true, table: tokenTable, bias } : { tied: false, weight: store.matrix('head.weight'), bias });
-    super(
-      {
-        info: {
-          family: 'bert',
-          vocabSize: config.vocabSize,
-          hiddenSize: config.hiddenSize,
-          numLayers: config.numLayers,
-          maxPositions: config.maxPositions,
-          contentHash: inputs.contentHash,
-        },
-        store,
-        head,
-        embeddingRows: config.vocabSize,
-        rules: inputs.rules,
-        checkpointConfig: inputs.checkpointConfig,
-      },
-      inputs.maskTokenId,
-    );
+    super(transformerParts('bert', config, inputs), inputs.maskTokenId);
+    const store = this.store;
     this.config = config;
-    this.tokenTable = tokenTable;
     this.positionTable = store.matrix('embeddings.positions');
     this.tokenTypeTable = store.matrix('embeddings.tokenTypes');
     this.embeddingNorm = normParameters(store, 'embeddings.norm');
@@ -75,8 +51,7 @@ export class BertBackbone extends EncoderBackbone {
       mlp: { up: denseParameters(store, layerParameter(i, 'mlp.up')), down: denseParameters(store, layerParameter(i, 'mlp.down')) },
       mlpNorm: normParameters(store, layerParameter(i, 'mlpNorm')),
     }));
-    this.headDense = denseParameters(store, 'headTransform.dense');
-    this.headNorm = normParameters(store, 'headTransform.norm');
+    this.predictionHead = { dense: denseParameters(store, 'headTransform.dense'), norm: normParameters(store, 'headTransform.norm') };
     this.act = activation(config.activation);
   }
 
@@ -102,6 +77,6 @@ export class BertBackbone extends EncoderBackbone {
   }
 
   protected finish(x: tf.Tensor3D): tf.Tensor3D {
-    return tf.tidy(() => layerNorm(this.act(dense(x, this.headDense)), this.headNorm, this.config.layerNormEpsilon) as tf.Tensor3D);
+    return predictionHead(x, this.predictionHead, this.act, this.config.layerNormEpsilon) as tf.Tensor3D;
   }
 }

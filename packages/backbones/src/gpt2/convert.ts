@@ -1,19 +1,14 @@
 import { layerParameter } from '../base/parameter-groups.js';
-import { linearWeight, stored, vector, type ParameterRule } from '../parameters/parameter-rule.js';
+import { checkpointPrefix, linearWeight, stored, vector, type ParameterRule } from '../parameters/parameter-rule.js';
 import type { Gpt2Config } from './config.js';
-
-/** GPT2LMHeadModel stores the body under `transformer.`; GPT2Model has no prefix. */
-export function gpt2Prefix(tensorNames?: readonly string[]): string {
-  if (!tensorNames) return 'transformer.';
-  return tensorNames.some((name) => name.startsWith('transformer.')) ? 'transformer.' : '';
-}
 
 /**
  * Hugging Face GPT-2 names → ours. GPT-2's Conv1D weights are already [in, out], so they
  * are used as stored; `c_attn` is already the fused `[q | k | v]` projection.
  */
 export function gpt2ParameterRules(config: Gpt2Config, tensorNames?: readonly string[]): ParameterRule[] {
-  const prefix = gpt2Prefix(tensorNames);
+  // GPT2LMHeadModel stores the body under `transformer.`; GPT2Model has no prefix.
+  const prefix = checkpointPrefix('transformer.', tensorNames);
   const d = config.hiddenSize;
   const inner = config.intermediateSize;
   const rules: ParameterRule[] = [

@@ -14,6 +14,5 @@ export const gpt2Family = defineFamily<Gpt2Config>({
   parseConfig: parseGpt2Config,
   parameterRules: gpt2ParameterRules,
   isIgnorableTensor: isIgnorableGpt2Tensor,
-  initStd: (config) => config.initializerRange,
   createModel: (config, inputs) => new Gpt2Backbone(config, inputs),
 });

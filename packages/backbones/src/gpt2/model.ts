@@ -1,13 +1,12 @@
 import { embeddingLookup, InputTooLongError, tf } from '@maria-ts/core';
 import { DecoderBackbone, type CacheGeometry } from '../base/decoder-backbone.js';
+import { transformerParts } from '../base/transformer-parts.js';
 import { denseParameters, layerParameter, normParameters } from '../base/parameter-groups.js';
 import type { ModelInputs } from '../family.js';
 import { activation, type Activation } from '../layers/activation.js';
 import { feedForward, type FeedForwardParameters } from '../layers/feed-forward.js';
 import { layerNorm, type LayerNormParameters } from '../layers/layer-norm.js';
 import { selfAttention, type SelfAttentionContext, type SelfAttentionOptions, type SelfAttentionParameters } from '../layers/self-attention.js';
-import { VocabProjection } from '../layers/vocab-projection.js';
-import { ParameterStore } from '../parameters/parameter-store.js';
 import type { Gpt2Config } from './config.js';
 
 interface Gpt2Block {
@@ -27,38 +26,18 @@ export class Gpt2Backbone extends DecoderBackbone {
   readonly bosTokenId: number;
   protected readonly cacheGeometry: CacheGeometry;
   private readonly config: Gpt2Config;
-  private readonly tokenTable: tf.Tensor2D;
   private readonly positionTable: tf.Tensor2D;
   private readonly blocks: Gpt2Block[];
   private readonly finalNorm: LayerNormParameters;
   private readonly act: Activation;
 
   constructor(config: Gpt2Config, inputs: ModelInputs) {
-    const store = new ParameterStore(inputs.parameters, { trainable: inputs.trainable });
-    const tokenTable = store.matrix('embeddings.tokens');
-    const head = new VocabProjection(
-      config.tieWordEmbeddings ? { tied: true, table: tokenTable, bias: null } : { tied: false, weight: store.matrix('head.weight'), bias: null },
-    );
-    super({
-      info: {
-        family: 'gpt2',
-        vocabSize: config.vocabSize,
-        hiddenSize: config.hiddenSize,
-        numLayers: config.numLayers,
-        maxPositions: config.maxPositions,
-        contentHash: inputs.contentHash,
-      },
-      store,
-      head,
-      embeddingRows: config.vocabSize,
-      rules: inputs.rules,
-      checkpointConfig: inputs.checkpointConfig,
-    });
+    super(transformerParts('gpt2', config, inputs));
+    const store = this.store;
     this.config = config;
     this.bosTokenId = config.bosTokenId;
     const headDim = config.hiddenSize / config.numHeads;
     this.cacheGeometry = { numKeyValueHeads: config.numHeads, headDim, hardMaxPositions: config.maxPositions };
-    this.tokenTable = tokenTable;
     this.positionTable = store.matrix('embeddings.positions');
     this.act = activation(config.activation);
     this.finalNorm = normParameters(store, 'finalNorm');

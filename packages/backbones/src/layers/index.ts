@@ -11,3 +11,4 @@ export * from './rms-norm.js';
 export * from './rotary-embedding.js';
 export * from './self-attention.js';
 export * from './vocab-projection.js';
+export * from './prediction-head.js';

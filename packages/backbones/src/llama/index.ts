@@ -14,6 +14,5 @@ export const llamaFamily = defineFamily<LlamaConfig>({
   parseConfig: parseLlamaConfig,
   parameterRules: llamaParameterRules,
   isIgnorableTensor: isIgnorableLlamaTensor,
-  initStd: (config) => config.initializerRange,
   createModel: (config, inputs) => new LlamaBackbone(config, inputs),
 });

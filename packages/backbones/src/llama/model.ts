@@ -1,5 +1,6 @@
 import { embeddingLookup, tf } from '@maria-ts/core';
 import { DecoderBackbone, type CacheGeometry } from '../base/decoder-backbone.js';
+import { transformerParts } from '../base/transformer-parts.js';
 import { denseParameters, layerParameter } from '../base/parameter-groups.js';
 import type { ModelInputs } from '../family.js';
 import { activation, type Activation } from '../layers/activation.js';
@@ -8,8 +9,6 @@ import { layerNorm } from '../layers/layer-norm.js';
 import { rmsNorm } from '../layers/rms-norm.js';
 import { RotaryEmbedding } from '../layers/rotary-embedding.js';
 import { selfAttention, type SelfAttentionContext, type SelfAttentionOptions, type SelfAttentionParameters } from '../layers/self-attention.js';
-import { VocabProjection } from '../layers/vocab-projection.js';
-import { ParameterStore } from '../parameters/parameter-store.js';
 import type { LlamaConfig } from './config.js';
 
 interface LlamaBlock {
@@ -29,36 +28,16 @@ export class LlamaBackbone extends DecoderBackbone {
   readonly bosTokenId: number;
   protected readonly cacheGeometry: CacheGeometry;
   private readonly config: LlamaConfig;
-  private readonly tokenTable: tf.Tensor2D;
   private readonly blocks: LlamaBlock[];
   private readonly finalNorm: tf.Tensor1D | null;
   private readonly attentionOptions: SelfAttentionOptions;
   private readonly act: Activation;
 
   constructor(config: LlamaConfig, inputs: ModelInputs, family = 'llama') {
-    const store = new ParameterStore(inputs.parameters, { trainable: inputs.trainable });
-    const tokenTable = store.matrix('embeddings.tokens');
-    const head = new VocabProjection(
-      config.tieWordEmbeddings ? { tied: true, table: tokenTable, bias: null } : { tied: false, weight: store.matrix('head.weight'), bias: null },
-    );
-    super({
-      info: {
-        family,
-        vocabSize: config.vocabSize,
-        hiddenSize: config.hiddenSize,
-        numLayers: config.numLayers,
-        maxPositions: config.maxPositions,
-        contentHash: inputs.contentHash,
-      },
-      store,
-      head,
-      embeddingRows: config.vocabSize,
-      rules: inputs.rules,
-      checkpointConfig: inputs.checkpointConfig,
-    });
+    super(transformerParts(family, config, inputs));
+    const store = this.store;
     this.config = config;
     this.bosTokenId = config.bosTokenId;
-    this.tokenTable = tokenTable;
     this.cacheGeometry = { numKeyValueHeads: config.numKeyValueHeads, headDim: config.headDim, hardMaxPositions: null };
     this.act = activation(config.activation);
     this.attentionOptions = {

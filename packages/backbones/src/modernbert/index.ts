@@ -14,6 +14,5 @@ export const modernBertFamily = defineFamily<ModernBertConfig>({
   parseConfig: parseModernBertConfig,
   parameterRules: modernBertParameterRules,
   isIgnorableTensor: isIgnorableModernBertTensor,
-  initStd: (config) => config.initializerRange,
   createModel: (config, inputs) => new ModernBertBackbone(config, inputs),
 });

@@ -1,15 +1,14 @@
 import { embeddingLookup, tf } from '@maria-ts/core';
 import { EncoderBackbone } from '../base/encoder-backbone.js';
+import { transformerParts } from '../base/transformer-parts.js';
 import { denseParameters, layerParameter, normParameters } from '../base/parameter-groups.js';
 import type { ModelInputs } from '../family.js';
 import { activation, type Activation } from '../layers/activation.js';
-import { dense, type DenseParameters } from '../layers/dense.js';
 import { gatedFeedForward, type GatedFeedForwardParameters } from '../layers/gated-feed-forward.js';
 import { layerNorm, type LayerNormParameters } from '../layers/layer-norm.js';
+import { predictionHead, type PredictionHeadParameters } from '../layers/prediction-head.js';
 import { RotaryEmbedding } from '../layers/rotary-embedding.js';
 import { selfAttention, type SelfAttentionContext, type SelfAttentionOptions, type SelfAttentionParameters } from '../layers/self-attention.js';
-import { VocabProjection } from '../layers/vocab-projection.js';
-import { ParameterStore } from '../parameters/parameter-store.js';
 import type { ModernBertConfig } from './config.js';
 
 interface ModernBertBlock {
@@ -31,40 +30,17 @@ interface ModernBertBlock {
  */
 export class ModernBertBackbone extends EncoderBackbone {
   private readonly config: ModernBertConfig;
-  private readonly tokenTable: tf.Tensor2D;
   private readonly embeddingNorm: LayerNormParameters;
   private readonly blocks: ModernBertBlock[];
   private readonly finalNorm: LayerNormParameters;
-  private readonly headDense: DenseParameters;
-  private readonly headNorm: LayerNormParameters;
+  private readonly predictionHead: PredictionHeadParameters;
   private readonly act: Activation;
   private readonly headAct: Activation;
 
   constructor(config: ModernBertConfig, inputs: ModelInputs) {
-    const store = new ParameterStore(inputs.parameters, { trainable: inputs.trainable });
-    const tokenTable = store.matrix('embeddings.tokens');
-    const bias = store.optionalVector('head.bias');
-    const head = new VocabProjection(config.tieWordEmbeddings ? { tied: true, table: tokenTable, bias } : { tied: false, weight: store.matrix('head.weight'), bias });
-    super(
-      {
-        info: {
-          family: 'modernbert',
-          vocabSize: config.vocabSize,
-          hiddenSize: config.hiddenSize,
-          numLayers: config.numLayers,
-          maxPositions: config.maxPositions,
-          contentHash: inputs.contentHash,
-        },
-        store,
-        head,
-        embeddingRows: config.vocabSize,
-        rules: inputs.rules,
-        checkpointConfig: inputs.checkpointConfig,
-      },
-      inputs.maskTokenId,
-    );
+    super(transformerParts('modernbert', config, inputs), inputs.maskTokenId);
+    const store = this.store;
     this.config = config;
-    this.tokenTable = tokenTable;
     this.embeddingNorm = normParameters(store, 'embeddings.norm');
     this.act = activation(config.activation);
     this.headAct = activation(config.classifierActivation);
@@ -86,8 +62,7 @@ export class ModernBertBackbone extends EncoderBackbone {
       };
     });
     this.finalNorm = normParameters(store, 'finalNorm');
-    this.headDense = denseParameters(store, 'headTransform.dense');
-    this.headNorm = normParameters(store, 'headTransform.norm');
+    this.predictionHead = { dense: denseParameters(store, 'headTransform.dense'), norm: normParameters(store, 'headTransform.norm') };
   }
 
   protected override attentionWindow(layer: number): number | null {
@@ -110,6 +85,6 @@ export class ModernBertBackbone extends EncoderBackbone {
 
   protected finish(x: tf.Tensor3D): tf.Tensor3D {
     const epsilon = this.config.normEpsilon;
-    return tf.tidy(() => layerNorm(this.headAct(dense(layerNorm(x, this.finalNorm, epsilon), this.headDense)), this.headNorm, epsilon) as tf.Tensor3D);
+    return tf.tidy(() => predictionHead(layerNorm(x, this.finalNorm, epsilon), this.predictionHead, this.headAct, epsilon) as tf.Tensor3D);
   }
 }

@@ -15,6 +15,5 @@ export const olmoFamily = defineFamily<OlmoConfig>({
   parseConfig: parseOlmoConfig,
   parameterRules: olmoParameterRules,
   isIgnorableTensor: isIgnorableLlamaTensor,
-  initStd: (config) => config.initializerRange,
   createModel: createOlmoBackbone,
 });

@@ -45,3 +45,13 @@ export function ruleShape(rule: ParameterRule): number[] {
   const last = first.length - 1;
   return first.map((size, axis) => (axis === last ? rule.sourceShapes.reduce((sum, shape) => sum + (shape[axis] ?? 0), 0) : size));
 }
+
+/**
+ * The prefix a checkpoint stores its body under: `prefix` when some tensor name starts with
+ * it (or when there are no names, for a fresh model's export), else none. Task-model
+ * exports (`GPT2LMHeadModel`, `BertForMaskedLM`) use a prefix that bare models lack.
+ */
+export function checkpointPrefix(prefix: string, tensorNames?: readonly string[]): string {
+  if (!tensorNames) return prefix;
+  return tensorNames.some((name) => name.startsWith(prefix)) ? prefix : '';
+}
