@@ -21,6 +21,18 @@ const TINY_CONFIGS: Record<string, Record<string, unknown>> = {
   modernbert: { hidden_size: 16, num_hidden_layers: 3, num_attention_heads: 2, intermediate_size: 24, vocab_size: 30, local_attention: 4, max_position_embeddings: 32 },
 };
 
+/** Other layouts held-back checkpoints may use: biases, untied heads, GQA/MQA, other windows. */
+const VARIANTS: [string, Record<string, unknown>][] = [
+  ['gpt2', { ...TINY_CONFIGS.gpt2, tie_word_embeddings: false, n_inner: 20, activation_function: 'gelu' }],
+  ['llama', { ...TINY_CONFIGS.llama, num_key_value_heads: 1, tie_word_embeddings: true, attention_bias: true, head_dim: 8 }],
+  ['olmo', { ...TINY_CONFIGS.olmo, num_key_value_heads: 2, tie_word_embeddings: true, clip_qkv: null }],
+  ['bert', { ...TINY_CONFIGS.bert, tie_word_embeddings: false, hidden_act: 'gelu_new' }],
+  [
+    'modernbert',
+    { ...TINY_CONFIGS.modernbert, norm_bias: true, attention_bias: true, mlp_bias: true, classifier_bias: true, decoder_bias: false, tie_word_embeddings: false, global_attn_every_n_layers: 2, local_rope_theta: null },
+  ],
+];
+
 let scratch: string;
 
 beforeAll(async () => {
@@ -98,6 +110,41 @@ describe('createBackbone', () => {
       });
     });
   }
+
+  for (const [index, [modelType, config]] of VARIANTS.entries()) {
+    it(`${modelType} variant ${JSON.stringify(config)} saves and loads back identically`, async () => {
+      const backbone = createBackbone(modelType, config, { seed: 5 }) as Backbone;
+      const checkpoint = backbone.toCheckpoint();
+      const dir = join(scratch, `variant-${index}`);
+      await saveCheckpointFiles(dir, { config: checkpoint.config, tensors: checkpoint.tensors, dtype: 'F32' });
+      const loaded = await loadBackbone(dir, { onWarning: (line) => expect.fail(line) });
+      const original = outputs(backbone);
+      const reloaded = outputs(loaded);
+      expectTensorClose(reloaded.logits, original.logits, EXACT);
+      expect(Array.from(original.logits.dataSync()).every(Number.isFinite)).toBe(true);
+      tf.dispose([original.hidden, original.logits, reloaded.hidden, reloaded.logits]);
+      backbone.dispose();
+      loaded.dispose();
+    });
+  }
+
+  it('names the Hugging Face tensors of optional parts as transformers does', () => {
+    const names = (modelType: string, config: Record<string, unknown>) => {
+      const backbone = createBackbone(modelType, config, { seed: 0 }) as Backbone;
+      const result = [...backbone.toCheckpoint().tensors.keys()];
+      backbone.dispose();
+      return result;
+    };
+    const modernBert = names(...(VARIANTS[4] as [string, Record<string, unknown>]));
+    for (const name of ['model.embeddings.norm.bias', 'model.layers.1.attn_norm.bias', 'model.layers.0.attn.Wqkv.bias', 'model.layers.0.mlp.Wi.bias', 'head.dense.bias', 'head.norm.bias', 'decoder.weight']) {
+      expect(modernBert).toContain(name);
+    }
+    expect(modernBert).not.toContain('model.layers.0.attn_norm.weight');
+    expect(modernBert).not.toContain('decoder.bias');
+    expect(names(...(VARIANTS[3] as [string, Record<string, unknown>]))).toContain('cls.predictions.decoder.weight');
+    expect(names(...(VARIANTS[0] as [string, Record<string, unknown>]))).toContain('lm_head.weight');
+    expect(names(...(VARIANTS[2] as [string, Record<string, unknown>]))).not.toContain('lm_head.weight');
+  });
 
   it('refuses an unknown model type, listing the known ones', () => {
     expect(() => createBackbone('rwkv', {}, { seed: 0 })).toThrowError(UnknownNameError);
