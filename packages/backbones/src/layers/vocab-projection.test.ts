@@ -50,6 +50,5 @@ describe('VocabProjection', () => {
     tf.dispose([gradient, expected, replacement, logits, hidden, table, frozen]);
     cached.dispose();
     trainable.dispose();
-    expect(true).toBe(true);
   });
 });
