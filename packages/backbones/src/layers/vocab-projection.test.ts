@@ -1,6 +1,6 @@
 import { initEngine, Rng, tf } from '@maria-ts/core';
 import { expectNoTensorLeak, expectTensorClose } from '@maria-ts/core/testing';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import { VocabProjection } from './vocab-projection.js';
 
 const FLOAT32 = { atol: 1e-5, rtol: 1e-5 };
