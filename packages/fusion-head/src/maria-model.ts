@@ -1,0 +1,135 @@
+import {
+  type ARBackbone,
+  type FusionHead,
+  InvalidArgumentError,
+  type MLMBackbone,
+  ShapeMismatchError,
+  type Tokenizer,
+  tf,
+} from '@maria-ts/core';
+
+/** The parts of a MARIA model: two frozen backbones on one tokenizer, and the fusion head. */
+export interface MariaModelParts {
+  readonly ar: ARBackbone;
+  readonly mlm: MLMBackbone;
+  readonly head: FusionHead;
+  readonly tokenizer: Tokenizer;
+  /** An optional MDLM-trained encoder on the same tokenizer: the masked-diffusion baseline. */
+  readonly diffusion?: MLMBackbone;
+}
+
+/** Aligned hidden states of a batch: row i of both is what the head reads to predict token i. */
+export interface AlignedStates {
+  /** [batch, length, dAR]: `h_AR(i-1)`, the AR state after the clean tokens x_<i (BOS first). */
+  readonly hAR: tf.Tensor3D;
+  /** [batch, length, dMLM]: `h_MLM(i)`, the MLM state at i of the masked input x̃ (framing stripped). */
+  readonly hMLM: tf.Tensor3D;
+}
+
+/**
+ * A MARIA model: a frozen AR backbone and a frozen MLM backbone sharing one tokenizer, and a
+ * fusion head over their concatenated hidden states (DESIGN.md §1).
+ *
+ * This class owns the one piece every consumer must get exactly right, the alignment:
+ * - the AR model reads `[BOS, x_0, …, x_{T-2}]`, so its state at row i has seen exactly x_<i;
+ * - the MLM reads x̃ (the caller's ids with the mask token at masked positions), wrapped in
+ *   `[CLS] … [SEP]` when the tokenizer defines both, and that framing is stripped again, so
+ *   row i of both states indexes token i.
+ *
+ * The model owns its parts: `dispose()` frees the backbones and the head.
+ */
+export class MariaModel {
+  readonly ar: ARBackbone;
+  readonly mlm: MLMBackbone;
+  readonly head: FusionHead;
+  readonly tokenizer: Tokenizer;
+  readonly diffusion: MLMBackbone | undefined;
+
+  constructor(parts: MariaModelParts) {
+    if (parts.head.arHiddenSize !== parts.ar.info.hiddenSize) {
+      throw new ShapeMismatchError('fusion head AR width vs AR backbone hidden size', [parts.head.arHiddenSize], [parts.ar.info.hiddenSize]);
+    }
+    if (parts.head.mlmHiddenSize !== parts.mlm.info.hiddenSize) {
+      throw new ShapeMismatchError('fusion head MLM width vs MLM backbone hidden size', [parts.head.mlmHiddenSize], [parts.mlm.info.hiddenSize]);
+    }
+    this.ar = parts.ar;
+    this.mlm = parts.mlm;
+    this.head = parts.head;
+    this.tokenizer = parts.tokenizer;
+    this.diffusion = parts.diffusion;
+  }
+
+  /** The id written at masked positions of the MLM's input. */
+  get maskTokenId(): number {
+    return this.mlm.maskTokenId;
+  }
+
+  /** The vocabulary the head predicts over (the shared tokenizer's ids). */
+  get vocabSize(): number {
+    return this.head.vocabSize;
+  }
+
+  /**
+   * `h_AR(i-1)` for every position of clean int32 ids [batch, length]: one AR forward over
+   * the ids shifted right by one with BOS in front. Returns [batch, length, dAR].
+   */
+  arStates(ids: tf.Tensor2D): tf.Tensor3D {
+    const [batch, length] = ids.shape;
+    if (length < 1) throw new InvalidArgumentError('ids', ids.shape, 'at least one position');
+    return tf.tidy(() => {
+      const bos = tf.fill([batch, 1], this.ar.bosTokenId, 'int32') as tf.Tensor2D;
+      const shifted = length > 1 ? tf.concat([bos, ids.slice([0, 0], [batch, length - 1])], 1) : bos;
+      return this.ar.forward(shifted as tf.Tensor2D).hidden;
+    });
+  }
+
+  /**
+   * `h_MLM(i)` for every position of the masked input x̃ [batch, length] (int32, mask token at
+   * masked positions), using `encoder` (default the MLM; pass `diffusion` for the baseline).
+   * Adds and strips `[CLS] … [SEP]` framing when the tokenizer has both. Returns [batch, length, d].
+   */
+  mlmStates(maskedIds: tf.Tensor2D, encoder: MLMBackbone = this.mlm): tf.Tensor3D {
+    const { cls, sep } = this.tokenizer.specialTokens;
+    const [batch, length] = maskedIds.shape;
+    return tf.tidy(() => {
+      if (cls === undefined || sep === undefined) return encoder.forward(maskedIds).hidden;
+      const framed = tf.concat([tf.fill([batch, 1], cls, 'int32'), maskedIds, tf.fill([batch, 1], sep, 'int32')], 1) as tf.Tensor2D;
+      const hidden = encoder.forward(framed).hidden;
+      return hidden.slice([0, 1, 0], [batch, length, hidden.shape[2]]);
+    });
+  }
+
+  /** Both aligned states of a batch: clean ids for the AR model, masked ids x̃ for the MLM. */
+  alignedStates(cleanIds: tf.Tensor2D, maskedIds: tf.Tensor2D): AlignedStates {
+    if (cleanIds.shape[0] !== maskedIds.shape[0] || cleanIds.shape[1] !== maskedIds.shape[1]) {
+      throw new ShapeMismatchError('clean ids vs masked ids', maskedIds.shape, cleanIds.shape);
+    }
+    return { hAR: this.arStates(cleanIds), hMLM: this.mlmStates(maskedIds) };
+  }
+
+  /**
+   * Head logits [N, vocab] at the flat positions `indices` (b·length + i) of a batch, in one
+   * pass: gathers the aligned rows of both states and applies the head once.
+   */
+  logitsAt(states: AlignedStates, indices: ArrayLike<number>): tf.Tensor2D {
+    const [batch, length, dAR] = states.hAR.shape;
+    const dMLM = states.hMLM.shape[2];
+    return tf.tidy(() => {
+      const rows = tf.tensor1d(Int32Array.from(indices), 'int32');
+      for (const index of Array.from(indices)) {
+        if (!(index >= 0 && index < batch * length)) throw new InvalidArgumentError('indices', index, `flat positions in [0, ${batch * length})`);
+      }
+      const hAR = tf.gather(states.hAR.reshape([batch * length, dAR]), rows) as tf.Tensor2D;
+      const hMLM = tf.gather(states.hMLM.reshape([batch * length, dMLM]), rows) as tf.Tensor2D;
+      return this.head.logits(hAR, hMLM);
+    });
+  }
+
+  /** Frees both backbones, the diffusion encoder if any, and the head. */
+  dispose(): void {
+    this.ar.dispose();
+    this.mlm.dispose();
+    this.diffusion?.dispose();
+    this.head.dispose();
+  }
+}
