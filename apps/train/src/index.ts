@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { registerCorpusCommand } from './corpus/corpus-command.js';
 import { registerTokenizerCommand } from './tokenizer/tokenizer-command.js';
 import { registerPretrainCommand } from './pretrain/pretrain-command.js';
+import { registerEvalLmCommand } from './eval-lm/eval-lm-command.js';
 
 export * from './corpus/build-corpus.js';
 export * from './corpus/document-format.js';
@@ -34,5 +35,6 @@ export function createProgram(): Command {
   registerTokenizerCommand(program);
   registerCorpusCommand(program);
   registerPretrainCommand(program);
+  registerEvalLmCommand(program);
   return program;
 }
