@@ -2,5 +2,8 @@
  * @maria-ts/annealer: unconditional generation by simulated annealing with MARIA (the
  * paper's Figure 5): sample from the AR model, then repeatedly remask and resample.
  */
-export { anneal, pickRemaskPositions, type AnnealIteration, type AnnealOptions, type Infill } from './anneal.js';
+export { anneal, pickRemaskPositions, type AnnealIteration, type AnnealOptions } from './anneal.js';
+export { generate, resolveSchedule, type GenerateIteration, type GenerateOptions, type GenerateResult, type GenerationModel } from './generate.js';
+export type { ResampleRequest, Resampler } from './resampler.js';
+export { sampleAutoregressive, type AutoregressiveSampleOptions } from './sample-autoregressive.js';
 export { constantSchedule, cosineSchedule, linearSchedule, temperatureSchedules, type TemperatureSchedule } from './temperature-schedule.js';
