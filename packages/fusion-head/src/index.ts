@@ -1,6 +1,35 @@
 /**
  * @maria-ts/fusion-head: MARIA's trained component, a linear layer over the concatenated
- * AR and MLM hidden states, initialised as a product of experts.
+ * AR and MLM hidden states, initialised as a product of experts; the MARIA model that pairs
+ * it with its backbones, and the MARIA directory format that stores all of them.
  */
-export { LinearFusionHead, productOfExpertsHead, randomFusionHead, type FusionHeadShape } from './linear-fusion-head.js';
+export { LinearFusionHead, productOfExpertsHead, randomFusionHead, type FusionHeadInit, type FusionHeadShape } from './linear-fusion-head.js';
 export { MariaModel, type MariaModelParts, type AlignedStates } from './maria-model.js';
+export { BackboneMismatchError } from './errors.js';
+export { assertSameTokenizer } from './tokenizer-compatibility.js';
+export { assertBackbonesShareTokenizer, buildProductOfExpertsHead, buildRandomHead, type BackboneTokenizers } from './build-head.js';
+export {
+  HEAD_CONFIG_FILE,
+  HEAD_WEIGHTS_FILE,
+  assertHeadPairing,
+  backboneIdentity,
+  loadFusionHead,
+  readFusionHeadConfig,
+  saveFusionHead,
+  type BackboneIdentity,
+  type FusionHeadConfig,
+  type FusionHeadPairing,
+  type LoadFusionHeadOptions,
+  type SaveFusionHeadOptions,
+} from './fusion-head-io.js';
+export {
+  MARIA_MANIFEST_FILE,
+  isMariaDirectory,
+  loadMariaModel,
+  readMariaManifest,
+  saveMariaModel,
+  tokenizerConfigFor,
+  type LoadMariaModelOptions,
+  type MariaManifest,
+  type SaveMariaModelOptions,
+} from './maria-directory.js';

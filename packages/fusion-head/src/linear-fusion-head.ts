@@ -1,5 +1,11 @@
 import { type FusionHead, type FusionHeadVariables, type OutputProjection, ShapeMismatchError, InvalidArgumentError, linear, type Rng, tf } from '@maria-ts/core';
 
+/**
+ * How a head's weights began: the product of experts (DESIGN.md §1), a random draw (Figure 2's
+ * baseline), or `'unknown'` for heads built from raw tensors. Recorded in the head's config.json.
+ */
+export type FusionHeadInit = 'product-of-experts' | 'random' | 'unknown';
+
 /** Sizes of a head: the shared vocabulary and the two backbones' hidden widths. */
 export interface FusionHeadShape {
   readonly vocabSize: number;
@@ -15,16 +21,19 @@ export class LinearFusionHead implements FusionHead {
   readonly vocabSize: number;
   readonly arHiddenSize: number;
   readonly mlmHiddenSize: number;
+  /** How the weights were initialised (training does not change it; see `FusionHeadInit`). */
+  readonly init: FusionHeadInit;
   private readonly params: FusionHeadVariables;
 
   /** Takes ownership of the three tensors (they become trainable variables). */
-  constructor(arWeight: tf.Tensor2D, mlmWeight: tf.Tensor2D, bias: tf.Tensor1D) {
+  constructor(arWeight: tf.Tensor2D, mlmWeight: tf.Tensor2D, bias: tf.Tensor1D, init: FusionHeadInit = 'unknown') {
     const vocabSize = arWeight.shape[1];
     if (mlmWeight.shape[1] !== vocabSize) throw new ShapeMismatchError('fusion head MLM weight', mlmWeight.shape, [null, vocabSize]);
     if (bias.shape[0] !== vocabSize) throw new ShapeMismatchError('fusion head bias', bias.shape, [vocabSize]);
     this.vocabSize = vocabSize;
     this.arHiddenSize = arWeight.shape[0];
     this.mlmHiddenSize = mlmWeight.shape[0];
+    this.init = init;
     this.params = {
       arWeight: tf.variable(arWeight, true, undefined, 'float32') as FusionHeadVariables['arWeight'],
       mlmWeight: tf.variable(mlmWeight, true, undefined, 'float32') as FusionHeadVariables['mlmWeight'],
@@ -87,7 +96,7 @@ export function productOfExpertsHead(ar: OutputProjection, mlm: OutputProjection
     const mlmBias = mlm.bias ? mlm.bias.slice(0, vocabSize) : zero;
     return tf.mul(tf.add(arBias, mlmBias), 0.5) as tf.Tensor1D;
   });
-  return new LinearFusionHead(headBlock(ar.weight, vocabSize, 0.5), headBlock(mlm.weight, vocabSize, 0.5), bias);
+  return new LinearFusionHead(headBlock(ar.weight, vocabSize, 0.5), headBlock(mlm.weight, vocabSize, 0.5), bias, 'product-of-experts');
 }
 
 /** A randomly initialised head (normal, std `std`, zero bias): Figure 2's baseline against PoE init. */
@@ -95,5 +104,5 @@ export function randomFusionHead(shape: FusionHeadShape, rng: Rng, std = 0.02): 
   if (!(std > 0)) throw new InvalidArgumentError('std', std, 'a positive number');
   const draw = (rows: number) =>
     tf.tensor2d(Float32Array.from({ length: rows * shape.vocabSize }, () => rng.normal(0, std)), [rows, shape.vocabSize]);
-  return new LinearFusionHead(draw(shape.arHiddenSize), draw(shape.mlmHiddenSize), tf.zeros([shape.vocabSize]) as tf.Tensor1D);
+  return new LinearFusionHead(draw(shape.arHiddenSize), draw(shape.mlmHiddenSize), tf.zeros([shape.vocabSize]) as tf.Tensor1D, 'random');
 }

@@ -14,6 +14,8 @@ export interface RandomMariaModelOptions {
   readonly numLayers?: number;
   /** Also build a (random) diffusion encoder. */
   readonly withDiffusion?: boolean;
+  /** Extra vocab-projection rows past the tokenizer's ids (ModernBERT-style padding), per backbone. */
+  readonly vocabPadding?: { readonly ar?: number; readonly mlm?: number };
 }
 
 /**
@@ -29,13 +31,13 @@ export function createRandomMariaModel(options: RandomMariaModelOptions): MariaM
   const mask = tokenizer.specialTokens.mask;
   if (mask === undefined) throw new InvalidArgumentError('tokenizer', 'no mask token', 'a tokenizer with a [MASK] token');
   const bos = tokenizer.specialTokens.bos ?? tokenizer.specialTokens.eos;
-  const common = { vocab_size: tokenizer.vocabSize, hidden_size: hidden, num_hidden_layers: layers, num_attention_heads: 2, initializer_range: 0.2, max_position_embeddings: 2048 };
+  const common = { hidden_size: hidden, num_hidden_layers: layers, num_attention_heads: 2, initializer_range: 0.2, max_position_embeddings: 2048 };
   const ar = createBackbone('llama', {
-    ...common, num_key_value_heads: 2, intermediate_size: hidden * 2, hidden_act: 'silu', rms_norm_eps: 1e-5, rope_theta: 10000,
+    ...common, vocab_size: tokenizer.vocabSize + (options.vocabPadding?.ar ?? 0), num_key_value_heads: 2, intermediate_size: hidden * 2, hidden_act: 'silu', rms_norm_eps: 1e-5, rope_theta: 10000,
     tie_word_embeddings: false, ...(bos !== undefined ? { bos_token_id: bos } : {}),
   }, { seed }) as ARBackbone;
   const encoder = (offset: number) => createBackbone('modernbert', {
-    ...common, intermediate_size: hidden * 2, hidden_activation: 'gelu', global_attn_every_n_layers: 3, local_attention: 16,
+    ...common, vocab_size: tokenizer.vocabSize + (options.vocabPadding?.mlm ?? 0), intermediate_size: hidden * 2, hidden_activation: 'gelu', global_attn_every_n_layers: 3, local_attention: 16,
     global_rope_theta: 160000, local_rope_theta: 10000, norm_eps: 1e-5, norm_bias: false, decoder_bias: true, tie_word_embeddings: true, mask_token_id: mask,
   }, { seed: seed + offset, maskTokenId: mask }) as MLMBackbone;
   const mlm = encoder(1);

@@ -1,0 +1,133 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CheckpointError, MariaError, TokenizerMismatchError, initEngine, tf } from '@maria-ts/core';
+import { expectTensorClose } from '@maria-ts/core/testing';
+import { HuggingFaceTokenizer, loadTokenizer } from '@maria-ts/backbones';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BackboneMismatchError } from './errors.js';
+import { readFusionHeadConfig } from './fusion-head-io.js';
+import { loadMariaModel, readMariaManifest, saveMariaModel } from './maria-directory.js';
+import type { MariaModel } from './maria-model.js';
+import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from './testing/index.js';
+
+let tokenizer: HuggingFaceTokenizer;
+let root: string;
+let model: MariaModel;
+let savedDir: string;
+const ids = [[40, 310, 72, 900, 15, 2048, 33, 501]];
+const masked = [[40, 8190, 72, 900, 8190, 2048, 33, 8190]];
+
+function headLogits(target: MariaModel): tf.Tensor2D {
+  return tf.tidy(() => {
+    const states = target.alignedStates(tf.tensor2d(ids, undefined, 'int32'), tf.tensor2d(masked, undefined, 'int32'));
+    return target.logitsAt(states, [1, 4, 7]);
+  });
+}
+
+/** The one-line error a rejected promise carries. */
+async function rejection(promise: Promise<unknown>): Promise<MariaError> {
+  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  expect(MariaError.isInstance(error)).toBe(true);
+  expect((error as Error).message).not.toContain('\n');
+  return error as MariaError;
+}
+
+beforeAll(async () => {
+  await initEngine({ engine: 'wasm', threads: 1 });
+  tokenizer = await loadTokenizer(MONOREPO_TINY_TOKENIZER_DIR);
+  root = await mkdtemp(path.join(tmpdir(), 'maria-dir-'));
+  model = createRandomMariaModel({ tokenizer, seed: 11, hiddenSize: 16, numLayers: 1, withDiffusion: true, vocabPadding: { mlm: 24 } });
+  savedDir = path.join(root, 'model');
+  await saveMariaModel(model, savedDir, { names: { ar: 'random-ar', mlm: 'random-mlm' } });
+});
+afterAll(async () => {
+  model.dispose();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('MARIA directory', () => {
+  it('writes maria.json, the tokenizer, the backbones and a head config recording the pairing', async () => {
+    expect(await readMariaManifest(savedDir)).toEqual({ format: 'maria', version: 1, ar: 'ar', mlm: 'mlm', head: 'head', tokenizer: 'tokenizer.json', diffusion: 'diffusion' });
+    const config = await readFusionHeadConfig(path.join(savedDir, 'head'));
+    expect(config).toMatchObject({ vocabSize: 8192, arHiddenSize: 16, mlmHiddenSize: 16, init: 'product-of-experts', dtype: 'F32' });
+    expect(config.ar).toMatchObject({ name: 'random-ar', family: 'llama', vocabSize: 8192 });
+    expect(config.mlm).toMatchObject({ name: 'random-mlm', family: 'modernbert', vocabSize: 8192 + 24 });
+    expect(config.tokenizer.fingerprint).toBe(tokenizer.fingerprint());
+    expect(JSON.parse(await readFile(path.join(savedDir, 'tokenizer_config.json'), 'utf8'))).toMatchObject({ bos_token: '<|endoftext|>', mask_token: '[MASK]', pad_token: '[PAD]', cls_token: null });
+  });
+
+  it('round-trips in F32: same logits, tokenizer, special tokens and content hashes', async () => {
+    const loaded = await loadMariaModel(savedDir);
+    try {
+      expect(loaded.tokenizer.fingerprint()).toBe(tokenizer.fingerprint());
+      expect(loaded.tokenizer.specialTokens).toEqual(tokenizer.specialTokens);
+      expect(loaded.maskTokenId).toBe(model.maskTokenId);
+      expect(loaded.ar.bosTokenId).toBe(model.ar.bosTokenId);
+      expect(loaded.mlm.info.vocabSize).toBe(8192 + 24);
+      expect(loaded.diffusion?.info.contentHash).toBe(model.diffusion?.info.contentHash);
+      const config = await readFusionHeadConfig(path.join(savedDir, 'head'));
+      expect(config.ar.contentHash).toBe(loaded.ar.info.contentHash);
+      expect(config.mlm.contentHash).toBe(loaded.mlm.info.contentHash);
+      const [expected, actual] = [headLogits(model), headLogits(loaded)];
+      expectTensorClose(actual, expected, { atol: 0, rtol: 0 });
+      tf.dispose([expected, actual]);
+    } finally {
+      loaded.dispose();
+    }
+  });
+
+  it('round-trips in F16, recording the hashes of the rounded backbones', async () => {
+    const dir = path.join(root, 'f16');
+    await saveMariaModel(model, dir, { dtype: 'F16' });
+    const loaded = await loadMariaModel(dir, { skipDiffusion: true });
+    try {
+      expect(loaded.diffusion).toBeUndefined();
+      expect(loaded.ar.info.contentHash).not.toBe(model.ar.info.contentHash);
+      const [expected, actual] = [headLogits(model), headLogits(loaded)];
+      expectTensorClose(actual, expected, { atol: 2e-2, rtol: 2e-2 });
+      tf.dispose([expected, actual]);
+    } finally {
+      loaded.dispose();
+    }
+  });
+
+  it('refuses a head paired with other backbone weights, naming the role', async () => {
+    const other = createRandomMariaModel({ tokenizer, seed: 12, hiddenSize: 16, numLayers: 1 });
+    const otherDir = path.join(root, 'other');
+    await saveMariaModel(other, otherDir);
+    other.dispose();
+    const dir = path.join(root, 'swapped');
+    await saveMariaModel(model, dir);
+    await rm(path.join(dir, 'mlm'), { recursive: true });
+    await cp(path.join(otherDir, 'mlm'), path.join(dir, 'mlm'), { recursive: true });
+    const tensorsBefore = tf.memory().numTensors;
+    const error = await rejection(loadMariaModel(dir));
+    expect(BackboneMismatchError.isInstance(error)).toBe(true);
+    expect(error.message).toMatch(/different MLM backbone/);
+    // The backbones loaded before the refusal are freed.
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+  });
+
+  it('refuses a directory that is not a MARIA directory, and refuses to overwrite one', async () => {
+    const error = await rejection(loadMariaModel(path.join(savedDir, 'ar')));
+    expect(CheckpointError.isInstance(error)).toBe(true);
+    expect(error.message).toMatch(/not a MARIA directory/);
+    expect((await rejection(loadMariaModel(path.join(root, 'missing')))).message).toMatch(/not a MARIA directory/);
+    expect((await rejection(saveMariaModel(model, path.join(savedDir, 'head')))).message).toMatch(/refusing to overwrite/);
+  });
+
+  it('refuses backbones whose own tokenizer differs from the shared one (same size, different merges)', async () => {
+    const dir = path.join(root, 'mismatch');
+    await saveMariaModel(model, dir);
+    const json = structuredClone(tokenizer.json);
+    const merges = json.model.merges as unknown[];
+    [merges[0], merges[1]] = [merges[1], merges[0]];
+    const swapped = new HuggingFaceTokenizer(json);
+    expect(swapped.vocabSize).toBe(tokenizer.vocabSize);
+    await writeFile(path.join(dir, 'ar', 'tokenizer.json'), JSON.stringify(json));
+    const error = await rejection(loadMariaModel(dir));
+    expect(TokenizerMismatchError.isInstance(error)).toBe(true);
+    expect(error.message).toMatch(/same size \(8192\) but different vocabularies or merges/);
+  });
+});
