@@ -41,7 +41,11 @@ async function matmulRows(rng: Rng, threads: number, options: OpsBenchmarkOption
     const flops = 2 * m * k * n;
     options.onMeasure?.(`matmul ${m}x${k}x${n}`);
     const forward = await medianSeconds(() => {
-      tf.tidy(() => fastOps.matMul(a, b).dataSync());
+      // A block body: returning the Float32Array from tidy would make tfjs walk its millions
+      // of indices looking for tensors, which once made this row read 0.5 GFLOP/s.
+      tf.tidy(() => {
+        fastOps.matMul(a, b).dataSync();
+      });
     }, timing);
     rows.push({ op: `matmul-${m}x${k}x${n}`, impl: 'fast', threads, gflops: round(flops / forward / 1e9), secondsPerRun: round(forward, 4) });
     // Forward and backward: the backward pass is where tfjs's own gradient uses the slow transposed kernels.
