@@ -3,3 +3,4 @@
  * POS probe) and the reports they produce (tables and charts).
  */
 export * from './report/index.js';
+export * from './datasets/index.js';
