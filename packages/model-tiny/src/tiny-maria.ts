@@ -1,0 +1,31 @@
+import path from 'node:path';
+import { defineError } from '@maria-ts/core';
+import { isMariaDirectory, loadMariaModel, type LoadMariaModelOptions, type MariaModel } from '@maria-ts/fusion-head';
+import { MODEL_TINY_ASSETS } from './assets.js';
+
+/** The embedded MARIA directory (maria.json, tokenizer, ar/, mlm/, head/, optional diffusion/). */
+export const TINY_MARIA_DIR = path.join(MODEL_TINY_ASSETS, 'maria');
+
+/**
+ * The embedded weights are not in this copy of the package (not trained yet, or stripped).
+ * Says where they were expected and how they are made, so a CLI can print it as one line.
+ */
+export const TinyMariaMissingError = defineError('TinyMariaMissing', (dir: string) => ({
+  message: `the embedded tiny MARIA model is not at ${dir} yet (no maria.json); pass --model DIR, or build it with \`maria-train head ... --export ${dir}\` (see packages/model-tiny/README.md)`,
+  details: { dir },
+}));
+
+/** True when this copy of the package ships the tiny MARIA weights. */
+export async function hasTinyMaria(): Promise<boolean> {
+  return isMariaDirectory(TINY_MARIA_DIR);
+}
+
+/**
+ * Loads the embedded default MARIA (tiny AR + tiny MLM + trained head on the 8,192-id
+ * tokenizer) in one call. Call `initEngine` first. A copy without weights throws
+ * `TinyMariaMissingError`; damaged or mismatched files throw the loader's typed errors.
+ */
+export async function loadTinyMaria(options: LoadMariaModelOptions = {}): Promise<MariaModel> {
+  if (!(await hasTinyMaria())) throw new TinyMariaMissingError(TINY_MARIA_DIR);
+  return loadMariaModel(TINY_MARIA_DIR, options);
+}
