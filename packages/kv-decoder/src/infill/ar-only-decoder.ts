@@ -1,0 +1,18 @@
+import type { MariaModel } from '@maria-ts/fusion-head';
+import { cachedDecode } from './cached-decode.js';
+import type { InfillDecoder } from './infill-decoder.js';
+import { backboneVocabLogits } from './vocab-logits.js';
+
+/**
+ * The AR-only baseline (DESIGN.md §1): plain KV-cached AR sampling at the masked positions,
+ * `p_AR(x_i | x_<i)`, which ignores every token after i. It runs the same decode loop as
+ * MARIA with the AR model's own vocab projection in place of the head, and no MLM pass.
+ */
+export const arOnlyDecoder: InfillDecoder = {
+  method: 'ar',
+  decode: (model: MariaModel, rows, context) =>
+    cachedDecode(model, rows, context, () => ({
+      logits: (hAR) => backboneVocabLogits(model.ar, hAR, model.vocabSize),
+      dispose: () => undefined,
+    })),
+};

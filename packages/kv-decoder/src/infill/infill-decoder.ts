@@ -1,0 +1,64 @@
+import type { tf } from '@maria-ts/core';
+import type { MariaModel } from '@maria-ts/fusion-head';
+import type { TokenSampler } from '../sampling/sample-token.js';
+import type { InfillRow } from './infill-row.js';
+import type { InfillMethod, InfillResult } from './infill-types.js';
+
+/** A token a decoder chose: `row` is the row's number in the batch, `index` its position. */
+export interface DecodedToken {
+  readonly row: number;
+  readonly index: number;
+  readonly id: number;
+}
+
+/** What every decoder gets besides the model and the rows. */
+export interface DecoderContext {
+  /** Picks a token from a row of logits with a row's `rng` (options already checked). */
+  readonly sampler: TokenSampler;
+  /** Denoising steps, for `diffusion`. */
+  readonly diffusionSteps: number;
+}
+
+/**
+ * One infilling method behind the shared `infill` / `infillStream` interface.
+ *
+ * `decode` fills every masked position of every row in place (`row.tokens`) and yields,
+ * after each decoder call, the tokens that call chose. It runs synchronously between
+ * yields; the driver checks cancellation and streams tokens at each yield, and stops a
+ * cancelled decode with `return()`, so a decoder frees its tensors in `finally` blocks.
+ */
+export interface InfillDecoder {
+  readonly method: InfillMethod;
+  decode(model: MariaModel, rows: readonly InfillRow[], context: DecoderContext): Generator<DecodedToken[], void, void>;
+  /** Extra fields of each result (e.g. which encoder denoised). */
+  describe?(model: MariaModel): Partial<Pick<InfillResult, 'encoder'>>;
+}
+
+/**
+ * Samples one token per decision from a row-major [decisions, vocab] logits buffer, each
+ * with its own row's stream, and writes it into the row. Shared by every decoder so they
+ * choose tokens identically from identical logits.
+ */
+export function chooseTokens(
+  rows: readonly InfillRow[],
+  decisions: readonly { readonly row: number; readonly index: number }[],
+  logits: Float32Array,
+  vocabSize: number,
+  sampler: TokenSampler,
+): DecodedToken[] {
+  return decisions.map((decision, k) => {
+    const row = rows[decision.row] as InfillRow;
+    const id = sampler(logits.subarray(k * vocabSize, (k + 1) * vocabSize), row.rng);
+    row.tokens[decision.index] = id;
+    return { row: decision.row, index: decision.index, id };
+  });
+}
+
+/** Reads a logits tensor back to the host and frees it (also when the read fails). */
+export function readAndDispose(logits: tf.Tensor): Float32Array {
+  try {
+    return logits.dataSync() as Float32Array;
+  } finally {
+    logits.dispose();
+  }
+}

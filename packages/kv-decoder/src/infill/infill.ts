@@ -1,0 +1,113 @@
+import { AbortedError, InvalidArgumentError, Registry } from '@maria-ts/core';
+import type { MariaModel } from '@maria-ts/fusion-head';
+import { createTokenSampler } from '../sampling/sample-token.js';
+import { arOnlyDecoder } from './ar-only-decoder.js';
+import { diffusionDecoder } from './diffusion-decoder.js';
+import type { InfillDecoder } from './infill-decoder.js';
+import { prepareRows } from './infill-row.js';
+import type { InfillMethod, InfillOptions, InfillRequest, InfillResult, InfillToken } from './infill-types.js';
+import { mariaDecoder } from './maria-decoder.js';
+import { mlmDecoder } from './mlm-decoder.js';
+
+/** The infill methods by name (`'maria'`, `'mlm'`, `'diffusion'`, `'ar'`); an unknown name lists the known ones. */
+export const infillDecoders = new Registry<InfillDecoder>('infill method');
+infillDecoders.register('maria', mariaDecoder, 3);
+infillDecoders.register('mlm', mlmDecoder, 2);
+infillDecoders.register('diffusion', diffusionDecoder, 1);
+infillDecoders.register('ar', arOnlyDecoder, 0);
+
+/** Default number of denoising steps of the diffusion baseline (the paper's Figure 3 setting). */
+export const DEFAULT_DIFFUSION_STEPS = 256;
+
+/** Lets timers, I/O and abort events run between two decoder calls. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AbortedError('infill');
+}
+
+interface Session {
+  readonly tokens: AsyncGenerator<InfillToken, void, void>;
+  readonly results: () => InfillResult[];
+}
+
+/** Checks everything up front (method, sampling options, requests), then returns the lazy token stream. */
+function startSession(model: MariaModel, requests: readonly InfillRequest[], options: InfillOptions): Session {
+  const decoder = infillDecoders.get(options.method ?? 'maria');
+  const sampler = createTokenSampler(options);
+  const diffusionSteps = options.diffusionSteps ?? DEFAULT_DIFFUSION_STEPS;
+  if (!Number.isInteger(diffusionSteps) || diffusionSteps < 1) throw new InvalidArgumentError('diffusionSteps', diffusionSteps, 'an integer >= 1');
+  const seed = options.seed ?? 0;
+  if (!Number.isInteger(seed)) throw new InvalidArgumentError('seed', seed, 'an integer');
+  const rows = prepareRows(model, requests, seed, options.maxLength);
+  const { signal, onToken } = options;
+  const piece = (id: number) => model.tokenizer.decode([id]);
+
+  async function* tokens(): AsyncGenerator<InfillToken, void, void> {
+    throwIfAborted(signal);
+    const steps = decoder.decode(model, rows, { sampler, diffusionSteps });
+    try {
+      for (let step = 0; ; step++) {
+        await nextTurn();
+        throwIfAborted(signal);
+        const next = steps.next();
+        if (next.done) return;
+        for (const token of next.value) {
+          const event: InfillToken = { request: token.row, index: token.index, id: token.id, piece: piece(token.id), step };
+          onToken?.(event);
+          yield event;
+        }
+      }
+    } finally {
+      steps.return(); // frees the decoder's tensors when stopped early (abort, error, a consumer that breaks)
+    }
+  }
+
+  const extra = decoder.describe?.(model) ?? {};
+  const results = () =>
+    rows.map((row) => ({
+      ids: Array.from(row.tokens),
+      masked: [...row.masked],
+      filled: row.masked.map((index) => ({ index, id: row.tokens[index] as number, piece: piece(row.tokens[index] as number) })),
+      method: decoder.method,
+      ...extra,
+    }));
+  return { tokens: tokens(), results };
+}
+
+/**
+ * Infills one request or a batch (DESIGN.md §1, "Infill"). `options.method` picks MARIA's
+ * Algorithm 1 (default) or a baseline; all share sampling, batching, streaming
+ * (`onToken`), cancellation (`signal` → `AbortedError`) and the `maxLength` guard
+ * (`InputTooLongError`). Bad requests and options throw before any tensor work.
+ *
+ * Unmasked tokens are returned unchanged. A batch returns one result per request, in
+ * order, equal to infilling each alone with the same per-request seeds.
+ */
+export function infill(model: MariaModel, request: InfillRequest, options?: InfillOptions): Promise<InfillResult>;
+export function infill(model: MariaModel, requests: readonly InfillRequest[], options?: InfillOptions): Promise<InfillResult[]>;
+export async function infill(model: MariaModel, requests: InfillRequest | readonly InfillRequest[], options: InfillOptions = {}): Promise<InfillResult | InfillResult[]> {
+  const single = !Array.isArray(requests);
+  const session = startSession(model, single ? [requests as InfillRequest] : (requests as readonly InfillRequest[]), options);
+  for await (const token of session.tokens) void token;
+  const results = session.results();
+  return single ? (results[0] as InfillResult) : results;
+}
+
+/**
+ * The same decoding as `infill`, as an async iterator over each filled token as soon as its
+ * step chooses it (`request` says which sequence). Requests and options are checked when
+ * this is called; decoding starts on the first `next()`. Breaking out of the loop stops
+ * decoding and frees its tensors; an aborted `signal` makes the iterator throw `AbortedError`.
+ */
+export function infillStream(model: MariaModel, requests: InfillRequest | readonly InfillRequest[], options: InfillOptions = {}): AsyncIterable<InfillToken> {
+  const session = startSession(model, Array.isArray(requests) ? (requests as readonly InfillRequest[]) : [requests as InfillRequest], options);
+  return { [Symbol.asyncIterator]: () => session.tokens };
+}
+
+/** Names of the registered infill methods, best first. */
+export function infillMethods(): InfillMethod[] {
+  return infillDecoders.names() as InfillMethod[];
+}
