@@ -4,3 +4,5 @@
  */
 export * from './report/index.js';
 export * from './datasets/index.js';
+export * from './masked-ppl/index.js';
+export * from './errors.js';

@@ -1,0 +1,38 @@
+import { tf } from '@maria-ts/core';
+import type { MariaModel } from '@maria-ts/fusion-head';
+import { accumulateRows, DEFAULT_MAX_LOGIT_ROWS, planMaskedBatches } from './batch-plan.js';
+import { emptyMaskedNll, type MaskedExamples, type MaskedNll, type MaskedScoreOptions } from './masked-nll.js';
+import { forEachChunk, idMatrix, rowNll } from './row-nll.js';
+
+/**
+ * MARIA's exact masked NLL, `−log p(x_i | x_<i, x_unmasked)` at every masked i (DESIGN.md §1,
+ * "Exact likelihood"): teacher forcing makes it one AR pass over the clean ids and one MLM
+ * pass over x̃ per batch, then the head at the masked positions only. Exact, not a bound:
+ * the AR half conditions on the true prefix, so the sum over masked i is the log-likelihood
+ * of the masked tokens under MARIA's left-to-right factorisation.
+ */
+export function mariaExactNll(model: MariaModel, examples: MaskedExamples, options: MaskedScoreOptions = {}): MaskedNll {
+  const result = emptyMaskedNll(examples.ids.length);
+  const maxRows = options.maxLogitRows ?? DEFAULT_MAX_LOGIT_ROWS;
+  for (const batch of planMaskedBatches(examples, model.maskTokenId, options)) {
+    if (batch.flatRows.length > 0) {
+      const states = tf.tidy(() => {
+        const { hAR, hMLM } = model.alignedStates(idMatrix(batch.ids), idMatrix(batch.maskedIds));
+        return [hAR, hMLM] as const;
+      });
+      try {
+        const nll = new Float32Array(batch.flatRows.length);
+        forEachChunk(batch.flatRows.length, maxRows, (start, end) => {
+          const logits = model.logitsAt({ hAR: states[0], hMLM: states[1] }, batch.flatRows.subarray(start, end));
+          nll.set(rowNll(logits, batch.labels.subarray(start, end), model.vocabSize), start);
+          logits.dispose();
+        });
+        accumulateRows(batch, nll, result);
+      } finally {
+        tf.dispose([...states]);
+      }
+    }
+    options.onProgress?.(batch.examples.length);
+  }
+  return result;
+}
