@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { registerCorpusCommand } from './corpus/corpus-command.js';
 import { registerTokenizerCommand } from './tokenizer/tokenizer-command.js';
 import { registerPretrainCommand } from './pretrain/pretrain-command.js';
+import { registerAssembleCommand } from './head/assemble-command.js';
 import { registerEvalLmCommand } from './eval-lm/eval-lm-command.js';
 
 export * from './corpus/build-corpus.js';
@@ -28,6 +29,10 @@ export * from './trainer/checkpoint-store.js';
 export * from './trainer/metrics-log.js';
 export * from './pretrain/objectives.js';
 export * from './pretrain/presets.js';
+export * from './head/resolve-checkpoint.js';
+export * from './head/load-backbone-pair.js';
+export * from './head/initial-head.js';
+export * from './head/export-maria.js';
 
 /** The `maria-train` program with every subcommand registered; later subcommands (pretrain, head) register here too. */
 export function createProgram(): Command {
@@ -35,6 +40,7 @@ export function createProgram(): Command {
   registerTokenizerCommand(program);
   registerCorpusCommand(program);
   registerPretrainCommand(program);
+  registerAssembleCommand(program);
   registerEvalLmCommand(program);
   return program;
 }

@@ -1,0 +1,64 @@
+import type { Command } from 'commander';
+import { initEngine, runMain, tf } from '@maria-ts/core';
+import type { StoredDtype } from '@maria-ts/backbones';
+import { parseIntegerOption } from '../cli/options.js';
+import { DEFAULT_TOKENIZER_PATH } from '../tokenizer/load-tokenizer.js';
+import { exportMariaDirectory, parseStoredDtype } from './export-maria.js';
+import { initialHead, parseHeadInit, type HeadInitChoice } from './initial-head.js';
+import { loadBackbonePair } from './load-backbone-pair.js';
+
+interface AssembleFlags {
+  ar: string;
+  mlm: string;
+  diffusion?: string;
+  head?: string;
+  init: HeadInitChoice;
+  seed: number;
+  tokenizer: string;
+  out: string;
+  dtype: StoredDtype;
+  engine?: string;
+  threads?: string;
+  json?: boolean;
+}
+
+/**
+ * `maria-train assemble`: AR + MLM (+ diffusion) checkpoints and a head (a trained head
+ * directory, or a fresh PoE/random one) → one MARIA directory that `loadMariaModel` reads.
+ */
+export function registerAssembleCommand(program: Command): void {
+  program
+    .command('assemble')
+    .description('write a MARIA directory (maria.json, tokenizer, ar/, mlm/, [diffusion/], head/) from backbone checkpoints and a head')
+    .requiredOption('--ar <dir>', 'AR checkpoint, or a pretraining run folder (its latest checkpoint)')
+    .requiredOption('--mlm <dir>', 'MLM checkpoint, or a pretraining run folder')
+    .option('--diffusion <dir>', 'masked-diffusion checkpoint or run folder (the baseline encoder)')
+    .option('--head <dir>', 'a trained head directory (refused unless recorded for these backbones)')
+    .option('--init <kind>', 'head init when --head is not given: poe | random', parseHeadInit, 'poe')
+    .option('--seed <n>', 'seed of a random head', parseIntegerOption('--seed', 0), 0)
+    .option('--tokenizer <file>', 'the shared tokenizer.json (its tokenizer_config.json is copied too)', DEFAULT_TOKENIZER_PATH)
+    .requiredOption('--out <dir>', 'the MARIA directory to write (an existing MARIA directory is replaced)')
+    .option('--dtype <dtype>', 'stored precision of backbones and head: F32 | F16 | BF16', parseStoredDtype, 'F32' as StoredDtype)
+    .option('--engine <name>', 'auto | tensorflow | wasm')
+    .option('--threads <n>', "wasm threads (a number or 'auto'; default 1)")
+    .option('--json', 'print the result as JSON')
+    .action((flags: AssembleFlags) =>
+      runMain(async () => {
+        await initEngine({ engine: flags.engine, threads: flags.threads ?? 1 });
+        const pair = await loadBackbonePair({ ar: flags.ar, mlm: flags.mlm, diffusion: flags.diffusion }, flags.tokenizer);
+        try {
+          const head = await initialHead(pair, { init: flags.init, seed: flags.seed, from: flags.head });
+          try {
+            const config = await exportMariaDirectory(pair, head, { out: flags.out, dtype: flags.dtype, tokenizerPath: flags.tokenizer });
+            const summary = { out: flags.out, dtype: flags.dtype, head: flags.head ?? `init ${flags.init}`, ar: config.ar, mlm: config.mlm, diffusion: pair.sources.diffusion ?? null, tokenizer: config.tokenizer.fingerprint };
+            process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `assemble: wrote ${flags.out} (AR ${config.ar.name} ${config.ar.contentHash?.slice(0, 12)}, MLM ${config.mlm.name} ${config.mlm.contentHash?.slice(0, 12)}, head ${summary.head}, ${flags.dtype})\n`);
+          } finally {
+            head.dispose();
+          }
+        } finally {
+          pair.dispose();
+          tf.disposeVariables();
+        }
+      }, { json: () => Boolean(flags.json) }),
+    );
+}
