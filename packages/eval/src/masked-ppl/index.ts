@@ -14,3 +14,4 @@ export {
   type MaskedPplRow,
 } from './masked-perplexity.js';
 export { mlmArDecodeNll } from './mlm-ar-decode.js';
+export { maskedPplChart, maskedPplCsv, maskedPplMarkdown, maskedPplMethodLabel } from './ppl-report.js';

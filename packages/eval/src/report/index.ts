@@ -1,1 +1,2 @@
 export { lineChartSpec, renderLineChartSvg, writeLineChart, type ChartSeries, type LineChartOptions } from './line-chart.js';
+export { markdownTable, type MarkdownAlign } from './markdown-table.js';
