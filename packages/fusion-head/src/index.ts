@@ -33,3 +33,12 @@ export {
   type MariaManifest,
   type SaveMariaModelOptions,
 } from './maria-directory.js';
+export {
+  expertLosses,
+  headMaskedTokenLoss,
+  maskedFeatures,
+  maskedTokenLoss,
+  type ExpertLosses,
+  type MaskedBatch,
+  type MaskedFeatures,
+} from './masked-token-loss.js';
