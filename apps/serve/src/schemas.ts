@@ -1,3 +1,4 @@
+import { temperatureSchedules } from '@maria-ts/annealer';
 import { z } from 'zod';
 
 /**
@@ -13,7 +14,7 @@ const sampling = {
   temperature: z.number().min(0).max(10).default(1).describe('0 means greedy'),
   topK: z.number().int().min(1).max(100_000).optional().describe('keep the k most likely tokens'),
   topP: z.number().gt(0).max(1).optional().describe('nucleus sampling mass'),
-  seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).optional().describe('seeds the sampling; omitted, the server draws one and returns it'),
   stream: z.boolean().default(false).describe('answer with Server-Sent Events, one per filled token'),
 };
 
@@ -49,20 +50,26 @@ export const infillRequestSchema = z
 
 export const generateRequestSchema = z
   .object({
-    length: z.number().int().min(2).max(1024).default(64),
-    iterations: z.number().int().min(0).max(256).default(8),
-    remask: z.number().gt(0).max(1).default(0.3),
-    schedule: z.string().min(1).max(32).default('linear'),
+    length: z.number().int().min(2).max(1024).default(64).describe('tokens to generate'),
+    iterations: z.number().int().min(0).max(256).default(8).describe('remask-and-resample iterations after the AR sample'),
+    remask: z.number().gt(0).max(1).default(0.3).describe('share of positions remasked per iteration'),
+    schedule: z.enum(scheduleNames()).default('linear').describe('temperature schedule from 1 to 0 over the iterations'),
     seed: sampling.seed,
     stream: sampling.stream,
   })
   .strict();
 
+/** The annealer's schedule names, as a non-empty tuple for `z.enum`. */
+function scheduleNames(): [string, ...string[]] {
+  const names = temperatureSchedules.names();
+  return names.length > 0 ? (names as [string, ...string[]]) : ['linear'];
+}
+
 export const scoreRequestSchema = z
   .object({
-    text: z.string().min(1).max(MAX_TEXT_CHARS),
+    text: z.string().min(1).max(MAX_TEXT_CHARS).describe('text to score'),
     rate: z.number().gt(0).lt(1).default(0.5).describe('masking rate'),
-    seed: z.number().int().min(0).max(2 ** 32 - 1).default(0),
+    seed: z.number().int().min(0).max(2 ** 32 - 1).default(0).describe('seeds which positions are masked'),
   })
   .strict();
 

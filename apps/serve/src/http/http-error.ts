@@ -1,0 +1,83 @@
+import { MariaError, defineError } from '@maria-ts/core';
+import type { ErrorResponse } from '../response-schemas.js';
+import type { ValidationErrorBody } from '../schemas.js';
+
+/**
+ * A request that passed the schema but cannot be served as asked (an id outside the
+ * vocabulary, a text with too many tokens, a marker the tokenizer cannot place): a 400.
+ */
+export const InvalidRequestError = defineError('InvalidRequest', (message: string, issues: ValidationErrorBody['issues'] = []) => ({
+  message,
+  details: { issues },
+}));
+
+/** The client did not send the bearer token the server was started with (401). */
+export const UnauthorizedError = defineError('Unauthorized', () => ({
+  message: 'missing or wrong bearer token (send "Authorization: Bearer <token>")',
+  details: {},
+}));
+
+/** The request ran longer than the server's per-request timeout (504). */
+export const RequestTimeoutError = defineError('RequestTimeout', (timeoutMs: number) => ({
+  message: `the request took longer than the server's limit of ${timeoutMs} ms and was cancelled`,
+  details: { timeoutMs },
+}));
+
+/** An HTTP answer for an error: status, JSON body and extra headers. */
+export interface ErrorAnswer {
+  readonly status: number;
+  readonly body: ErrorResponse;
+  readonly headers: Record<string, string>;
+}
+
+/** Status codes of the deliberate errors the server answers with. */
+const STATUS_BY_CODE: Record<string, number> = {
+  InvalidRequest: 400,
+  Unauthorized: 401,
+  QueueFull: 503,
+  ShuttingDown: 503,
+  RequestTimeout: 504,
+  // The client went away; nobody reads this, but metrics record it as nginx does.
+  Aborted: 499,
+};
+
+/**
+ * Turns any thrown value into the answer the client gets. Deliberate errors keep their
+ * code and message; fastify's own 4xx errors (bad JSON, body too large, wrong media type)
+ * keep theirs; anything else is a 500 whose body says only "internal error": no message
+ * or stack trace of an unexpected error ever reaches the client (it goes to the log).
+ */
+export function errorAnswer(error: unknown): ErrorAnswer {
+  if (MariaError.isInstance(error)) {
+    const status = STATUS_BY_CODE[error.code];
+    if (status !== undefined) {
+      const headers: Record<string, string> = {};
+      if (error.code === 'QueueFull') headers['retry-after'] = String(error.details.retryAfterSeconds ?? 1);
+      if (error.code === 'ShuttingDown') headers['retry-after'] = '5';
+      if (error.code === 'Unauthorized') headers['www-authenticate'] = 'Bearer';
+      const issues = error.details.issues as ErrorResponse['issues'];
+      return { status, headers, body: { error: error.code, message: error.message, ...(issues && issues.length > 0 ? { issues } : {}) } };
+    }
+  }
+  const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    const code = (error as { code?: unknown }).code;
+    const message = error instanceof Error ? error.message : 'bad request';
+    return { status: statusCode, headers: {}, body: { error: typeof code === 'string' ? fastifyCodeName(code) : 'BadRequest', message } };
+  }
+  return { status: 500, headers: {}, body: { error: 'Internal', message: 'internal server error' } };
+}
+
+/** Fastify's codes (`FST_ERR_CTP_BODY_TOO_LARGE`) as stable names clients can branch on. */
+function fastifyCodeName(code: string): string {
+  const names: Record<string, string> = {
+    FST_ERR_CTP_BODY_TOO_LARGE: 'BodyTooLarge',
+    FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UnsupportedMediaType',
+    FST_ERR_CTP_EMPTY_JSON_BODY: 'InvalidJson',
+    FST_ERR_CTP_INVALID_JSON_BODY: 'InvalidJson',
+    FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'InvalidContentLength',
+    FST_ERR_CTP_EMPTY_TYPE: 'UnsupportedMediaType',
+    FST_ERR_CTP_INVALID_TYPE: 'UnsupportedMediaType',
+  };
+  return names[code] ?? (code.startsWith('FST_') ? 'BadRequest' : code);
+}

@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import type { InfillOutcome } from '../../engine/serve-engine.js';
+import type { InfillResponse } from '../../response-schemas.js';
+import { infillRequestSchema } from '../../schemas.js';
+import { prepareInfill } from '../prepare-input.js';
+import { parseBody, type RouteContext } from '../route-context.js';
+import { serveJob } from '../serve-job.js';
+
+/**
+ * `POST /v1/infill`: fills the `[MASK]` markers of a text (or the masked positions of ids)
+ * with Algorithm 1. With `stream: true` the answer is an event stream: `start` (the tokens
+ * with the masked positions empty), one `token` event per filled token in decoding order,
+ * then `done` with the same body a plain request gets.
+ */
+export function registerInfillRoute(app: FastifyInstance, context: RouteContext): void {
+  const { tokenizer } = context.limits;
+  const piece = (id: number) => tokenizer.decode([id]);
+  app.post('/v1/infill', async (request, reply) => {
+    const body = parseBody(infillRequestSchema, request.body);
+    const { ids, masked } = prepareInfill(body, context.limits);
+    const seed = body.seed ?? context.nextSeed();
+    const maskedSet = new Set(masked);
+    const sampling = { temperature: body.temperature, ...(body.topK !== undefined ? { topK: body.topK } : {}), ...(body.topP !== undefined ? { topP: body.topP } : {}) };
+    return serveJob<InfillOutcome>({
+      reply,
+      stream: body.stream,
+      timeoutMs: context.timeoutMs,
+      shutdown: context.shutdown,
+      start: { event: 'start', data: { tokens: ids, masked, pieces: ids.map((id, index) => (maskedSet.has(index) ? '' : piece(id))), seed } },
+      submit: (signal, send) =>
+        context.scheduler.submitInfill({
+          ids,
+          masked,
+          sampling,
+          seed,
+          signal,
+          ...(body.stream ? { onToken: (token) => send('token', { ...token, piece: piece(token.id) }) } : {}),
+        }),
+      body: (outcome): InfillResponse => ({
+        text: tokenizer.decode(outcome.ids),
+        tokens: outcome.ids,
+        masked,
+        filled: outcome.filled.map((token) => ({ ...token, piece: piece(token.id) })),
+        seed,
+      }),
+    });
+  });
+}
