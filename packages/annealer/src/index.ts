@@ -4,6 +4,7 @@
  */
 export { anneal, pickRemaskPositions, type AnnealIteration, type AnnealOptions } from './anneal.js';
 export { generate, resolveSchedule, type GenerateIteration, type GenerateOptions, type GenerateResult, type GenerationModel } from './generate.js';
+export { infillResampler, mariaResampler, type InfillResamplerOptions } from './infill-resampler.js';
 export type { ResampleRequest, Resampler } from './resampler.js';
 export { sampleAutoregressive, type AutoregressiveSampleOptions } from './sample-autoregressive.js';
 export { constantSchedule, cosineSchedule, linearSchedule, temperatureSchedules, type TemperatureSchedule } from './temperature-schedule.js';
