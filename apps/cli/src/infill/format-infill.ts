@@ -1,0 +1,42 @@
+import type { InfillCommandResult } from './run-infill.js';
+
+/** The `--json` contract of DESIGN.md §6: `{"text", "tokens", "masked", "filled": [{index, id, piece}]}`. */
+export function infillJson(result: InfillCommandResult): string {
+  return JSON.stringify({
+    text: result.text,
+    tokens: result.tokens,
+    masked: result.masked,
+    filled: result.filled.map(({ index, id, piece }) => ({ index, id, piece })),
+  });
+}
+
+/**
+ * True when output to `stream` may use ANSI colour: a terminal, and no `NO_COLOR` (set to
+ * anything non-empty, https://no-color.org) in the environment.
+ */
+export function colorEnabled(stream: { readonly isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  return stream.isTTY === true && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '');
+}
+
+const HIGHLIGHT_ON = '\u001b[1;32m';
+const HIGHLIGHT_OFF = '\u001b[0m';
+
+/** One fill, highlighted: bold green on a terminal, `*word*` otherwise; surrounding whitespace stays outside. */
+function highlight(fill: string, color: boolean): string {
+  const match = /^(\s*)(.*?)(\s*)$/su.exec(fill);
+  const [, before = '', word = '', after = ''] = match ?? [];
+  if (word === '') return fill;
+  return color ? `${before}${HIGHLIGHT_ON}${word}${HIGHLIGHT_OFF}${after}` : `${before}*${word}*${after}`;
+}
+
+/**
+ * For a person: the filled text with the filled words highlighted, then one line on how
+ * it was made (and a note when the MLM stood in for a missing diffusion encoder).
+ */
+export function infillText(result: InfillCommandResult, color: boolean): string {
+  const text = result.segments.map((segment) => (segment.kind === 'fill' ? highlight(segment.text, color) : segment.text)).join('');
+  const tokens = result.filled.length === 1 ? '1 token' : `${result.filled.length} tokens`;
+  const lines = [text, `filled ${tokens} with ${result.method} · model ${result.modelName} · engine ${result.engine.name}`];
+  if (result.encoder === 'mlm') lines.push('note: this model has no diffusion encoder; the MLM denoised instead');
+  return `${lines.join('\n')}\n`;
+}

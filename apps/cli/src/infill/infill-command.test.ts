@@ -1,0 +1,190 @@
+import { spawnSync } from 'node:child_process';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { initEngine } from '@maria-ts/core';
+import { loadTokenizer } from '@maria-ts/backbones';
+import { saveMariaModel } from '@maria-ts/fusion-head';
+import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from '@maria-ts/fusion-head/testing';
+import { hasTinyMaria } from '@maria-ts/model-tiny';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { mariaProgram } from '../program.js';
+import { colorEnabled, infillText } from './format-infill.js';
+import type { InfillCommandResult } from './run-infill.js';
+
+let root: string;
+let modelDir: string;
+let mismatchedDir: string;
+
+beforeAll(async () => {
+  await initEngine({ engine: 'wasm', threads: 1 });
+  root = await mkdtemp(path.join(os.tmpdir(), 'maria-infill-cli-'));
+  const tokenizer = await loadTokenizer(MONOREPO_TINY_TOKENIZER_DIR);
+  modelDir = path.join(root, 'maria');
+  const otherDir = path.join(root, 'other');
+  for (const [seed, dir] of [[1, modelDir], [2, otherDir]] as const) {
+    const model = createRandomMariaModel({ tokenizer, seed });
+    try {
+      await saveMariaModel(model, dir);
+    } finally {
+      model.dispose();
+    }
+  }
+  // the head of another MARIA (other backbone weights) next to this one's backbones
+  mismatchedDir = path.join(root, 'mismatched');
+  await cp(modelDir, mismatchedDir, { recursive: true });
+  await rm(path.join(mismatchedDir, 'head'), { recursive: true });
+  await cp(path.join(otherDir, 'head'), path.join(mismatchedDir, 'head'), { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+});
+
+/** Runs `maria …` in-process, collecting stdout, stderr (including runMain's error line) and the exit code. */
+async function run(args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  let stdout = '';
+  let stderr = '';
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  await mariaProgram({ stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) }).parseAsync(['node', 'maria', ...args]);
+  return { stdout, stderr, exitCode: Number(process.exitCode ?? 0) };
+}
+
+interface InfillJson {
+  text: string;
+  tokens: number[];
+  masked: number[];
+  filled: { index: number; id: number; piece: string }[];
+}
+
+describe('maria infill --json (DESIGN.md §6)', () => {
+  it('prints {"text", "tokens", "masked", "filled"} with the unmasked tokens untouched', async () => {
+    const tokenizer = await loadTokenizer(MONOREPO_TINY_TOKENIZER_DIR);
+    const { stdout, exitCode } = await run(['infill', '--text', 'The [MASK] sat on the [MASK].', '--model', modelDir, '--seed', '3', '--json']);
+    expect(exitCode).toBe(0);
+    const output = JSON.parse(stdout) as InfillJson;
+    expect(Object.keys(output)).toEqual(['text', 'tokens', 'masked', 'filled']);
+    const the = tokenizer.encode('The');
+    const sat = tokenizer.encode(' sat on the');
+    expect(output.masked).toEqual([the.length, the.length + 1 + sat.length]);
+    expect(output.tokens.slice(0, the.length)).toEqual(the);
+    expect(output.tokens.slice(the.length + 1, the.length + 1 + sat.length)).toEqual(sat);
+    expect(output.tokens.at(-1)).toEqual(tokenizer.encode('.')[0]);
+    expect(output.text).toBe(tokenizer.decode(output.tokens));
+    expect(output.filled).toEqual(output.masked.map((index) => ({ index, id: output.tokens[index], piece: tokenizer.decode([output.tokens[index] as number]) })));
+  });
+
+  it('reproduces with a seed, honours --tokens-per-mask (one count or one per marker) and every method', async () => {
+    const args = ['infill', '--text', 'A [MASK] and a [MASK] went home.', '--model', modelDir, '--json', '--seed', '9'];
+    const first = JSON.parse((await run(args)).stdout) as InfillJson;
+    const again = JSON.parse((await run(args)).stdout) as InfillJson;
+    expect(again).toEqual(first);
+    const three = JSON.parse((await run([...args, '--tokens-per-mask', '3'])).stdout) as InfillJson;
+    expect(three.masked).toHaveLength(6);
+    const perMarker = JSON.parse((await run([...args, '--tokens-per-mask', '1,2', '--temperature', '0'])).stdout) as InfillJson;
+    expect(perMarker.masked).toHaveLength(3);
+    expect(perMarker.masked[2]! - perMarker.masked[1]!).toBe(1);
+    for (const method of ['mlm', 'diffusion', 'ar']) {
+      const { stdout, stderr, exitCode } = await run([...args, '--method', method, '--top-k', '20']);
+      expect(exitCode).toBe(0);
+      expect((JSON.parse(stdout) as InfillJson).masked).toEqual(first.masked);
+      if (method === 'diffusion') expect(stderr).toContain('no diffusion encoder; the MLM denoised instead');
+    }
+  });
+});
+
+describe('maria infill, human output', () => {
+  it('prints the text with the fills marked, and no ANSI colour when stdout is not a terminal', async () => {
+    const { stdout, exitCode } = await run(['infill', '--text', 'The [MASK] sat on the mat.', '--model', modelDir]);
+    expect(exitCode).toBe(0);
+    const [text, about] = stdout.split('\n');
+    expect(text).toMatch(/^The ?\*.+\* sat on the mat\.$/u);
+    expect(about).toMatch(/^filled 1 token with maria · model .* · engine wasm$/u);
+    expect(stdout).not.toContain('\u001b[');
+  });
+
+  it('colours fills only on a terminal without NO_COLOR', () => {
+    const result = {
+      segments: [{ kind: 'text', text: 'The' }, { kind: 'fill', text: ' cat' }, { kind: 'text', text: ' sat.' }],
+      filled: [{ index: 1, id: 3797, piece: ' cat' }],
+      method: 'maria',
+      modelName: 'm',
+      engine: { name: 'wasm' },
+    } as unknown as InfillCommandResult;
+    expect(infillText(result, true).split('\n')[0]).toBe('The \u001b[1;32mcat\u001b[0m sat.');
+    expect(infillText(result, false).split('\n')[0]).toBe('The *cat* sat.');
+    expect(colorEnabled({ isTTY: true }, {})).toBe(true);
+    expect(colorEnabled({ isTTY: false }, {})).toBe(false);
+    expect(colorEnabled({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
+    expect(colorEnabled({ isTTY: true }, { NO_COLOR: '' })).toBe(true);
+  });
+});
+
+describe('maria infill, bad input: one line and a non-zero exit', () => {
+  const longText = `${'word '.repeat(2100)}[MASK].`;
+  it.each([
+    ['no [MASK]', ['--text', 'The cat sat on the mat.'], /^error: no \[MASK\] marker in the text "The cat sat on the mat\."$/u],
+    ['a text longer than --max-length', ['--text', 'The [MASK] sat on the mat.', '--max-length', '4'], /^error: infill request has 7 tokens, more than the maximum of 4$/u],
+    ['a text longer than the model supports', ['--text', longText], /^error: infill request has \d+ tokens, more than the maximum of 2048$/u],
+    ['an unknown method', ['--text', 'The [MASK].', '--method', 'beam'], /^error: invalid --method: "beam" \(expected maria \| mlm \| diffusion \| ar\)$/u],
+    ['a negative temperature', ['--text', 'The [MASK].', '--temperature', '-1'], /^error: invalid --temperature/u],
+  ])('%s', async (_, args, message) => {
+    const { stdout, stderr, exitCode } = await run(['infill', ...args, '--model', modelDir]);
+    expect(exitCode).not.toBe(0);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr.trim()).toMatch(message);
+  });
+
+  it('an unknown model directory', async () => {
+    const { stderr, exitCode } = await run(['infill', '--text', 'The [MASK].', '--model', path.join(root, 'missing')]);
+    expect(exitCode).toBe(1);
+    expect(stderr.trim()).toMatch(/^error: .*missing: not a MARIA directory \(does not exist or is not a directory\)$/u);
+  });
+
+  it('a head that does not match its backbones', async () => {
+    const { stderr, exitCode } = await run(['infill', '--text', 'The [MASK].', '--model', mismatchedDir]);
+    expect(exitCode).toBe(1);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr.trim()).toMatch(/^error: .*head: the fusion head was built for a different AR backbone .*retrain or re-initialise the head for these backbones$/u);
+  });
+
+  it('prints a JSON error body with --json', async () => {
+    const { stdout, exitCode } = await run(['infill', '--text', 'no marker', '--model', modelDir, '--json']);
+    expect(exitCode).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({ error: 'MissingMaskMarker' });
+  });
+
+  it('without --model: the embedded tiny model, or one line saying its weights are missing', async () => {
+    const { stdout, stderr, exitCode } = await run(['infill', '--text', 'The [MASK] sat on the mat.', '--json']);
+    if (await hasTinyMaria()) {
+      expect(exitCode).toBe(0);
+      expect((JSON.parse(stdout) as InfillJson).masked).toHaveLength(1);
+    } else {
+      expect(exitCode).toBe(1);
+      expect(stderr.trim()).toMatch(/^error: the embedded tiny MARIA model is not at .* yet/u);
+    }
+  });
+
+  it('as a real process: exit code 1 and one line on stderr, no stack trace', () => {
+    const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+    const child = spawnSync('pnpm', ['-s', 'maria', 'infill', '--text', 'nothing to fill', '--model', modelDir], { cwd: repo, encoding: 'utf8', timeout: 60_000 });
+    expect(child.status).toBe(1);
+    expect(child.stdout).toBe('');
+    const lines = child.stderr.trim().split('\n').filter((line) => !line.startsWith('maria: engine'));
+    expect(lines).toEqual(['error: no [MASK] marker in the text "nothing to fill"']);
+  }, 60_000);
+});

@@ -1,0 +1,93 @@
+import { Command } from 'commander';
+import { InvalidArgumentError, parseNumberList, runMain } from '@maria-ts/core';
+import { infillMethods, type InfillMethod } from '@maria-ts/kv-decoder';
+import type { CommandOutput } from '../output.js';
+import { colorEnabled, infillJson, infillText } from './format-infill.js';
+import { runInfill } from './run-infill.js';
+
+interface InfillFlags {
+  readonly text: string;
+  readonly model?: string;
+  readonly seed: string;
+  readonly json?: boolean;
+  readonly tokensPerMask: string;
+  readonly temperature: string;
+  readonly topK?: string;
+  readonly topP: string;
+  readonly method: string;
+  readonly maxLength?: string;
+  readonly diffusionSteps: string;
+  readonly engine?: string;
+}
+
+/** One number from a flag, with the flag named in the error. */
+function oneNumber(flag: string, text: string, options: { integer?: boolean; min?: number } = {}): number {
+  const values = parseNumberList(flag, text, options);
+  if (values.length !== 1) throw new InvalidArgumentError(flag, text, 'one number');
+  return values[0] as number;
+}
+
+function parseMethod(text: string): InfillMethod {
+  const known = infillMethods();
+  if (!(known as string[]).includes(text)) throw new InvalidArgumentError('--method', text, known.join(' | '));
+  return text as InfillMethod;
+}
+
+/**
+ * `maria infill --text "The [MASK] sat on the mat." [--model DIR] [--seed N] [--json] ...`:
+ * fills every `[MASK]` word (DESIGN.md §6). Each marker becomes `--tokens-per-mask` token
+ * positions (default 1; a word may span several tokens, and the paper masks words by
+ * string, so the count is the user's choice). Sampling defaults to nucleus sampling
+ * (top-p 0.9 at temperature 1), seeded; `--temperature 0` is greedy. Ctrl-C cancels.
+ */
+export function infillCommand(output: CommandOutput, isTTY: () => boolean = () => process.stdout.isTTY === true): Command {
+  return new Command('infill')
+    .description('fill every [MASK] word of a text with MARIA (or a baseline) and print the text with the fills highlighted')
+    .requiredOption('--text <text>', 'text with [MASK] markers, e.g. "The [MASK] sat on the mat."')
+    .option('--model <dir>', 'a MARIA directory (maria.json); default: the embedded tiny model')
+    .option('--seed <n>', 'random seed of the sampling', '0')
+    .option('--json', 'print {"text", "tokens", "masked", "filled": [{index, id, piece}]}')
+    .option('--tokens-per-mask <n>', 'token positions per [MASK]: one count, or one per marker (e.g. 1,3)', '1')
+    .option('--temperature <t>', 'sampling temperature; 0 is greedy', '1')
+    .option('--top-k <k>', 'keep only the k most likely tokens')
+    .option('--top-p <p>', 'nucleus sampling: keep the most likely tokens up to probability p', '0.9')
+    .option('--method <name>', `maria (Algorithm 1) or a baseline: ${infillMethods().join(', ')}`, 'maria')
+    .option('--max-length <n>', 'refuse texts longer than this many tokens (default: what the model supports)')
+    .option('--diffusion-steps <n>', 'denoising steps of --method diffusion (at most one per masked token)', '256')
+    .option('--engine <engine>', 'tensor engine: auto, tensorflow or wasm (default: $MARIA_ENGINE or auto)')
+    .action(async (flags: InfillFlags) => {
+      const controller = new AbortController();
+      const onInterrupt = () => controller.abort();
+      process.once('SIGINT', onInterrupt);
+      try {
+        await runMain(
+          async () => {
+            const tokensPerMask = parseNumberList('--tokens-per-mask', flags.tokensPerMask, { integer: true, min: 1 });
+            const result = await runInfill({
+              text: flags.text,
+              ...(flags.model !== undefined ? { model: flags.model } : {}),
+              seed: oneNumber('--seed', flags.seed, { integer: true }),
+              tokensPerMask: tokensPerMask.length === 1 ? (tokensPerMask[0] as number) : tokensPerMask,
+              method: parseMethod(flags.method),
+              temperature: oneNumber('--temperature', flags.temperature, { min: 0 }),
+              topP: oneNumber('--top-p', flags.topP),
+              ...(flags.topK !== undefined ? { topK: oneNumber('--top-k', flags.topK, { integer: true, min: 1 }) } : {}),
+              ...(flags.maxLength !== undefined ? { maxLength: oneNumber('--max-length', flags.maxLength, { integer: true, min: 1 }) } : {}),
+              diffusionSteps: oneNumber('--diffusion-steps', flags.diffusionSteps, { integer: true, min: 1 }),
+              ...(flags.engine !== undefined ? { engine: flags.engine } : {}),
+              signal: controller.signal,
+            });
+            if (flags.json) {
+              output.stdout(`${infillJson(result)}\n`);
+              if (result.encoder === 'mlm') output.stderr('note: this model has no diffusion encoder; the MLM denoised instead\n');
+            } else {
+              output.stdout(infillText(result, colorEnabled({ isTTY: isTTY() })));
+            }
+          },
+          { json: () => flags.json === true },
+        );
+      } finally {
+        process.removeListener('SIGINT', onInterrupt);
+      }
+    });
+}
