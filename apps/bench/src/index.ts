@@ -1,11 +1,13 @@
 import { Command } from 'commander';
 import { opsCommand } from './commands/ops.js';
+import { pplCommand } from './ppl/ppl-command.js';
 
 /** The `maria-bench` program: one subcommand per benchmark, each writing JSON and charts. */
 export function benchProgram(): Command {
   return new Command('maria-bench')
     .description('MARIA-TS benchmarks: they write JSON (and charts) so results can be compared as ratios within one run')
-    .addCommand(opsCommand());
+    .addCommand(opsCommand())
+    .addCommand(pplCommand());
 }
 
 export { runOpsBenchmark, type OpsRow } from './ops/ops-benchmark.js';

@@ -1,0 +1,92 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { initEngine } from '@maria-ts/core';
+import { loadTokenizer } from '@maria-ts/backbones';
+import { saveMariaModel } from '@maria-ts/fusion-head';
+import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from '@maria-ts/fusion-head/testing';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { benchProgram } from '../index.js';
+
+let root: string;
+let withDiffusion: string;
+let withoutDiffusion: string;
+let data: string;
+
+beforeAll(async () => {
+  await initEngine({ engine: 'wasm', threads: 1 });
+  root = await mkdtemp(path.join(os.tmpdir(), 'bench-ppl-'));
+  const tokenizer = await loadTokenizer(MONOREPO_TINY_TOKENIZER_DIR);
+  for (const [name, diffusion] of [['with', true], ['without', false]] as const) {
+    const model = createRandomMariaModel({ tokenizer, seed: 2, hiddenSize: 16, numLayers: 1, withDiffusion: diffusion });
+    await saveMariaModel(model, path.join(root, name));
+    model.dispose();
+  }
+  withDiffusion = path.join(root, 'with');
+  withoutDiffusion = path.join(root, 'without');
+  data = path.join(root, 'docs.txt');
+  await writeFile(data, ['The cat sat on the mat and looked at the dog.', 'A second document, with a comma; and more words than that.', 'Third line of text for the tiny benchmark run here.'].join('\n'));
+}, 120_000);
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = 0;
+});
+
+/** Runs `maria-bench ...args` in-process and returns what it printed. */
+async function bench(args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  let stdout = '';
+  let stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  process.exitCode = 0;
+  await benchProgram().parseAsync(['node', 'maria-bench', ...args]);
+  const exitCode = Number(process.exitCode ?? 0);
+  vi.restoreAllMocks();
+  return { stdout, stderr, exitCode };
+}
+
+describe('maria-bench ppl', () => {
+  it('prints the §6 rows as JSON and writes JSON, CSV, Markdown and the chart', async () => {
+    const out = path.join(root, 'out');
+    const { stdout, exitCode } = await bench(['ppl', '--data', data, '--format', 'lines', '--rates', '0.3,0.8', '--n', '2', '--window', '8', '--k', '2', '--seed', '3', '--model', withDiffusion, '--out', out, '--json', '--no-progress']);
+    expect(exitCode).toBe(0);
+    const report = JSON.parse(stdout) as { rows: { method: string; rate: number; ppl: number; tokens: number; k?: number }[]; config: { examples: number } };
+    expect(report.config.examples).toBe(2);
+    expect(report.rows.map((row) => `${row.method}@${row.rate}`)).toEqual(['maria@0.3', 'ar@0.3', 'mlm@0.3', 'diffusion@0.3', 'maria@0.8', 'ar@0.8', 'mlm@0.8', 'diffusion@0.8']);
+    for (const row of report.rows) {
+      expect(row.ppl).toBeGreaterThan(1);
+      expect(row.tokens).toBe(row.rate === 0.3 ? 2 * Math.ceil(0.3 * 8) : 2 * Math.ceil(0.8 * 8));
+    }
+    expect(report.rows.find((row) => row.method === 'diffusion')?.k).toBe(2);
+    expect(JSON.parse(await readFile(path.join(out, 'docs.json'), 'utf8'))).toMatchObject({ rows: report.rows });
+    expect((await readFile(path.join(out, 'docs.csv'), 'utf8')).split('\n')).toHaveLength(10);
+    expect(await readFile(path.join(out, 'docs.md'), 'utf8')).toMatch(/^\| method \| 30% \| 80% \|/);
+    expect(await readFile(path.join(out, 'docs.svg'), 'utf8')).toMatch(/^<svg/);
+  }, 120_000);
+
+  it('prints the Markdown table, and leaves diffusion out with a note when the model has none', async () => {
+    const { stdout, stderr, exitCode } = await bench(['ppl', '--data', data, '--format', 'lines', '--rates', '0.5', '--n', '1', '--window', '8', '--model', withoutDiffusion, '--no-write', '--no-progress']);
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain('| MARIA (exact) |');
+    expect(stdout).not.toContain('diffusion (NELBO');
+    expect(stderr).toContain('no diffusion encoder');
+  }, 60_000);
+
+  it('fails with one line and a non-zero exit on bad input', async () => {
+    const missingDiffusion = await bench(['ppl', '--data', data, '--format', 'lines', '--methods', 'maria,diffusion', '--n', '1', '--window', '8', '--model', withoutDiffusion, '--no-write', '--json']);
+    expect(missingDiffusion.exitCode).toBe(1);
+    expect(missingDiffusion.stderr.trim().split('\n').at(-1)).toMatch(/^error: the model has no diffusion encoder/);
+    expect(JSON.parse(missingDiffusion.stdout)).toMatchObject({ error: 'MissingComponent' });
+    const missing = await bench(['ppl', '--data', path.join(root, 'nope.txt'), '--format', 'lines', '--no-write']);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain('invalid --data');
+    const badFormat = await bench(['ppl', '--data', data, '--format', 'csv', '--no-write']);
+    expect(badFormat.exitCode).toBe(2);
+    expect(badFormat.stderr).toContain('invalid --format');
+    const badMethod = await bench(['ppl', '--data', data, '--format', 'lines', '--methods', 'maria,gpt', '--no-write']);
+    expect(badMethod.exitCode).toBe(2);
+    const badRate = await bench(['ppl', '--data', data, '--format', 'lines', '--rates', '0,0.5', '--no-write']);
+    expect(badRate.stderr).toContain('invalid --rates');
+  }, 60_000);
+});

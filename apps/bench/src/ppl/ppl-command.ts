@@ -1,0 +1,108 @@
+import { stat } from 'node:fs/promises';
+import { Command } from 'commander';
+import { InvalidArgumentError, initEngine, parseNumberList, runMain } from '@maria-ts/core';
+import { maskedPplMarkdown, parseDatasetFormat, parseMaskedPplMethod } from '@maria-ts/eval';
+import { loadMariaModel, type MariaModel } from '@maria-ts/fusion-head';
+import { loadTinyMaria } from '@maria-ts/model-tiny';
+import { runPplBench, type PplBenchReport } from './run-ppl-bench.js';
+import { workProgress } from './work-progress.js';
+
+interface PplFlags {
+  readonly data: string;
+  readonly format: string;
+  readonly rates: string;
+  readonly n: string;
+  readonly methods?: string;
+  readonly seed: string;
+  readonly model?: string;
+  readonly window: string;
+  readonly k: string;
+  readonly batchTokens: string;
+  readonly detokenize: boolean;
+  readonly out: string;
+  readonly write: boolean;
+  readonly json?: boolean;
+  readonly progress: boolean;
+  readonly engine?: string;
+  readonly threads?: string;
+}
+
+/** One integer flag ≥ `min`, or a typed error naming the flag. */
+export function integerFlag(flag: string, text: string, min: number): number {
+  const [value, ...rest] = parseNumberList(flag, text, { integer: true, min });
+  if (value === undefined || rest.length > 0) throw new InvalidArgumentError(flag, text, `one integer ≥ ${min}`);
+  return value;
+}
+
+function humanSummary(report: PplBenchReport): string {
+  const { config } = report;
+  const lines = [
+    `Masked-infilling perplexity on ${config.data} (${config.format}), model ${config.model}: ${config.examples} windows of ≤${config.window} tokens, seed ${config.seed}, fixed-count masks, diffusion K=${config.k}.`,
+    '',
+    maskedPplMarkdown(report.rows),
+  ];
+  if (report.files) lines.push(`wrote ${report.files.json}, ${report.files.csv}, ${report.files.markdown}, ${report.files.chart}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `maria-bench ppl`: the masked-infilling perplexity table (paper Table 2, DESIGN.md §6):
+ * MARIA's exact PPL against AR-only, MLM AR-decode and the masked-diffusion NELBO on the
+ * same seeded masks at each rate.
+ */
+export function pplCommand(): Command {
+  return new Command('ppl')
+    .description('masked-infilling perplexity of MARIA and its baselines at several masking rates (paper Table 2)')
+    .requiredOption('--data <file>', 'dataset file')
+    .requiredOption('--format <format>', 'wikitext | lambada | agnews | lines')
+    .option('--rates <list>', 'masking rates', '0.1,0.3,0.5,0.7,0.9')
+    .option('--n <count>', 'windows to subsample', '500')
+    .option('--methods <list>', 'subset of maria,ar,mlm,diffusion (default: all the model supports)')
+    .option('--seed <n>', 'seed of the subsample, the masks and the diffusion t draws', '0')
+    .option('--model <dir>', 'MARIA directory (default: the embedded tiny model)')
+    .option('--window <tokens>', 'tokens per rolling window', '128')
+    .option('--k <samples>', 'Monte Carlo samples of t for the diffusion NELBO', '8')
+    .option('--batch-tokens <tokens>', 'most tokens per forward pass', '2048')
+    .option('--no-detokenize', 'score WikiText with its tokenised spacing (wikitext format only)')
+    .option('--out <dir>', 'where the JSON, CSV, Markdown table and SVG chart go', 'runs/bench/ppl')
+    .option('--no-write', 'write no files')
+    .option('--json', 'print {"rows": [{method, rate, ppl, tokens, ...}], "config": ...} on stdout')
+    .option('--no-progress', 'no progress bar on stderr')
+    .option('--engine <name>', 'auto | tensorflow | wasm (overrides MARIA_ENGINE)')
+    .option('--threads <n>', 'wasm threads (a count or auto)')
+    .action((flags: PplFlags) =>
+      runMain(async () => {
+        const format = parseDatasetFormat(flags.format);
+        const rates = parseNumberList('--rates', flags.rates);
+        for (const rate of rates) if (!(rate > 0 && rate <= 1)) throw new InvalidArgumentError('--rates', flags.rates, 'rates in (0, 1]');
+        const methods = flags.methods?.split(',').map((name) => parseMaskedPplMethod(name.trim()));
+        const options = {
+          data: flags.data,
+          format,
+          rates,
+          ...(methods ? { methods } : {}),
+          n: integerFlag('--n', flags.n, 1),
+          seed: integerFlag('--seed', flags.seed, 0),
+          window: integerFlag('--window', flags.window, 2),
+          k: integerFlag('--k', flags.k, 1),
+          maxBatchTokens: integerFlag('--batch-tokens', flags.batchTokens, 1),
+          detokenize: flags.detokenize,
+          ...(flags.write ? { out: flags.out } : {}),
+          modelName: flags.model ?? 'tiny (embedded)',
+        };
+        const file = await stat(flags.data).catch(() => undefined);
+        if (!file?.isFile()) throw new InvalidArgumentError('--data', flags.data, 'an existing file');
+        await initEngine({ ...(flags.engine ? { engine: flags.engine } : {}), ...(flags.threads ? { threads: flags.threads } : {}) });
+        const model: MariaModel = flags.model ? await loadMariaModel(flags.model) : await loadTinyMaria();
+        const progress = workProgress('ppl', flags.progress);
+        try {
+          const report = await runPplBench(model, { ...options, progress, onNote: (line) => process.stderr.write(`${line}\n`) });
+          progress.stop();
+          process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : humanSummary(report));
+        } finally {
+          progress.stop();
+          model.dispose();
+        }
+      }, { json: () => Boolean(flags.json) }),
+    );
+}

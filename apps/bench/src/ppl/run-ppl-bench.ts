@@ -1,0 +1,117 @@
+import path from 'node:path';
+import { InvalidArgumentError, writeFileAtomic } from '@maria-ts/core';
+import {
+  buildEvalSet,
+  maskedPerplexityTable,
+  maskedPplChart,
+  maskedPplCsv,
+  maskedPplMarkdown,
+  readDocuments,
+  writeLineChart,
+  type DatasetFormat,
+  type MaskedPplMethod,
+  type MaskedPplRow,
+} from '@maria-ts/eval';
+import type { MariaModel } from '@maria-ts/fusion-head';
+import type { WorkProgress } from './work-progress.js';
+
+/** What `maria-bench ppl` was asked to do (parsed flags). */
+export interface PplBenchOptions {
+  readonly data: string;
+  readonly format: DatasetFormat;
+  readonly rates: readonly number[];
+  /** Methods to score; undefined = every method the model supports. */
+  readonly methods?: readonly MaskedPplMethod[];
+  readonly n: number;
+  readonly seed: number;
+  readonly window: number;
+  /** K, Monte Carlo samples of t for the diffusion NELBO. */
+  readonly k: number;
+  readonly maxBatchTokens: number;
+  /** Apply the WikiText detokeniser (wikitext format only). */
+  readonly detokenize: boolean;
+  /** Where ppl.json / .csv / .md / .svg go; undefined writes nothing. */
+  readonly out?: string;
+  /** Shown in the report: the model directory, or "tiny" for the embedded one. */
+  readonly modelName: string;
+  /** Progress in examples scored (total = windows × rates × methods). */
+  readonly progress?: Pick<WorkProgress, 'start' | 'advance' | 'stage'>;
+  /** Told about methods left out because the model cannot run them. */
+  readonly onNote?: (line: string) => void;
+}
+
+/** The JSON `maria-bench ppl --json` prints (DESIGN.md §6: `rows` of {method, rate, ppl, tokens}). */
+export interface PplBenchReport {
+  readonly rows: MaskedPplRow[];
+  readonly config: {
+    readonly data: string;
+    readonly format: DatasetFormat;
+    readonly model: string;
+    readonly examples: number;
+    readonly window: number;
+    readonly rates: readonly number[];
+    readonly methods: readonly MaskedPplMethod[];
+    readonly seed: number;
+    readonly k: number;
+    readonly maskSampler: 'fixed-count';
+  };
+  readonly files?: { readonly json: string; readonly csv: string; readonly markdown: string; readonly chart: string };
+}
+
+/** The methods to run: the requested ones, or all that `model` supports. */
+export function resolveMethods(model: MariaModel, requested: readonly MaskedPplMethod[] | undefined, onNote?: (line: string) => void): MaskedPplMethod[] {
+  if (requested) return [...requested];
+  const all: MaskedPplMethod[] = ['maria', 'ar', 'mlm', 'diffusion'];
+  if (model.diffusion) return all;
+  onNote?.('note: the model has no diffusion encoder, so the masked-diffusion row is left out (ask for it with --methods to get an error instead)');
+  return all.filter((method) => method !== 'diffusion');
+}
+
+/**
+ * `maria-bench ppl`: reads the dataset, cuts rolling windows, subsamples `n` with the seed,
+ * scores every method on the same masks at every rate, and writes JSON, CSV, the Markdown
+ * table and the chart under `out` (file names from the data file's name).
+ */
+export async function runPplBench(model: MariaModel, options: PplBenchOptions): Promise<PplBenchReport> {
+  const documents = await readDocuments(options.data, options.format, { detokenize: options.detokenize });
+  if (documents.length === 0) throw new InvalidArgumentError('--data', options.data, `a file with at least one ${options.format} document`);
+  const windows = buildEvalSet(documents, model.tokenizer, { window: options.window, n: options.n, seed: options.seed });
+  if (windows.length === 0) throw new InvalidArgumentError('--data', options.data, `documents of at least ${Math.min(8, options.window)} tokens`);
+  const methods = resolveMethods(model, options.methods, options.onNote);
+  const ids = windows.map((window) => window.ids);
+  options.progress?.start(ids.length * options.rates.length * methods.length);
+  options.progress?.stage(`${ids.length} windows`);
+  const rows = maskedPerplexityTable(model, ids, {
+    rates: options.rates,
+    methods,
+    seed: options.seed,
+    diffusionSamples: options.k,
+    maxBatchTokens: options.maxBatchTokens,
+    ...(options.progress ? { onProgress: (units: number) => options.progress?.advance(units) } : {}),
+    onRow: (row) => options.progress?.stage(`${row.method}@${row.rate}: ppl ${row.ppl.toFixed(2)}`),
+  });
+  const report: PplBenchReport = {
+    rows,
+    config: {
+      data: options.data,
+      format: options.format,
+      model: options.modelName,
+      examples: ids.length,
+      window: options.window,
+      rates: options.rates,
+      methods,
+      seed: options.seed,
+      k: options.k,
+      maskSampler: 'fixed-count',
+    },
+  };
+  if (!options.out) return report;
+  const stem = path.join(options.out, path.basename(options.data).replace(/\.[^.]*$/, '') || 'ppl');
+  const files = { json: `${stem}.json`, csv: `${stem}.csv`, markdown: `${stem}.md`, chart: `${stem}.svg` };
+  const withFiles = { ...report, files };
+  await writeFileAtomic(files.json, `${JSON.stringify(withFiles, null, 2)}\n`);
+  await writeFileAtomic(files.csv, maskedPplCsv(rows));
+  await writeFileAtomic(files.markdown, maskedPplMarkdown(rows));
+  await writeLineChart(files.chart, maskedPplChart(rows, `Masked PPL on ${path.basename(options.data)} (${ids.length} windows of ≤${options.window} tokens)`));
+  return withFiles;
+}
