@@ -1,0 +1,81 @@
+import { Command } from 'commander';
+import { initEngine } from '@maria-ts/core';
+import { loadServeEngine, type ModelSource } from '../engine/load-engine.js';
+import { createServer } from '../server.js';
+import { integerOption } from './option-parsers.js';
+
+interface ServeFlags {
+  model?: string;
+  randomModel?: number;
+  port: number;
+  host: string;
+  token?: string;
+  queueDepth: number;
+  maxBatch: number;
+  timeoutMs: number;
+  maxTokens?: number;
+  bodyLimit: number;
+  graceMs: number;
+  seed?: number;
+  engine?: string;
+  threads?: string;
+  quiet: boolean;
+}
+
+/** What the command writes: the one "listening" line goes to `out`, logs to fastify's logger. */
+export interface ServeOutput {
+  readonly out: (line: string) => void;
+}
+
+/**
+ * The `maria-serve` command: load the model once, listen (127.0.0.1 by default), and shut
+ * down gracefully on SIGTERM or SIGINT (new requests get 503 while queued and running ones
+ * finish for up to `--grace-ms`, then the rest are cancelled).
+ */
+export function serveCommand(output: ServeOutput = { out: (line) => process.stdout.write(`${line}\n`) }): Command {
+  return new Command('maria-serve')
+    .description('MARIA over HTTP: POST /v1/infill, /v1/generate, /v1/score; GET /healthz, /metrics, /openapi.json; a playground at /')
+    .option('--model <dir>', 'a MARIA directory (default: the embedded model-tiny)')
+    .option('--random-model <seed>', 'serve a small random MARIA on the tiny tokenizer instead (noise; for demos and load tests)', integerOption('--random-model', 0))
+    .option('--port <n>', 'port (0 picks a free one)', integerOption('--port', 0), 8080)
+    .option('--host <address>', 'address to bind; anything but loopback exposes the model to the network', '127.0.0.1')
+    .option('--token <token>', 'require "Authorization: Bearer <token>" on every route but /healthz (default: env MARIA_SERVE_TOKEN)')
+    .option('--queue-depth <n>', 'requests that may wait; more get 503 with Retry-After', integerOption('--queue-depth', 1), 32)
+    .option('--max-batch <n>', 'infill requests decoded together', integerOption('--max-batch', 1), 8)
+    .option('--timeout-ms <n>', 'per-request limit, queueing included (504 past it)', integerOption('--timeout-ms', 1), 60_000)
+    .option('--max-tokens <n>', "most tokens per request (default: the model's limit, at most 1024)", integerOption('--max-tokens', 1))
+    .option('--body-limit <bytes>', 'largest request body (413 past it)', integerOption('--body-limit', 1), 256 * 1024)
+    .option('--grace-ms <n>', 'on SIGTERM, how long in-flight requests may finish before they are cancelled', integerOption('--grace-ms', 0), 10_000)
+    .option('--seed <n>', 'seed of the stream that seeds requests sent without one', integerOption('--seed', 0))
+    .option('--engine <name>', 'auto | tensorflow | wasm')
+    .option('--threads <n>', "wasm threads (a number or 'auto')")
+    .option('--quiet', 'no request log', false)
+    .action(async (flags: ServeFlags) => {
+      await initEngine({ engine: flags.engine, threads: flags.threads });
+      const source: ModelSource = flags.randomModel !== undefined ? { kind: 'random', seed: flags.randomModel } : flags.model !== undefined ? { kind: 'directory', dir: flags.model } : { kind: 'tiny' };
+      const engine = await loadServeEngine(source);
+      const token = flags.token ?? (process.env.MARIA_SERVE_TOKEN || undefined);
+      const server = await createServer({
+        engine,
+        ...(token !== undefined ? { token } : {}),
+        maxQueued: flags.queueDepth,
+        maxBatch: flags.maxBatch,
+        timeoutMs: flags.timeoutMs,
+        bodyLimitBytes: flags.bodyLimit,
+        ...(flags.maxTokens !== undefined ? { maxTokens: flags.maxTokens } : {}),
+        ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+        logger: flags.quiet ? false : { level: 'info' },
+      });
+      const address = await server.app.listen({ port: flags.port, host: flags.host });
+      output.out(`maria-serve: ${engine.name} listening on ${address}${token !== undefined ? ' (bearer token required)' : ''}`);
+      const stop = (signal: string) => {
+        output.out(`maria-serve: ${signal}, shutting down`);
+        void server.shutdown({ graceMs: flags.graceMs }).then(() => {
+          output.out('maria-serve: stopped');
+          process.exit(0);
+        });
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+}
