@@ -1,0 +1,104 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { initEngine } from '@maria-ts/core';
+import { loadTokenizer } from '@maria-ts/backbones';
+import { saveMariaModel } from '@maria-ts/fusion-head';
+import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from '@maria-ts/fusion-head/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { generateCommand } from './generate-command.js';
+
+let root: string;
+let modelDir: string;
+
+beforeAll(async () => {
+  await initEngine({ engine: 'wasm', threads: 1 });
+  root = await mkdtemp(path.join(os.tmpdir(), 'maria-generate-cli-'));
+  modelDir = path.join(root, 'maria');
+  const model = createRandomMariaModel({ tokenizer: await loadTokenizer(MONOREPO_TINY_TOKENIZER_DIR), seed: 4, hiddenSize: 16, numLayers: 1 });
+  try {
+    await saveMariaModel(model, modelDir);
+  } finally {
+    model.dispose();
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+});
+
+/** Runs `maria generate …` in-process, collecting stdout, stderr (runMain's error line included) and the exit code. */
+async function run(args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  let stdout = '';
+  let stderr = '';
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  await generateCommand({ stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) }).parseAsync(args, { from: 'user' });
+  return { stdout, stderr, exitCode: Number(process.exitCode ?? 0) };
+}
+
+interface GenerateJson {
+  text: string;
+  tokens: number[];
+  temperatures: number[];
+  iterations: number;
+  seed: number;
+}
+
+describe('maria generate', () => {
+  it('--json prints the text, tokens and temperatures, reproducibly per seed, with no progress', async () => {
+    const args = ['--length', '12', '--iterations', '3', '--remask', '0.3', '--seed', '5', '--model', modelDir, '--engine', 'wasm', '--json'];
+    const first = await run(args);
+    expect(first.exitCode).toBe(0);
+    expect(first.stderr).toBe('');
+    const output = JSON.parse(first.stdout) as GenerateJson;
+    expect(output.tokens).toHaveLength(12);
+    expect(output.temperatures).toEqual([1, 0.5, 0]);
+    expect(output.iterations).toBe(3);
+    const tokenizer = await loadTokenizer(MONOREPO_TINY_TOKENIZER_DIR);
+    expect(output.text).toBe(tokenizer.decode(output.tokens));
+    const again = JSON.parse((await run(args)).stdout) as GenerateJson;
+    expect(again.tokens).toEqual(output.tokens);
+    const other = JSON.parse((await run([...args.slice(0, 7), '6', ...args.slice(8)])).stdout) as GenerateJson;
+    expect(other.seed).toBe(6);
+    expect(other.tokens).not.toEqual(output.tokens);
+  });
+
+  it('shows one progress line per iteration on stderr and the text on stdout', async () => {
+    const { stdout, stderr, exitCode } = await run(['--length', '8', '--iterations', '2', '--model', modelDir, '--engine', 'wasm', '--schedule', 'cosine']);
+    expect(exitCode).toBe(0);
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^x⁰ \(AR, T=1\)/u);
+    expect(lines[1]).toMatch(/^iteration 1\/2 T=1\.00/u);
+    expect(lines[2]).toMatch(/^iteration 2\/2 T=0\.00/u);
+    expect(stdout).toMatch(/\(8 tokens, 2 iterations, remask 0\.3, cosine schedule, seed 0, [\d.]+ s\)\n$/u);
+  });
+
+  it('refuses bad flags with one line and a non-zero exit, before loading a model', async () => {
+    const missing = path.join(root, 'missing');
+    for (const [args, message] of [
+      [['--remask', '1.5'], /--remask/],
+      [['--length', '0'], /--length/],
+      [['--iterations', '-1'], /--iterations/],
+      [['--schedule', 'exp'], /unknown temperature schedule 'exp'; known: linear, cosine, greedy/],
+      [[], /missing/],
+    ] as const) {
+      const { stderr, exitCode } = await run([...args, '--model', missing, '--engine', 'wasm', '--json']);
+      expect(exitCode).not.toBe(0);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toMatch(message);
+    }
+  });
+});

@@ -1,0 +1,74 @@
+import { Command } from 'commander';
+import { InvalidArgumentError, parseNumberList, runMain } from '@maria-ts/core';
+import { temperatureSchedules } from '@maria-ts/annealer';
+import type { CommandOutput } from '../output.js';
+import { generateJson, generateText, iterationLine } from './format-generate.js';
+import { runGenerate } from './run-generate.js';
+
+interface GenerateFlags {
+  readonly length: string;
+  readonly iterations: string;
+  readonly remask: string;
+  readonly seed: string;
+  readonly schedule: string;
+  readonly model?: string;
+  readonly json?: boolean;
+  readonly engine?: string;
+}
+
+function oneNumber(flag: string, text: string, options: { integer?: boolean; min?: number } = {}): number {
+  const values = parseNumberList(flag, text, options);
+  if (values.length !== 1) throw new InvalidArgumentError(flag, text, 'one number');
+  return values[0] as number;
+}
+
+/**
+ * `maria generate --length 64 --iterations 10 --remask 0.3 --seed 0 [--model DIR] [--json]
+ * [--schedule linear]`: unconditional generation by simulated annealing (sample from the AR
+ * model at T = 1, then remask and resample with MARIA as T goes 1 → 0). Progress goes to
+ * stderr, one line per iteration, except with `--json`. Ctrl-C cancels cleanly.
+ */
+export function generateCommand(output: CommandOutput): Command {
+  return new Command('generate')
+    .description('generate text unconditionally: an AR sample annealed by MARIA (remask and resample, temperature 1 → 0)')
+    .option('--length <n>', 'tokens to generate', '64')
+    .option('--iterations <k>', 'annealing iterations (0: the AR sample alone)', '10')
+    .option('--remask <r>', 'share of positions remasked per iteration, in [0, 1]', '0.3')
+    .option('--seed <n>', 'random seed', '0')
+    .option('--schedule <name>', `temperature schedule: ${temperatureSchedules.names().join(', ')}`, 'linear')
+    .option('--model <dir>', 'a MARIA directory (maria.json); default: the embedded tiny model')
+    .option('--json', 'print {"text", "tokens", "temperatures", ...} and no progress')
+    .option('--engine <engine>', 'tensor engine: auto, tensorflow or wasm (default: $MARIA_ENGINE or auto)')
+    .action(async (flags: GenerateFlags) => {
+      const controller = new AbortController();
+      const onInterrupt = () => controller.abort();
+      process.once('SIGINT', onInterrupt);
+      try {
+        await runMain(
+          async () => {
+            const length = oneNumber('--length', flags.length, { integer: true, min: 1 });
+            const iterations = oneNumber('--iterations', flags.iterations, { integer: true, min: 0 });
+            const remask = oneNumber('--remask', flags.remask, { min: 0 });
+            if (remask > 1) throw new InvalidArgumentError('--remask', flags.remask, 'a number in [0, 1]');
+            const schedule = flags.schedule;
+            temperatureSchedules.get(schedule); // an unknown name fails here, listing the known ones, before the model loads
+            const result = await runGenerate({
+              length,
+              iterations,
+              remask,
+              seed: oneNumber('--seed', flags.seed, { integer: true }),
+              schedule,
+              ...(flags.model !== undefined ? { model: flags.model } : {}),
+              ...(flags.engine !== undefined ? { engine: flags.engine } : {}),
+              signal: controller.signal,
+              ...(flags.json ? {} : { onIteration: (event) => output.stderr(iterationLine(event, iterations)) }),
+            });
+            output.stdout(flags.json ? `${generateJson(result)}\n` : generateText(result));
+          },
+          { json: () => flags.json === true },
+        );
+      } finally {
+        process.removeListener('SIGINT', onInterrupt);
+      }
+    });
+}

@@ -1,0 +1,71 @@
+import { initEngine, type EngineInfo } from '@maria-ts/core';
+import { generate, type GenerateIteration, mariaResampler } from '@maria-ts/annealer';
+import { loadMariaModel, type MariaModel } from '@maria-ts/fusion-head';
+import { loadTinyMaria } from '@maria-ts/model-tiny';
+
+/** What `maria generate` was asked to do (flags already parsed and checked). */
+export interface GenerateCommandRequest {
+  /** A MARIA directory; default the embedded tiny model. */
+  readonly model?: string;
+  readonly length: number;
+  readonly iterations: number;
+  readonly remask: number;
+  readonly seed: number;
+  /** A name in the annealer's `temperatureSchedules`. */
+  readonly schedule: string;
+  readonly engine?: string;
+  readonly signal?: AbortSignal;
+  readonly onIteration?: (event: GenerateIteration) => void;
+}
+
+/** The result of `maria generate`. */
+export interface GenerateCommandResult {
+  readonly text: string;
+  readonly tokens: number[];
+  /** T_1…T_K. */
+  readonly temperatures: number[];
+  readonly iterations: number;
+  readonly remask: number;
+  readonly seed: number;
+  readonly schedule: string;
+  readonly elapsedMs: number;
+  readonly engine: EngineInfo;
+}
+
+function loadModel(dir: string | undefined): Promise<MariaModel> {
+  return dir === undefined ? loadTinyMaria() : loadMariaModel(dir);
+}
+
+/**
+ * The library side of `maria generate`: loads the model, samples x⁰ from its AR backbone at
+ * T = 1, anneals it with MARIA for `iterations` steps, and frees the model.
+ */
+export async function runGenerate(request: GenerateCommandRequest): Promise<GenerateCommandResult> {
+  const engine = await initEngine(request.engine === undefined ? {} : { engine: request.engine });
+  const model = await loadModel(request.model);
+  try {
+    const result = await generate(model, {
+      length: request.length,
+      iterations: request.iterations,
+      remaskFraction: request.remask,
+      seed: request.seed,
+      schedule: request.schedule,
+      resampler: mariaResampler(model),
+      ...(request.signal ? { signal: request.signal } : {}),
+      ...(request.onIteration ? { onIteration: request.onIteration } : {}),
+    });
+    return {
+      text: result.text,
+      tokens: result.tokens,
+      temperatures: result.temperatures,
+      iterations: request.iterations,
+      remask: request.remask,
+      seed: request.seed,
+      schedule: request.schedule,
+      elapsedMs: result.elapsedMs,
+      engine,
+    };
+  } finally {
+    model.dispose();
+  }
+}
