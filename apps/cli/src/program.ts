@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { benchDecodeCommand } from './commands/bench-decode.js';
 import { forwardCommand } from './commands/forward.js';
+import { generateCommand } from './generate/generate-command.js';
 import { infillCommand } from './infill/infill-command.js';
 import { processOutput, type CommandOutput } from './output.js';
 
@@ -11,5 +12,6 @@ import { processOutput, type CommandOutput } from './output.js';
 export function mariaProgram(output: CommandOutput = processOutput): Command {
   return new Command('maria').description('MARIA: masked and autoregressive infilling on TensorFlow.js').addCommand(forwardCommand(output))
     .addCommand(benchDecodeCommand(output))
-    .addCommand(infillCommand(output));
+    .addCommand(infillCommand(output))
+    .addCommand(generateCommand(output));
 }
