@@ -1,13 +1,15 @@
 import { Command } from 'commander';
 import { opsCommand } from './commands/ops.js';
 import { pplCommand } from './ppl/ppl-command.js';
+import { throughputCommand } from './throughput/throughput-command.js';
 
 /** The `maria-bench` program: one subcommand per benchmark, each writing JSON and charts. */
 export function benchProgram(): Command {
   return new Command('maria-bench')
     .description('MARIA-TS benchmarks: they write JSON (and charts) so results can be compared as ratios within one run')
     .addCommand(opsCommand())
-    .addCommand(pplCommand());
+    .addCommand(pplCommand())
+    .addCommand(throughputCommand());
 }
 
 export { runOpsBenchmark, type OpsRow } from './ops/ops-benchmark.js';

@@ -1,0 +1,133 @@
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { InvalidArgumentError, initEngine, parseNumberList, runMain, writeFileAtomic, type EngineInfo } from '@maria-ts/core';
+import { writeLineChart } from '@maria-ts/eval';
+import { loadMariaModel } from '@maria-ts/fusion-head';
+import { DEFAULT_DIFFUSION_STEPS, infillMethods, type InfillMethod } from '@maria-ts/kv-decoder';
+import { loadTinyMaria } from '@maria-ts/model-tiny';
+import { runThroughputBenchmark, throughputRatios, type ThroughputRow } from './throughput-benchmark.js';
+
+interface ThroughputFlags {
+  readonly lengths: string;
+  readonly maskRate: string;
+  readonly methods: string;
+  readonly runs: string;
+  readonly warmup: string;
+  readonly diffusionSteps: string;
+  readonly seed: string;
+  readonly model?: string;
+  readonly threads?: string;
+  readonly engine?: string;
+  readonly json?: boolean;
+  readonly out: string;
+}
+
+/** What `maria-bench throughput` writes to throughput.json (and prints with --json). */
+export interface ThroughputReport {
+  readonly rows: ThroughputRow[];
+  readonly ratios: ReturnType<typeof throughputRatios>;
+  readonly settings: { readonly maskRate: number; readonly runs: number; readonly warmup: number; readonly diffusionSteps: number; readonly model: string; readonly seed: number };
+  readonly environment: { readonly node: string; readonly cpus: number; readonly cpuModel: string; readonly loadAverage: number[]; readonly engine: EngineInfo; readonly date: string };
+}
+
+function oneInteger(flag: string, text: string, min: number): number {
+  const values = parseNumberList(flag, text, { integer: true, min });
+  if (values.length !== 1) throw new InvalidArgumentError(flag, text, 'one integer');
+  return values[0] as number;
+}
+
+function parseMethods(text: string): InfillMethod[] {
+  const known = infillMethods();
+  const methods = text.split(',').map((name) => name.trim());
+  for (const method of methods) if (!(known as string[]).includes(method)) throw new InvalidArgumentError('--methods', text, `a comma-separated list of ${known.join(', ')}`);
+  return methods as InfillMethod[];
+}
+
+function printTable(report: ThroughputReport): void {
+  const lines = ['method     length   masked   calls    s/infill    tokens/s'];
+  for (const row of report.rows) {
+    lines.push(`${row.method.padEnd(11)}${String(row.length).padEnd(9)}${String(row.maskedTokens).padEnd(9)}${String(row.decoderCalls).padEnd(9)}${String(row.seconds).padEnd(12)}${row.tokensPerSecond}`);
+  }
+  if (report.ratios.length) lines.push('', 'maria / baseline (tokens/s):');
+  for (const ratio of report.ratios) lines.push(`  length ${ratio.length}: maria / ${ratio.baseline} = ${ratio.mariaOverBaseline}x`);
+  if (report.rows.some((row) => row.encoder === 'mlm')) lines.push('', 'note: the model has no diffusion encoder; the diffusion rows denoise with the MLM (same cost per step).');
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function writeArtefacts(report: ThroughputReport, out: string): Promise<void> {
+  await writeFileAtomic(path.join(out, 'throughput.json'), `${JSON.stringify(report, null, 2)}\n`);
+  const methods = [...new Set(report.rows.map((row) => row.method))];
+  await writeLineChart(path.join(out, 'throughput.svg'), {
+    title: `Infill throughput, ${Math.round(report.settings.maskRate * 100)}% masked (diffusion: ${report.settings.diffusionSteps} steps or one per masked token)`,
+    xLabel: 'sequence length (tokens)',
+    yLabel: 'filled tokens per second',
+    series: methods.map((method) => ({ name: method, points: report.rows.filter((row) => row.method === method).map((row) => ({ x: row.length, y: row.tokensPerSecond })) })),
+    logX: true,
+    logY: true,
+  });
+}
+
+/**
+ * `maria-bench throughput` (Figure 3, DESIGN.md §6): filled tokens per second of MARIA vs
+ * MLM AR-decode vs masked diffusion at each length, one sequence at a time. Writes
+ * throughput.json and throughput.svg under `--out`.
+ */
+export function throughputCommand(): Command {
+  return new Command('throughput')
+    .description('infill throughput (filled tokens/s) of MARIA and the baselines against sequence length; writes JSON and an SVG chart')
+    .option('--lengths <list>', 'comma-separated sequence lengths', '64,128,256,512')
+    .option('--mask-rate <rate>', 'fraction of positions masked (exactly round(rate·length))', '0.5')
+    .option('--methods <list>', `comma-separated methods: ${infillMethods().join(', ')}`, 'maria,mlm,diffusion')
+    .option('--runs <n>', 'timed runs per cell (median reported)', '3')
+    .option('--warmup <n>', 'untimed runs before each cell', '2')
+    .option('--diffusion-steps <n>', 'denoising steps of diffusion; a sequence with fewer masked tokens takes one step per masked token', String(DEFAULT_DIFFUSION_STEPS))
+    .option('--seed <n>', 'seed of the sequences, masks and sampling', '0')
+    .option('--model <dir>', 'a MARIA directory; default: the embedded tiny model')
+    .option('--threads <n>', 'wasm threads (default: the engine default)')
+    .option('--engine <name>', 'auto | tensorflow | wasm (overrides MARIA_ENGINE)')
+    .option('--json', 'print {"rows": [{method, length, tokensPerSecond, ...}], ...} on stdout')
+    .option('--out <dir>', 'where to write throughput.json and throughput.svg', 'runs/bench/throughput')
+    .action((flags: ThroughputFlags) =>
+      runMain(
+        async () => {
+          const lengths = parseNumberList('--lengths', flags.lengths, { integer: true, min: 1 });
+          const [maskRate] = parseNumberList('--mask-rate', flags.maskRate);
+          if (maskRate === undefined || !(maskRate > 0 && maskRate <= 1)) throw new InvalidArgumentError('--mask-rate', flags.maskRate, 'a number in (0, 1]');
+          const methods = parseMethods(flags.methods);
+          const runs = oneInteger('--runs', flags.runs, 1);
+          const warmup = oneInteger('--warmup', flags.warmup, 0);
+          const diffusionSteps = oneInteger('--diffusion-steps', flags.diffusionSteps, 1);
+          const seed = oneInteger('--seed', flags.seed, 0);
+          const threads = flags.threads === undefined ? undefined : oneInteger('--threads', flags.threads, 1);
+          const engine = await initEngine({ ...(flags.engine ? { engine: flags.engine } : {}), ...(threads ? { threads } : {}) });
+          const model = flags.model === undefined ? await loadTinyMaria() : await loadMariaModel(flags.model);
+          let rows: ThroughputRow[];
+          try {
+            rows = await runThroughputBenchmark(model, {
+              lengths,
+              maskRate,
+              methods,
+              runs,
+              warmup,
+              diffusionSteps,
+              seed,
+              onMeasure: flags.json ? undefined : (method, length) => process.stderr.write(`measuring ${method} at length ${length}...\n`),
+            });
+          } finally {
+            model.dispose();
+          }
+          const report: ThroughputReport = {
+            rows,
+            ratios: throughputRatios(rows),
+            settings: { maskRate, runs, warmup, diffusionSteps, model: flags.model ?? 'model-tiny (embedded)', seed },
+            environment: { node: process.version, cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverage: os.loadavg().map((value) => Number(value.toFixed(2))), engine, date: new Date().toISOString() },
+          };
+          await writeArtefacts(report, flags.out);
+          if (flags.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+          else printTable(report);
+        },
+        { json: () => flags.json === true },
+      ),
+    );
+}
