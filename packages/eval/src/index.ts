@@ -5,4 +5,5 @@
 export * from './report/index.js';
 export * from './datasets/index.js';
 export * from './masked-ppl/index.js';
+export * from './pos-probe/index.js';
 export * from './errors.js';
