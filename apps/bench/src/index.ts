@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { opsCommand } from './commands/ops.js';
+import { posCommand } from './pos/pos-command.js';
 import { pplCommand } from './ppl/ppl-command.js';
 import { throughputCommand } from './throughput/throughput-command.js';
 
@@ -9,6 +10,7 @@ export function benchProgram(): Command {
     .description('MARIA-TS benchmarks: they write JSON (and charts) so results can be compared as ratios within one run')
     .addCommand(opsCommand())
     .addCommand(pplCommand())
+    .addCommand(posCommand())
     .addCommand(throughputCommand());
 }
 

@@ -1,0 +1,96 @@
+import { Command } from 'commander';
+import { InvalidArgumentError, initEngine, parseNumberList, runMain } from '@maria-ts/core';
+import { loadMariaModel, type MariaModel } from '@maria-ts/fusion-head';
+import { loadTinyMaria } from '@maria-ts/model-tiny';
+import { integerFlag } from '../ppl/ppl-command.js';
+import { workProgress } from '../ppl/work-progress.js';
+import { posMarkdown, runPosBench, type PosBenchReport } from './run-pos-bench.js';
+
+interface PosFlags {
+  readonly train: string;
+  readonly test: string;
+  readonly trainSentences?: string;
+  readonly testSentences?: string;
+  readonly seed: string;
+  readonly model?: string;
+  readonly epochs: string;
+  readonly batchSize: string;
+  readonly lr: string;
+  readonly maxTokens: string;
+  readonly batchTokens: string;
+  readonly out: string;
+  readonly write: boolean;
+  readonly json?: boolean;
+  readonly progress: boolean;
+  readonly engine?: string;
+  readonly threads?: string;
+}
+
+function humanSummary(report: PosBenchReport): string {
+  const words = report.rows[0];
+  const lines = [
+    `POS probe (linear, CoNLL-2003), model ${report.config.model}: trained on ${report.trainSentences} sentences (${words?.trainWords ?? 0} words), tested on ${report.testSentences} (${words?.testWords ?? 0} words), ${report.tags.length} tags, ${report.config.epochs} epochs, seed ${report.config.seed}.`,
+    '',
+    posMarkdown(report),
+  ];
+  if (report.files) lines.push(`wrote ${report.files.json}, ${report.files.markdown}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `maria-bench pos`: the POS probe of paper Table 3: linear classifiers on frozen per-token
+ * features (the MLM's h_MLM, MARIA's [h_AR ; h_MLM]) trained on CoNLL-2003 eng.train and
+ * scored on eng.testb.
+ */
+export function posCommand(): Command {
+  return new Command('pos')
+    .description('linear POS probe on frozen MLM and MARIA features (CoNLL-2003, paper Table 3)')
+    .option('--train <file>', 'CoNLL-2003 training file', '../shared/data/eval/conll2003/eng.train')
+    .option('--test <file>', 'CoNLL-2003 test file', '../shared/data/eval/conll2003/eng.testb')
+    .option('--train-sentences <n>', 'training sentences to subsample (default all)')
+    .option('--test-sentences <n>', 'test sentences to subsample (default all)')
+    .option('--seed <n>', 'seed of the subsamples and the probe', '0')
+    .option('--model <dir>', 'MARIA directory (default: the embedded tiny model)')
+    .option('--epochs <n>', 'probe training epochs', '3')
+    .option('--batch-size <n>', 'probe mini-batch (words)', '256')
+    .option('--lr <rate>', 'probe AdamW learning rate', '0.01')
+    .option('--max-tokens <n>', 'subword tokens per sentence (later words are dropped)', '256')
+    .option('--batch-tokens <tokens>', 'most tokens per forward pass', '2048')
+    .option('--out <dir>', 'where pos.json and pos.md go', 'runs/bench/pos')
+    .option('--no-write', 'write no files')
+    .option('--json', 'print the result as JSON on stdout')
+    .option('--no-progress', 'no progress bar on stderr')
+    .option('--engine <name>', 'auto | tensorflow | wasm (overrides MARIA_ENGINE)')
+    .option('--threads <n>', 'wasm threads (a count or auto)')
+    .action((flags: PosFlags) =>
+      runMain(async () => {
+        const [learningRate] = parseNumberList('--lr', flags.lr);
+        if (learningRate === undefined || !(learningRate > 0)) throw new InvalidArgumentError('--lr', flags.lr, 'a positive number');
+        const options = {
+          train: flags.train,
+          test: flags.test,
+          ...(flags.trainSentences ? { trainSentences: integerFlag('--train-sentences', flags.trainSentences, 1) } : {}),
+          ...(flags.testSentences ? { testSentences: integerFlag('--test-sentences', flags.testSentences, 1) } : {}),
+          seed: integerFlag('--seed', flags.seed, 0),
+          epochs: integerFlag('--epochs', flags.epochs, 1),
+          batchSize: integerFlag('--batch-size', flags.batchSize, 1),
+          learningRate,
+          maxTokens: integerFlag('--max-tokens', flags.maxTokens, 1),
+          maxBatchTokens: integerFlag('--batch-tokens', flags.batchTokens, 1),
+          ...(flags.write ? { out: flags.out } : {}),
+          modelName: flags.model ?? 'tiny (embedded)',
+        };
+        await initEngine({ ...(flags.engine ? { engine: flags.engine } : {}), ...(flags.threads ? { threads: flags.threads } : {}) });
+        const model: MariaModel = flags.model ? await loadMariaModel(flags.model, { skipDiffusion: true }) : await loadTinyMaria({ skipDiffusion: true });
+        const progress = workProgress('pos', flags.progress);
+        try {
+          const report = await runPosBench(model, { ...options, progress });
+          progress.stop();
+          process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : humanSummary(report));
+        } finally {
+          progress.stop();
+          model.dispose();
+        }
+      }, { json: () => Boolean(flags.json) }),
+    );
+}
