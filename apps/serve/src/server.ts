@@ -78,7 +78,7 @@ export async function createServer(options: ServeOptions): Promise<MariaServer> 
   app.addHook('onRequest', async (request, reply) => {
     const started = performance.now();
     reply.raw.once('close', () => {
-      const status = reply.raw.writableFinished ? reply.raw.statusCode : 499;
+      const status = reply.raw.writableEnded ? reply.raw.statusCode : 499;
       metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', status, (performance.now() - started) / 1000);
     });
   });

@@ -5,7 +5,7 @@ export type CancelReason = 'disconnect' | 'timeout' | 'shutdown';
 
 /**
  * The `AbortSignal` of one request's work. It fires when the client disconnects before
- * the answer is complete (the response closes unfinished), when the per-request timeout
+ * the answer is complete (the response closes before it was ended), when the per-request timeout
  * passes, or when the server shuts down; `reason` says which, so the route can answer
  * 504 for a timeout, 503 for a shutdown, and nothing at all to a client that has gone.
  */
@@ -42,7 +42,7 @@ export class RequestCancellation {
   }
 
   private readonly onClose = () => {
-    if (!this.response.writableFinished) this.cancel('disconnect');
+    if (!this.response.writableEnded) this.cancel('disconnect');
   };
 
   private readonly onShutdown = () => this.cancel('shutdown');

@@ -37,6 +37,7 @@ export function createFakeEngine(options: FakeEngineOptions): FakeEngine {
   const pause = (signal: AbortSignal, what: string) =>
     new Promise<void>((resolve, reject) => {
       if (signal.aborted) return reject(new AbortedError(what));
+      if (delay === 0) return setImmediate(resolve);
       const timer = setTimeout(() => {
         signal.removeEventListener('abort', onAbort);
         resolve();

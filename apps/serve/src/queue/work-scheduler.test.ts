@@ -1,0 +1,117 @@
+import { AbortedError, MariaError } from '@maria-ts/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { InfillJob } from '../engine/serve-engine.js';
+import { createFakeEngine } from '../testing/fake-engine.js';
+import { tinyTokenizer } from '../testing/test-server.js';
+import type { Tokenizer } from '@maria-ts/core';
+import { QueueFullError, ShuttingDownError } from './queue-full-error.js';
+import { WorkScheduler } from './work-scheduler.js';
+
+let tokenizer: Tokenizer;
+beforeAll(async () => {
+  tokenizer = await tinyTokenizer();
+});
+
+/** A gate the engine waits on before each batch; `open()` lets one batch through. */
+function gate() {
+  const waiting: (() => void)[] = [];
+  return {
+    wait: () => new Promise<void>((resolve) => waiting.push(resolve)),
+    open: () => waiting.shift()?.(),
+    get pending() {
+      return waiting.length;
+    },
+  };
+}
+
+const job = (overrides: Partial<InfillJob> = {}): InfillJob => ({ ids: [10, 8190, 11], masked: [1], sampling: { temperature: 1 }, seed: 1, signal: new AbortController().signal, ...overrides });
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('WorkScheduler', () => {
+  it('batches waiting jobs with the same key and keeps the others for later', async () => {
+    const g = gate();
+    const engine = createFakeEngine({ tokenizer, gate: g.wait });
+    const scheduler = new WorkScheduler(engine, { maxQueued: 10, maxBatch: 3 });
+    const first = scheduler.submitInfill(job());
+    await tick();
+    expect(scheduler.active).toBe(1);
+    const rest = [job(), job({ sampling: { temperature: 0 } }), job(), job(), job()].map((j) => scheduler.submitInfill(j));
+    expect(scheduler.depth).toBe(5);
+    let settled = false;
+    const all = Promise.all([first, ...rest]).then(() => (settled = true));
+    while (!settled) {
+      g.open();
+      await tick();
+    }
+    await all;
+    // The first job alone; then the oldest waiting T=1 job takes two more T=1 jobs (maxBatch 3)
+    // past the T=0 job; then the T=0 job; then the last T=1 job.
+    expect(engine.batchSizes).toEqual([1, 3, 1, 1]);
+    expect(scheduler.depth).toBe(0);
+    await scheduler.whenIdle();
+  });
+
+  it('refuses work past maxQueued with a QueueFullError carrying Retry-After, synchronously', async () => {
+    const g = gate();
+    const scheduler = new WorkScheduler(createFakeEngine({ tokenizer, gate: g.wait }), { maxQueued: 2, maxBatch: 1 });
+    const running = scheduler.submitInfill(job());
+    await tick();
+    const queued = [scheduler.submitInfill(job()), scheduler.submitInfill(job())];
+    let refused: unknown;
+    try {
+      void scheduler.submitInfill(job());
+    } catch (error) {
+      refused = error;
+    }
+    expect(QueueFullError.isInstance(refused)).toBe(true);
+    expect((refused as MariaError).details.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    for (let i = 0; i < 3; i++) {
+      g.open();
+      await tick();
+      await tick();
+    }
+    await Promise.all([running, ...queued]);
+  });
+
+  it('drops a waiting job as soon as its signal fires', async () => {
+    const g = gate();
+    const engine = createFakeEngine({ tokenizer, gate: g.wait });
+    const scheduler = new WorkScheduler(engine, { maxQueued: 4, maxBatch: 1 });
+    const running = scheduler.submitInfill(job());
+    await tick();
+    const controller = new AbortController();
+    const waiting = scheduler.submitInfill(job({ signal: controller.signal }));
+    expect(scheduler.depth).toBe(1);
+    controller.abort();
+    await expect(waiting).rejects.toSatisfy(AbortedError.isInstance);
+    expect(scheduler.depth).toBe(0);
+    g.open();
+    await running;
+    expect(engine.batchSizes).toEqual([1]);
+  });
+
+  it('reports each engine call and passes per-job errors through', async () => {
+    const reports: unknown[] = [];
+    const engine = createFakeEngine({ tokenizer });
+    const scheduler = new WorkScheduler(engine, { maxQueued: 4, maxBatch: 4, onBatch: (report) => reports.push(report) });
+    const outcome = await scheduler.submitInfill(job({ masked: [0, 1], ids: [1, 2, 3] }));
+    expect(outcome.filled.map((token) => token.index)).toEqual([0, 1]);
+    expect(reports).toEqual([expect.objectContaining({ kind: 'infill', size: 1, tokens: 2 })]);
+    const score = await scheduler.submitScore({ ids: [1, 2, 3], masked: [1], signal: new AbortController().signal });
+    expect(score.negativeLogLikelihood).toBeCloseTo(Math.log(6));
+  });
+
+  it('after close refuses new work, and can cancel what waits', async () => {
+    const g = gate();
+    const scheduler = new WorkScheduler(createFakeEngine({ tokenizer, gate: g.wait }), { maxQueued: 4, maxBatch: 1 });
+    const running = scheduler.submitInfill(job());
+    await tick();
+    const waiting = scheduler.submitInfill(job());
+    scheduler.close({ cancelWaiting: true });
+    expect(() => scheduler.submitInfill(job())).toThrow(ShuttingDownError);
+    await expect(waiting).rejects.toSatisfy(AbortedError.isInstance);
+    g.open();
+    await running;
+    await scheduler.whenIdle();
+  });
+});
