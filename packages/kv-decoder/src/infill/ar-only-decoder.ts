@@ -12,7 +12,7 @@ export const arOnlyDecoder: InfillDecoder = {
   method: 'ar',
   decode: (model: MariaModel, rows, context) =>
     cachedDecode(model, rows, context, () => ({
-      logits: (hAR) => backboneVocabLogits(model.ar, hAR, model.vocabSize),
+      logits: (hAR) => backboneVocabLogits(model.ar, hAR, model.vocabSize).dataSync() as Float32Array,
       dispose: () => undefined,
     })),
 };

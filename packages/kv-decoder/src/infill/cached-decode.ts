@@ -1,6 +1,6 @@
 import { tf, type KVCache } from '@maria-ts/core';
 import type { MariaModel } from '@maria-ts/fusion-head';
-import { chooseTokens, readAndDispose, type DecodedToken, type DecoderContext } from './infill-decoder.js';
+import { chooseTokens, type DecodedToken, type DecoderContext } from './infill-decoder.js';
 import type { InfillRow } from './infill-row.js';
 
 /** A masked position decided at one step: the row's number in the batch and the position. */
@@ -15,10 +15,10 @@ export interface Decision {
  */
 export interface CachedLogitSource {
   /**
-   * Logits [decisions, vocab] from `hAR` [decisions, dAR], the AR state h_AR(i−1) of each
-   * decision's row after reading x_<i. Runs inside a `tf.tidy`.
+   * Row-major logits [decisions × vocab] on the host from `hAR` [decisions, dAR], the AR
+   * state h_AR(i−1) of each decision's row after reading x_<i. Called inside a `tf.tidy`.
    */
-  logits(hAR: tf.Tensor2D, decisions: readonly Decision[]): tf.Tensor2D;
+  logits(hAR: tf.Tensor2D, decisions: readonly Decision[]): Float32Array;
   /** Frees what the source precomputed. */
   dispose(): void;
 }
@@ -69,7 +69,7 @@ export function* cachedDecode(model: MariaModel, rows: readonly InfillRow[], con
       });
       const logits = stepLogits(model, cache, chunk, [batch, chunkLength], decisions, source);
       fed = position + 1;
-      yield chooseTokens(rows, decisions, readAndDispose(logits), model.vocabSize, context.sampler);
+      yield chooseTokens(rows, decisions, logits, model.vocabSize, context.sampler);
     }
   } finally {
     cache.dispose();
@@ -78,12 +78,14 @@ export function* cachedDecode(model: MariaModel, rows: readonly InfillRow[], con
 }
 
 /** One decoder call: feeds the chunk [batch, length] and returns logits at the decision rows of its last position. */
-function stepLogits(model: MariaModel, cache: KVCache, chunk: Int32Array, shape: [number, number], decisions: readonly Decision[], source: CachedLogitSource): tf.Tensor2D {
-  return tf.tidy(() => {
+function stepLogits(model: MariaModel, cache: KVCache, chunk: Int32Array, shape: [number, number], decisions: readonly Decision[], source: CachedLogitSource): Float32Array {
+  let logits: Float32Array = new Float32Array(0);
+  tf.tidy(() => {
     const { hidden } = model.ar.step(tf.tensor2d(chunk, shape, 'int32'), cache);
     const [batch, length, width] = hidden.shape;
     let state = hidden.slice([0, length - 1, 0], [batch, 1, width]).reshape([batch, width]) as tf.Tensor2D;
     if (decisions.length !== batch) state = tf.gather(state, Int32Array.from(decisions, (decision) => decision.row));
-    return source.logits(state, decisions);
+    logits = source.logits(state, decisions);
   });
+  return logits;
 }
