@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { annealCommand } from './anneal/anneal-command.js';
 import { opsCommand } from './commands/ops.js';
+import { eloCommand } from './elo/elo-command.js';
 import { posCommand } from './pos/pos-command.js';
 import { pplCommand } from './ppl/ppl-command.js';
 import { throughputCommand } from './throughput/throughput-command.js';
@@ -11,7 +13,9 @@ export function benchProgram(): Command {
     .addCommand(opsCommand())
     .addCommand(pplCommand())
     .addCommand(posCommand())
-    .addCommand(throughputCommand());
+    .addCommand(throughputCommand())
+    .addCommand(eloCommand())
+    .addCommand(annealCommand());
 }
 
 export { runOpsBenchmark, type OpsRow } from './ops/ops-benchmark.js';

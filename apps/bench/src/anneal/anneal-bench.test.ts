@@ -1,0 +1,109 @@
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { initEngine } from '@maria-ts/core';
+import { loadMariaModel, type MariaModel } from '@maria-ts/fusion-head';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { benchProgram } from '../index.js';
+import { type ArJudgeModel, loadArJudgeModel } from '../judge-model/ar-judge-model.js';
+import { type BenchFixtures, createBenchFixtures } from '../testing/bench-fixtures.js';
+import { formatAnnealTable } from './anneal-report.js';
+import { runAnnealBench } from './run-anneal-bench.js';
+
+let fixtures: BenchFixtures;
+let model: MariaModel;
+let judge: ArJudgeModel;
+
+beforeAll(async () => {
+  await initEngine({ engine: 'wasm', threads: 1 });
+  fixtures = await createBenchFixtures('bench-anneal-');
+  model = await loadMariaModel(fixtures.modelDir);
+  judge = await loadArJudgeModel(fixtures.judgeDir, model.tokenizer);
+}, 120_000);
+
+afterAll(async () => {
+  judge.backbone.dispose();
+  model.dispose();
+  await rm(fixtures.root, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = 0;
+});
+
+describe('runAnnealBench', () => {
+  it('times MARIA at each K and diffusion at each step count, and scores the curve of the largest K', async () => {
+    const result = await runAnnealBench({ model, judge, samples: 2, length: 8, iterations: [0, 3], diffusionSteps: [2, 8], seed: 1 });
+    expect(result.points.map((p) => `${p.method}:${p.setting}`)).toEqual(['maria-anneal:0', 'maria-anneal:3', 'diffusion:2', 'diffusion:8']);
+    for (const point of result.points) {
+      expect(point.genPpl).toBeGreaterThan(1);
+      expect(Number.isFinite(point.genPpl)).toBe(true);
+      expect(point.seconds).toBeGreaterThan(0);
+      expect(point.judgeTokens).toBeGreaterThan(0);
+    }
+    expect(result.trajectory.iterations).toBe(3);
+    expect(result.trajectory.points.map((p) => p.iteration)).toEqual([0, 1, 2, 3]);
+    expect(result.trajectory.points.map((p) => p.temperature)).toEqual([1, 1, 0.5, 0]);
+    const seconds = result.trajectory.points.map((p) => p.seconds);
+    seconds.slice(1).forEach((s, i) => expect(s).toBeGreaterThanOrEqual(seconds[i] as number));
+    // Sample i of every K starts from the same x⁰: K = 0 is exactly iteration 0 of the K = 3 curve.
+    expect(result.trajectory.points[0]?.genPpl).toBeCloseTo(result.points[0]?.genPpl as number, 8);
+    expect(result.trajectory.points[3]?.genPpl).toBeCloseTo(result.points[1]?.genPpl as number, 8);
+    expect(result.diffusionEncoder).toBe('mlm');
+    expect(result.examples['maria K=3']).toHaveLength(2);
+    const table = formatAnnealTable(result);
+    expect(table).toContain('| diffusion | 8 steps |');
+    expect(table).toMatch(/annealing curve \(K=3\): gen PPL [\d.]+ at iteration 0/);
+  }, 120_000);
+
+  it('is reproducible per seed', async () => {
+    const options = { model, judge, samples: 1, length: 6, iterations: [2], diffusionSteps: [3], seed: 4 };
+    const first = await runAnnealBench(options);
+    const again = await runAnnealBench(options);
+    expect(again.points.map((p) => p.genPpl)).toEqual(first.points.map((p) => p.genPpl));
+    expect(again.examples).toEqual(first.examples);
+  }, 60_000);
+});
+
+/** Runs `maria-bench ...args` in-process and returns what it printed. */
+async function bench(args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  let stdout = '';
+  let stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  process.exitCode = 0;
+  await benchProgram().parseAsync(['node', 'maria-bench', ...args]);
+  const exitCode = Number(process.exitCode ?? 0);
+  vi.restoreAllMocks();
+  return { stdout, stderr, exitCode };
+}
+
+describe('maria-bench anneal', () => {
+  it('writes anneal.json and the chart, and prints the points as JSON', async () => {
+    const out = path.join(fixtures.root, 'anneal-out');
+    const args = ['anneal', '--model', fixtures.modelDir, '--judge', fixtures.judgeDir, '--samples', '1', '--length', '6', '--iterations', '0,2', '--diffusion-steps', '3'];
+    const { stdout, exitCode } = await bench([...args, '--out', out, '--engine', 'wasm', '--json']);
+    expect(exitCode).toBe(0);
+    const printed = JSON.parse(stdout) as { points: { method: string; setting: number; genPpl: number }[]; trajectory: { points: unknown[] } };
+    expect(printed.points).toHaveLength(3);
+    expect(printed.trajectory.points).toHaveLength(3);
+    const written = JSON.parse(await readFile(path.join(out, 'anneal.json'), 'utf8')) as { judge: { dir: string }; settings: { length: number }; points: unknown[] };
+    expect(written.judge.dir).toBe(path.resolve(fixtures.judgeDir));
+    expect(written.settings.length).toBe(6);
+    expect(written.points).toEqual(printed.points);
+    expect(await readFile(path.join(out, 'anneal.svg'), 'utf8')).toMatch(/^<svg/);
+    const human = await bench([...args, '--out', out, '--engine', 'wasm']);
+    expect(human.stdout).toContain('| maria-anneal | K=2 |');
+    expect(human.stdout).toContain('no MDLM encoder');
+  }, 120_000);
+
+  it("refuses the model's own AR backbone as judge, and a missing judge, with one line", async () => {
+    const own = await bench(['anneal', '--model', fixtures.modelDir, '--judge', path.join(fixtures.modelDir, 'ar'), '--samples', '1', '--length', '4', '--engine', 'wasm', '--json']);
+    expect(own.exitCode).not.toBe(0);
+    expect(own.stderr.trim().split('\n').at(-1)).toMatch(/^error: the judge at .* is the model's own AR backbone/);
+    expect(JSON.parse(own.stdout)).toMatchObject({ error: 'JudgeIsBackbone' });
+    const missing = await bench(['anneal', '--model', fixtures.modelDir, '--engine', 'wasm']);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr.trim().split('\n').at(-1)).toMatch(/--judge/);
+  }, 60_000);
+});

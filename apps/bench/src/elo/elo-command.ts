@@ -1,0 +1,178 @@
+import path from 'node:path';
+import { SingleBar } from 'cli-progress';
+import { Command } from 'commander';
+import { InvalidArgumentError, initEngine, parseNumberList, runMain, writeFileAtomic } from '@maria-ts/core';
+import { parseDatasetFormat, readDocuments } from '@maria-ts/eval';
+import { createEloJudge } from './elo-judge.js';
+import { formatEloTable } from './format-elo.js';
+import { buildMaskedPrompts } from './masked-prompts.js';
+import { writeRatingChart } from './rating-chart.js';
+import { ELO_SYSTEMS, runEloBench } from './run-elo-bench.js';
+import { loadBenchModel } from '../model/load-maria.js';
+
+interface EloFlags {
+  readonly model?: string;
+  readonly judge?: string;
+  readonly judgeUrl?: string;
+  readonly judgeModel?: string;
+  readonly requestsPerMinute?: string;
+  readonly data: string;
+  readonly format: string;
+  readonly prompts: string;
+  readonly words: string;
+  readonly maskRate: string;
+  readonly systems: string;
+  readonly temperature: string;
+  readonly topP?: string;
+  readonly topK?: string;
+  readonly diffusionSteps?: string;
+  readonly battles?: string;
+  readonly rounds: string;
+  readonly seed: string;
+  readonly json?: boolean;
+  readonly out: string;
+  readonly engine?: string;
+  readonly threads?: string;
+}
+
+const one = (flag: string, text: string, options: { integer?: boolean; min?: number } = {}): number => {
+  const values = parseNumberList(flag, text, options);
+  if (values.length !== 1) throw new InvalidArgumentError(flag, text, 'one number');
+  return values[0] as number;
+};
+
+/** `maria-bench elo` (Figure 4): a Bradley–Terry tournament of infill quality, judged offline or over HTTP. */
+export function eloCommand(): Command {
+  return new Command('elo')
+    .description('ELO of word-level infill quality (MARIA, MLM AR-decode, diffusion, AR-only, ground truth) from judged pairwise battles')
+    .option('--model <dir>', 'MARIA directory (default: the embedded tiny model)')
+    .option('--judge <dir>', "AR checkpoint that judges by likelihood (offline; must not be the model's own AR backbone)")
+    .option('--judge-url <url>', `OpenAI-compatible endpoint for the HTTP judge (or $MARIA_JUDGE_URL; key from $MARIA_JUDGE_API_KEY)`)
+    .option('--judge-model <name>', 'model name for the HTTP judge (or $MARIA_JUDGE_MODEL)')
+    .option('--requests-per-minute <n>', 'rate limit of the HTTP judge (default 60)')
+    .option('--data <file>', 'documents to draw passages from', '../shared/data/eval/wikitext2_raw_test.txt')
+    .option('--format <format>', 'wikitext | lambada | agnews | lines', 'wikitext')
+    .option('--prompts <n>', 'number of masked passages', '20')
+    .option('--words <n>', 'words per passage', '48')
+    .option('--mask-rate <r>', 'share of words replaced by [MASK]', '0.5')
+    .option('--systems <list>', 'systems to rate', Object.keys(ELO_SYSTEMS).join(','))
+    .option('--temperature <t>', 'sampling temperature of every system (0 = greedy)', '1')
+    .option('--top-p <p>', 'nucleus sampling of every system')
+    .option('--top-k <k>', 'top-k sampling of every system')
+    .option('--diffusion-steps <n>', 'denoising steps of the diffusion system (default 256, at most one per masked token)')
+    .option('--battles <n>', 'judged fixtures (default: pairs × prompts)')
+    .option('--rounds <n>', 'bootstrap resamples', '1000')
+    .option('--seed <n>', 'seed of passages, masks, fills, fixtures and bootstrap', '0')
+    .option('--json', 'print the report as JSON on stdout')
+    .option('--out <dir>', 'where to write elo.json and elo.svg', 'runs/bench/elo')
+    .option('--engine <name>', 'auto | tensorflow | wasm (overrides MARIA_ENGINE)')
+    .option('--threads <n>', 'wasm threads')
+    .action((flags: EloFlags) =>
+      runMain(
+        async () => {
+          const prompts = one('--prompts', flags.prompts, { integer: true, min: 1 });
+          const words = one('--words', flags.words, { integer: true, min: 2 });
+          const maskRate = one('--mask-rate', flags.maskRate);
+          const seed = one('--seed', flags.seed, { integer: true, min: 0 });
+          const rounds = one('--rounds', flags.rounds, { integer: true, min: 2 });
+          const temperature = one('--temperature', flags.temperature, { min: 0 });
+          const sampling = {
+            temperature,
+            ...(flags.topP ? { topP: one('--top-p', flags.topP) } : {}),
+            ...(flags.topK ? { topK: one('--top-k', flags.topK, { integer: true, min: 1 }) } : {}),
+          };
+          const systems = flags.systems.split(',').map((name) => name.trim());
+          const format = parseDatasetFormat(flags.format);
+          await initEngine({ engine: flags.engine, ...(flags.threads ? { threads: one('--threads', flags.threads, { integer: true, min: 1 }) } : {}) });
+          const documents = await readDocuments(flags.data, format);
+          const model = await loadBenchModel(flags.model);
+          try {
+            const judge = await createEloJudge(
+              {
+                ...(flags.judge ? { judgeDir: flags.judge } : {}),
+                ...(flags.judgeUrl ? { judgeUrl: flags.judgeUrl } : {}),
+                ...(flags.judgeModel ? { judgeModel: flags.judgeModel } : {}),
+                ...(flags.requestsPerMinute ? { requestsPerMinute: one('--requests-per-minute', flags.requestsPerMinute, { min: 0.001 }) } : {}),
+              },
+              model,
+            );
+            try {
+              const maskedPrompts = buildMaskedPrompts(documents, model.tokenizer, { count: prompts, words, maskFraction: maskRate, seed, maskTokenId: model.maskTokenId });
+              const bar = flags.json ? undefined : new SingleBar({ stream: process.stderr, format: '{stage} [{bar}] {value}/{total}', barsize: 24, hideCursor: true });
+              let stage = '';
+              const result = await runEloBench({
+                model,
+                judge: judge.judge,
+                prompts: maskedPrompts,
+                systems,
+                sampling,
+                seed,
+                rounds,
+                ...(flags.diffusionSteps ? { diffusionSteps: one('--diffusion-steps', flags.diffusionSteps, { integer: true, min: 1 }) } : {}),
+                ...(flags.battles ? { battles: one('--battles', flags.battles, { integer: true, min: 1 }) } : {}),
+                onProgress: (event) => {
+                  if (!bar) return;
+                  const label = event.stage === 'infill' ? `filling ${event.system}` : `judging (${judge.judge.name})`;
+                  if (label !== stage) {
+                    if (stage) bar.stop();
+                    bar.start(event.total, event.done, { stage: label });
+                    stage = label;
+                  } else bar.update(event.done, { stage: label });
+                },
+              });
+              bar?.stop();
+              const report = {
+                figure: 'MARIA paper Figure 4: ELO of infill quality',
+                judge: result.judge,
+                judgeSource: judge.source,
+                model: flags.model ?? 'embedded tiny MARIA',
+                data: path.resolve(flags.data),
+                settings: {
+                  prompts,
+                  words,
+                  maskRate,
+                  tokensPerMask: "the true word's token count (an oracle length shared by every system)",
+                  sampling,
+                  diffusionSteps: flags.diffusionSteps ?? 'kv-decoder default (256, at most one per masked token)',
+                  seed,
+                },
+                battles: result.battles.length,
+                confidence: result.confidence,
+                rounds: result.rounds,
+                separated: result.separated,
+                separatedRounds: result.separatedRounds,
+                ...(result.diffusionEncoder ? { diffusionEncoder: result.diffusionEncoder } : {}),
+                rows: result.rows,
+                prompts: maskedPrompts.map((prompt, index) => ({
+                  maskedText: prompt.maskedText,
+                  fills: Object.fromEntries(systems.map((system) => [system, { text: result.texts[system]?.[index], score: result.scores[system]?.[index] }])),
+                })),
+              };
+              await writeFileAtomic(path.join(flags.out, 'elo.json'), `${JSON.stringify(report, null, 2)}\n`);
+              await writeRatingChart(path.join(flags.out, 'elo.svg'), {
+                title: `Infill ELO (judge ${result.judge}, ${prompts} passages, ${Math.round(maskRate * 100)}% of words masked)`,
+                intervals: result.rows,
+                confidence: result.confidence,
+              });
+              if (flags.json) {
+                process.stdout.write(`${JSON.stringify({ judge: report.judge, battles: report.battles, separated: report.separated, rows: report.rows })}\n`);
+              } else {
+                const notes = [
+                  `judge: ${result.judge} (${judge.source}); ${result.battles.length} battles on ${prompts} passages`,
+                  ...(result.separated ? ['note: some system never lost or never won; the fit used pseudo-ties (gaps are lower bounds)'] : []),
+                  ...(result.diffusionEncoder === 'mlm' ? ['note: the model has no MDLM encoder; the diffusion system denoised with the plain MLM'] : []),
+                  `wrote ${path.join(flags.out, 'elo.json')} and elo.svg`,
+                ];
+                process.stdout.write(`${formatEloTable(result)}\n${notes.join('\n')}\n`);
+              }
+            } finally {
+              judge.dispose();
+            }
+          } finally {
+            model.dispose();
+          }
+        },
+        { json: () => Boolean(flags.json) },
+      ),
+    );
+}

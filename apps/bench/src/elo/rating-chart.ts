@@ -1,0 +1,64 @@
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { writeFileAtomic } from '@maria-ts/core';
+import type { RatingInterval } from '@maria-ts/elo';
+
+export interface RatingChartOptions {
+  readonly title: string;
+  /** Rows best first, as `bootstrapRatings` returns them. */
+  readonly intervals: readonly RatingInterval[];
+  /** e.g. 0.95, shown in the axis title. */
+  readonly confidence: number;
+}
+
+/**
+ * The Vega-Lite spec of Figure 4: one row per system, best at the top, a point at its
+ * maximum-likelihood rating and a bar across its bootstrap percentile interval.
+ */
+export function ratingChartSpec(options: RatingChartOptions): TopLevelSpec {
+  const values = options.intervals.map((row) => ({ system: row.model, rating: row.rating, lower: row.lower, upper: row.upper }));
+  const order = options.intervals.map((row) => row.model);
+  const y = { field: 'system', type: 'nominal' as const, sort: order, title: null };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: options.title,
+    width: 420,
+    height: Math.max(120, 36 * values.length),
+    background: 'white',
+    data: { values },
+    layer: [
+      {
+        mark: { type: 'rule', strokeWidth: 2 },
+        encoding: {
+          y,
+          x: { field: 'lower', type: 'quantitative', scale: { zero: false }, title: `ELO rating (${Math.round(options.confidence * 100)}% bootstrap interval)` },
+          x2: { field: 'upper' },
+        },
+      },
+      {
+        mark: { type: 'point', filled: true, size: 70 },
+        encoding: { y, x: { field: 'rating', type: 'quantitative' }, color: { field: 'system', type: 'nominal', legend: null } },
+      },
+      {
+        mark: { type: 'text', dy: -12 },
+        encoding: { y, x: { field: 'rating', type: 'quantitative' }, text: { field: 'rating', type: 'quantitative', format: '.0f' } },
+      },
+    ],
+  };
+}
+
+/** Renders the rating chart to a standalone SVG string, headless (no browser, no canvas). */
+export async function renderRatingChartSvg(options: RatingChartOptions): Promise<string> {
+  const { spec } = compile(ratingChartSpec(options));
+  const view = new vega.View(vega.parse(spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Renders the rating chart and writes it atomically as SVG. */
+export async function writeRatingChart(file: string, options: RatingChartOptions): Promise<void> {
+  await writeFileAtomic(file, await renderRatingChartSvg(options));
+}
