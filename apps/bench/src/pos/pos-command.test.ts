@@ -5,8 +5,8 @@ import { initEngine } from '@maria-ts/core';
 import { loadTokenizer } from '@maria-ts/backbones';
 import { saveMariaModel } from '@maria-ts/fusion-head';
 import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from '@maria-ts/fusion-head/testing';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { benchProgram } from '../index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { benchInProcess } from '../ppl/bench-in-process.js';
 
 let root: string;
 let modelDir: string;
@@ -40,27 +40,10 @@ beforeAll(async () => {
   await writeFile(test, conll(12, 1));
 }, 120_000);
 
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = 0;
-});
-
-async function bench(args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  process.exitCode = 0;
-  await benchProgram().parseAsync(['node', 'maria-bench', ...args]);
-  const exitCode = Number(process.exitCode ?? 0);
-  vi.restoreAllMocks();
-  return { stdout, stderr, exitCode };
-}
-
 describe('maria-bench pos', () => {
   it('reports an accuracy per representation as JSON and writes pos.json and pos.md', async () => {
     const out = path.join(root, 'out');
-    const { stdout, exitCode } = await bench(['pos', '--train', train, '--test', test, '--model', modelDir, '--train-sentences', '30', '--test-sentences', '10', '--epochs', '4', '--batch-size', '32', '--lr', '0.05', '--out', out, '--json', '--no-progress']);
+    const { stdout, exitCode } = await benchInProcess(['pos', '--train', train, '--test', test, '--model', modelDir, '--train-sentences', '30', '--test-sentences', '10', '--epochs', '4', '--batch-size', '32', '--lr', '0.05', '--out', out, '--json', '--no-progress']);
     expect(exitCode).toBe(0);
     const report = JSON.parse(stdout) as { rows: { features: string; accuracy: number; testWords: number }[]; majorityTagAccuracy: number; trainSentences: number; testSentences: number };
     expect(report.rows.map((row) => row.features)).toEqual(['mlm', 'maria']);
@@ -74,7 +57,7 @@ describe('maria-bench pos', () => {
   }, 120_000);
 
   it('fails with one line on a missing file', async () => {
-    const { stderr, exitCode } = await bench(['pos', '--train', path.join(root, 'missing'), '--test', test, '--model', modelDir, '--no-write']);
+    const { stderr, exitCode } = await benchInProcess(['pos', '--train', path.join(root, 'missing'), '--test', test, '--model', modelDir, '--no-write']);
     expect(exitCode).toBe(2);
     expect(stderr.trim().split('\n').at(-1)).toMatch(/^error: invalid --train/);
   }, 60_000);

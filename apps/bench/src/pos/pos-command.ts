@@ -1,9 +1,7 @@
 import { Command } from 'commander';
-import { InvalidArgumentError, initEngine, parseNumberList, runMain } from '@maria-ts/core';
-import { loadMariaModel, type MariaModel } from '@maria-ts/fusion-head';
-import { loadTinyMaria } from '@maria-ts/model-tiny';
+import { InvalidArgumentError, parseNumberList, runMain } from '@maria-ts/core';
 import { integerFlag } from '../ppl/ppl-command.js';
-import { workProgress } from '../ppl/work-progress.js';
+import { withBenchModel } from '../ppl/with-bench-model.js';
 import { posMarkdown, runPosBench, type PosBenchReport } from './run-pos-bench.js';
 
 interface PosFlags {
@@ -80,17 +78,12 @@ export function posCommand(): Command {
           ...(flags.write ? { out: flags.out } : {}),
           modelName: flags.model ?? 'tiny (embedded)',
         };
-        await initEngine({ ...(flags.engine ? { engine: flags.engine } : {}), ...(flags.threads ? { threads: flags.threads } : {}) });
-        const model: MariaModel = flags.model ? await loadMariaModel(flags.model, { skipDiffusion: true }) : await loadTinyMaria({ skipDiffusion: true });
-        const progress = workProgress('pos', flags.progress);
-        try {
-          const report = await runPosBench(model, { ...options, progress });
+        const report = await withBenchModel('pos', flags, { skipDiffusion: true }, async (model, progress) => {
+          const result = await runPosBench(model, { ...options, progress });
           progress.stop();
-          process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : humanSummary(report));
-        } finally {
-          progress.stop();
-          model.dispose();
-        }
+          return result;
+        });
+        process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : humanSummary(report));
       }, { json: () => Boolean(flags.json) }),
     );
 }

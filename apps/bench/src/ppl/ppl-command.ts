@@ -1,11 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { Command } from 'commander';
-import { InvalidArgumentError, initEngine, parseNumberList, runMain } from '@maria-ts/core';
+import { InvalidArgumentError, parseNumberList, runMain } from '@maria-ts/core';
 import { maskedPplMarkdown, parseDatasetFormat, parseMaskedPplMethod } from '@maria-ts/eval';
-import { loadMariaModel, type MariaModel } from '@maria-ts/fusion-head';
-import { loadTinyMaria } from '@maria-ts/model-tiny';
 import { runPplBench, type PplBenchReport } from './run-ppl-bench.js';
-import { workProgress } from './work-progress.js';
+import { withBenchModel } from './with-bench-model.js';
 
 interface PplFlags {
   readonly data: string;
@@ -92,17 +90,12 @@ export function pplCommand(): Command {
         };
         const file = await stat(flags.data).catch(() => undefined);
         if (!file?.isFile()) throw new InvalidArgumentError('--data', flags.data, 'an existing file');
-        await initEngine({ ...(flags.engine ? { engine: flags.engine } : {}), ...(flags.threads ? { threads: flags.threads } : {}) });
-        const model: MariaModel = flags.model ? await loadMariaModel(flags.model) : await loadTinyMaria();
-        const progress = workProgress('ppl', flags.progress);
-        try {
-          const report = await runPplBench(model, { ...options, progress, onNote: (line) => process.stderr.write(`${line}\n`) });
+        const report = await withBenchModel('ppl', flags, {}, async (model, progress) => {
+          const result = await runPplBench(model, { ...options, progress, onNote: (line) => process.stderr.write(`${line}\n`) });
           progress.stop();
-          process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : humanSummary(report));
-        } finally {
-          progress.stop();
-          model.dispose();
-        }
+          return result;
+        });
+        process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : humanSummary(report));
       }, { json: () => Boolean(flags.json) }),
     );
 }

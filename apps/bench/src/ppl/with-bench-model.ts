@@ -1,0 +1,34 @@
+import { initEngine } from '@maria-ts/core';
+import { loadMariaModel, type MariaModel } from '@maria-ts/fusion-head';
+import { loadTinyMaria } from '@maria-ts/model-tiny';
+import { workProgress, type WorkProgress } from './work-progress.js';
+
+/** The flags every model benchmark shares. */
+export interface BenchModelFlags {
+  readonly model?: string;
+  readonly engine?: string;
+  readonly threads?: string;
+  readonly progress: boolean;
+}
+
+/**
+ * Starts the engine, loads the model (`--model DIR` or the embedded tiny MARIA), runs `body`
+ * with it and a progress bar named `label`, and always stops the bar and frees the model.
+ */
+export async function withBenchModel<T>(
+  label: string,
+  flags: BenchModelFlags,
+  options: { readonly skipDiffusion?: boolean },
+  body: (model: MariaModel, progress: WorkProgress) => Promise<T>,
+): Promise<T> {
+  await initEngine({ ...(flags.engine ? { engine: flags.engine } : {}), ...(flags.threads ? { threads: flags.threads } : {}) });
+  const load = options.skipDiffusion ? { skipDiffusion: true } : {};
+  const model = flags.model ? await loadMariaModel(flags.model, load) : await loadTinyMaria(load);
+  const progress = workProgress(label, flags.progress);
+  try {
+    return await body(model, progress);
+  } finally {
+    progress.stop();
+    model.dispose();
+  }
+}
