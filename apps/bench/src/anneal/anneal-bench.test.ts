@@ -33,7 +33,7 @@ afterEach(() => {
 
 describe('runAnnealBench', () => {
   it('times MARIA at each K and diffusion at each step count, and scores the curve of the largest K', async () => {
-    const result = await runAnnealBench({ model, judge, samples: 2, length: 8, iterations: [0, 3], diffusionSteps: [2, 8], seed: 1 });
+    const result = await runAnnealBench({ model, judge, samples: 2, length: 8, iterations: [0, 3], diffusionSteps: [2, 8], seed: 1, warmup: 0 });
     expect(result.points.map((p) => `${p.method}:${p.setting}`)).toEqual(['maria-anneal:0', 'maria-anneal:3', 'diffusion:2', 'diffusion:8']);
     for (const point of result.points) {
       expect(point.genPpl).toBeGreaterThan(1);
@@ -56,10 +56,10 @@ describe('runAnnealBench', () => {
     expect(table).toMatch(/annealing curve \(K=3\): gen PPL [\d.]+ at iteration 0/);
   }, 120_000);
 
-  it('is reproducible per seed', async () => {
-    const options = { model, judge, samples: 1, length: 6, iterations: [2], diffusionSteps: [3], seed: 4 };
+  it('is reproducible per seed, and warm-up runs do not change the samples', async () => {
+    const options = { model, judge, samples: 1, length: 6, iterations: [2], diffusionSteps: [3], seed: 4, warmup: 1 };
     const first = await runAnnealBench(options);
-    const again = await runAnnealBench(options);
+    const again = await runAnnealBench({ ...options, warmup: 0 });
     expect(again.points.map((p) => p.genPpl)).toEqual(first.points.map((p) => p.genPpl));
     expect(again.examples).toEqual(first.examples);
   }, 60_000);
@@ -91,7 +91,9 @@ describe('maria-bench anneal', () => {
     expect(written.judge.dir).toBe(path.resolve(fixtures.judgeDir));
     expect(written.settings.length).toBe(6);
     expect(written.points).toEqual(printed.points);
-    expect(await readFile(path.join(out, 'anneal.svg'), 'utf8')).toMatch(/^<svg/);
+    const svg = await readFile(path.join(out, 'anneal.svg'), 'utf8');
+    expect(svg).toMatch(/^<svg/);
+    for (const legend of ['MARIA anneal, K=0,2', 'diffusion (MLM), 3 steps', 'MARIA K=2, per iteration']) expect(svg).toContain(legend);
     const human = await bench([...args, '--out', out, '--engine', 'wasm']);
     expect(human.stdout).toContain('| maria-anneal | K=2 |');
     expect(human.stdout).toContain('no MDLM encoder');

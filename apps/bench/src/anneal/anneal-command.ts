@@ -17,6 +17,7 @@ interface AnnealFlags {
   readonly remask: string;
   readonly schedule: string;
   readonly seed: string;
+  readonly warmup: string;
   readonly json?: boolean;
   readonly out: string;
   readonly engine?: string;
@@ -42,6 +43,7 @@ export function annealCommand(): Command {
     .option('--remask <r>', 'share of positions remasked per annealing iteration', '0.3')
     .option('--schedule <name>', `temperature schedule: ${temperatureSchedules.names().join(', ')}`, 'linear')
     .option('--seed <n>', 'seed; sample i of every setting uses the same seed', '0')
+    .option('--warmup <n>', 'untimed runs of each method before measuring', '1')
     .option('--json', 'print the report as JSON on stdout, no progress')
     .option('--out <dir>', 'where to write anneal.json and anneal.svg', 'runs/bench/anneal')
     .option('--engine <name>', 'auto | tensorflow | wasm (overrides MARIA_ENGINE)')
@@ -76,13 +78,14 @@ export function annealCommand(): Command {
                 remaskFraction: remask,
                 schedule: flags.schedule,
                 seed,
+                warmup: one('--warmup', flags.warmup, { integer: true, min: 0 }),
                 ...(flags.json ? {} : { onProgress: (event) => event.done === event.total && process.stderr.write(`${event.setting}: ${event.total} samples done\n`) }),
               });
               const metadata = {
                 figure: 'MARIA paper Figure 5: generative perplexity vs wall-clock time',
                 model: flags.model ?? 'embedded tiny MARIA',
                 judge: { dir: path.resolve(flags.judge), family: judge.backbone.info.family, layers: judge.backbone.info.numLayers, hiddenSize: judge.backbone.info.hiddenSize, contentHash: judge.backbone.info.contentHash },
-                settings: { samples, length, iterations, diffusionSteps, remask, schedule: flags.schedule, seed, genPpl: 'exp(total judge NLL / total judge tokens) over the samples; judge time not counted' },
+                settings: { samples, length, iterations, diffusionSteps, remask, schedule: flags.schedule, seed, warmup: flags.warmup, genPpl: 'exp(total judge NLL / total judge tokens) over the samples; judge time not counted' },
               };
               await writeAnnealArtefacts(flags.out, result, metadata);
               if (flags.json) process.stdout.write(`${JSON.stringify({ points: result.points, trajectory: result.trajectory, ...(result.diffusionEncoder ? { diffusionEncoder: result.diffusionEncoder } : {}) })}\n`);
