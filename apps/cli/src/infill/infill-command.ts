@@ -18,6 +18,7 @@ interface InfillFlags {
   readonly maxLength?: string;
   readonly diffusionSteps: string;
   readonly engine?: string;
+  readonly threads?: string;
 }
 
 /** One number from a flag, with the flag named in the error. */
@@ -55,6 +56,7 @@ export function infillCommand(output: CommandOutput, isTTY: () => boolean = () =
     .option('--max-length <n>', 'refuse texts longer than this many tokens (default: what the model supports)')
     .option('--diffusion-steps <n>', 'denoising steps of --method diffusion (at most one per masked token)', '256')
     .option('--engine <engine>', 'tensor engine: auto, tensorflow or wasm (default: $MARIA_ENGINE or auto)')
+    .option('--threads <n>', 'wasm threads (default: the engine default; 1 is faster when the cores are busy)')
     .action(async (flags: InfillFlags) => {
       const controller = new AbortController();
       const onInterrupt = () => controller.abort();
@@ -75,6 +77,7 @@ export function infillCommand(output: CommandOutput, isTTY: () => boolean = () =
               ...(flags.maxLength !== undefined ? { maxLength: oneNumber('--max-length', flags.maxLength, { integer: true, min: 1 }) } : {}),
               diffusionSteps: oneNumber('--diffusion-steps', flags.diffusionSteps, { integer: true, min: 1 }),
               ...(flags.engine !== undefined ? { engine: flags.engine } : {}),
+              ...(flags.threads !== undefined ? { threads: oneNumber('--threads', flags.threads, { integer: true, min: 1 }) } : {}),
               signal: controller.signal,
             });
             if (flags.json) {

@@ -20,6 +20,8 @@ export interface InfillCommandRequest {
   readonly maxLength?: number;
   readonly diffusionSteps?: number;
   readonly engine?: string;
+  /** wasm threads. */
+  readonly threads?: number;
   readonly signal?: AbortSignal;
   readonly onToken?: (token: InfillToken) => void;
 }
@@ -64,7 +66,7 @@ function outputSegments(segments: readonly MaskedTextSegment[], tokens: readonly
  * model directory that is missing or whose head does not match its backbones).
  */
 export async function runInfill(request: InfillCommandRequest): Promise<InfillCommandResult> {
-  const engine = await initEngine(request.engine === undefined ? {} : { engine: request.engine });
+  const engine = await initEngine({ ...(request.engine !== undefined ? { engine: request.engine } : {}), ...(request.threads !== undefined ? { threads: request.threads } : {}) });
   const model = await loadInfillModel(request.model);
   try {
     const parsed = parseMaskedText(request.text, model.tokenizer, { tokensPerMask: request.tokensPerMask, maskTokenId: model.maskTokenId });
