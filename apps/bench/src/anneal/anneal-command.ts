@@ -5,6 +5,7 @@ import { temperatureSchedules } from '@maria-ts/annealer';
 import { formatAnnealTable, writeAnnealArtefacts } from './anneal-report.js';
 import { runAnnealBench } from './run-anneal-bench.js';
 import { assertJudgeIsNotBackbone, loadArJudgeModel } from '../judge-model/ar-judge-model.js';
+import { oneNumber as one } from '../flags/one-number.js';
 import { loadBenchModel } from '../model/load-maria.js';
 
 interface AnnealFlags {
@@ -23,12 +24,6 @@ interface AnnealFlags {
   readonly engine?: string;
   readonly threads?: string;
 }
-
-const one = (flag: string, text: string, options: { integer?: boolean; min?: number } = {}): number => {
-  const values = parseNumberList(flag, text, options);
-  if (values.length !== 1) throw new InvalidArgumentError(flag, text, 'one number');
-  return values[0] as number;
-};
 
 /** `maria-bench anneal` (Figure 5): gen PPL of unconditional samples against wall-clock, MARIA annealing vs masked diffusion. */
 export function annealCommand(): Command {

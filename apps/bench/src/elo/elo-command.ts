@@ -1,13 +1,14 @@
 import path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { InvalidArgumentError, initEngine, parseNumberList, runMain, writeFileAtomic } from '@maria-ts/core';
+import { initEngine, runMain, writeFileAtomic } from '@maria-ts/core';
 import { parseDatasetFormat, readDocuments } from '@maria-ts/eval';
 import { createEloJudge } from './elo-judge.js';
 import { formatEloTable } from './format-elo.js';
 import { buildMaskedPrompts } from './masked-prompts.js';
 import { writeRatingChart } from './rating-chart.js';
 import { ELO_SYSTEMS, runEloBench } from './run-elo-bench.js';
+import { oneNumber as one } from '../flags/one-number.js';
 import { loadBenchModel } from '../model/load-maria.js';
 
 interface EloFlags {
@@ -34,12 +35,6 @@ interface EloFlags {
   readonly engine?: string;
   readonly threads?: string;
 }
-
-const one = (flag: string, text: string, options: { integer?: boolean; min?: number } = {}): number => {
-  const values = parseNumberList(flag, text, options);
-  if (values.length !== 1) throw new InvalidArgumentError(flag, text, 'one number');
-  return values[0] as number;
-};
 
 /** `maria-bench elo` (Figure 4): a Bradley–Terry tournament of infill quality, judged offline or over HTTP. */
 export function eloCommand(): Command {
