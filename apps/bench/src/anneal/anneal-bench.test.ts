@@ -1,35 +1,25 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { initEngine } from '@maria-ts/core';
-import { loadMariaModel, type MariaModel } from '@maria-ts/fusion-head';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { benchProgram } from '../index.js';
-import { type ArJudgeModel, loadArJudgeModel } from '../judge-model/ar-judge-model.js';
-import { type BenchFixtures, createBenchFixtures } from '../testing/bench-fixtures.js';
+import type { MariaModel } from '@maria-ts/fusion-head';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { benchInProcess as bench } from '../ppl/bench-in-process.js';
+import type { ArJudgeModel } from '../judge-model/ar-judge-model.js';
+import { type OpenBenchFixtures, openBenchFixtures } from '../testing/bench-fixtures.js';
 import { formatAnnealTable } from './anneal-report.js';
 import { runAnnealBench } from './run-anneal-bench.js';
 
-let fixtures: BenchFixtures;
+let fixtures: OpenBenchFixtures;
 let model: MariaModel;
 let judge: ArJudgeModel;
 
 beforeAll(async () => {
   await initEngine({ engine: 'wasm', threads: 1 });
-  fixtures = await createBenchFixtures('bench-anneal-');
-  model = await loadMariaModel(fixtures.modelDir);
-  judge = await loadArJudgeModel(fixtures.judgeDir, model.tokenizer);
+  fixtures = await openBenchFixtures('bench-anneal-');
+  ({ model, judge } = fixtures);
 }, 120_000);
 
-afterAll(async () => {
-  judge.backbone.dispose();
-  model.dispose();
-  await rm(fixtures.root, { recursive: true, force: true });
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = 0;
-});
+afterAll(() => fixtures.close());
 
 describe('runAnnealBench', () => {
   it('times MARIA at each K and diffusion at each step count, and scores the curve of the largest K', async () => {
@@ -65,18 +55,6 @@ describe('runAnnealBench', () => {
   }, 60_000);
 });
 
-/** Runs `maria-bench ...args` in-process and returns what it printed. */
-async function bench(args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  process.exitCode = 0;
-  await benchProgram().parseAsync(['node', 'maria-bench', ...args]);
-  const exitCode = Number(process.exitCode ?? 0);
-  vi.restoreAllMocks();
-  return { stdout, stderr, exitCode };
-}
 
 describe('maria-bench anneal', () => {
   it('writes anneal.json and the chart, and prints the points as JSON', async () => {

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { InvalidArgumentError, initEngine, parseNumberList, runMain } from '@maria-ts/core';
+import { InvalidArgumentError, parseNumberList, runMain } from '@maria-ts/core';
 import { temperatureSchedules } from '@maria-ts/annealer';
 import { formatAnnealTable, writeAnnealArtefacts } from './anneal-report.js';
 import { runAnnealBench } from './run-anneal-bench.js';
 import { assertJudgeIsNotBackbone, loadArJudgeModel } from '../judge-model/ar-judge-model.js';
 import { oneNumber as one } from '../flags/one-number.js';
-import { loadBenchModel } from '../model/load-maria.js';
+import { withBenchModel } from '../ppl/with-bench-model.js';
 
 interface AnnealFlags {
   readonly model?: string;
@@ -23,6 +23,7 @@ interface AnnealFlags {
   readonly out: string;
   readonly engine?: string;
   readonly threads?: string;
+  readonly progress: boolean;
 }
 
 /** `maria-bench anneal` (Figure 5): gen PPL of unconditional samples against wall-clock, MARIA annealing vs masked diffusion. */
@@ -43,10 +44,12 @@ export function annealCommand(): Command {
     .option('--out <dir>', 'where to write anneal.json and anneal.svg', 'runs/bench/anneal')
     .option('--engine <name>', 'auto | tensorflow | wasm (overrides MARIA_ENGINE)')
     .option('--threads <n>', 'wasm threads')
+    .option('--no-progress', 'no progress bar on stderr')
     .action((flags: AnnealFlags) =>
       runMain(
         async () => {
-          if (!flags.judge) {
+          const judgeDir = flags.judge;
+          if (!judgeDir) {
             throw new InvalidArgumentError('--judge', undefined, "an AR checkpoint directory: a separately trained, larger or longer-trained AR model, never the model's own AR backbone");
           }
           const samples = one('--samples', flags.samples, { integer: true, min: 1 });
@@ -57,12 +60,12 @@ export function annealCommand(): Command {
           if (remask > 1) throw new InvalidArgumentError('--remask', flags.remask, 'a number in [0, 1]');
           const seed = one('--seed', flags.seed, { integer: true, min: 0 });
           temperatureSchedules.get(flags.schedule);
-          await initEngine({ engine: flags.engine, ...(flags.threads ? { threads: one('--threads', flags.threads, { integer: true, min: 1 }) } : {}) });
-          const model = await loadBenchModel(flags.model);
-          try {
-            const judge = await loadArJudgeModel(flags.judge, model.tokenizer);
+          const benchFlags = { ...flags, progress: flags.progress && !flags.json };
+          await withBenchModel('anneal', benchFlags, { skipDiffusion: diffusionSteps.length === 0 }, async (model, progress) => {
+            const judge = await loadArJudgeModel(judgeDir, model.tokenizer);
             try {
               assertJudgeIsNotBackbone(judge, model.ar);
+              progress.start(samples * (iterations.length + diffusionSteps.length));
               const result = await runAnnealBench({
                 model,
                 judge,
@@ -74,12 +77,16 @@ export function annealCommand(): Command {
                 schedule: flags.schedule,
                 seed,
                 warmup: one('--warmup', flags.warmup, { integer: true, min: 0 }),
-                ...(flags.json ? {} : { onProgress: (event) => event.done === event.total && process.stderr.write(`${event.setting}: ${event.total} samples done\n`) }),
+                onProgress: (event) => {
+                  progress.stage(event.setting);
+                  progress.advance(1);
+                },
               });
+              progress.stop();
               const metadata = {
                 figure: 'MARIA paper Figure 5: generative perplexity vs wall-clock time',
                 model: flags.model ?? 'embedded tiny MARIA',
-                judge: { dir: path.resolve(flags.judge), family: judge.backbone.info.family, layers: judge.backbone.info.numLayers, hiddenSize: judge.backbone.info.hiddenSize, contentHash: judge.backbone.info.contentHash },
+                judge: { dir: path.resolve(judgeDir), family: judge.backbone.info.family, layers: judge.backbone.info.numLayers, hiddenSize: judge.backbone.info.hiddenSize, contentHash: judge.backbone.info.contentHash },
                 settings: { samples, length, iterations, diffusionSteps, remask, schedule: flags.schedule, seed, warmup: flags.warmup, genPpl: 'exp(total judge NLL / total judge tokens) over the samples; judge time not counted' },
               };
               await writeAnnealArtefacts(flags.out, result, metadata);
@@ -94,9 +101,7 @@ export function annealCommand(): Command {
             } finally {
               judge.backbone.dispose();
             }
-          } finally {
-            model.dispose();
-          }
+          });
         },
         { json: () => Boolean(flags.json) },
       ),

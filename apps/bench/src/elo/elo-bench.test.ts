@@ -1,26 +1,22 @@
-import { rm } from 'node:fs/promises';
 import { initEngine, type Judge, Rng } from '@maria-ts/core';
-import { loadMariaModel, type MariaModel } from '@maria-ts/fusion-head';
+import type { MariaModel } from '@maria-ts/fusion-head';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BenchFixtures, createBenchFixtures } from '../testing/bench-fixtures.js';
+import { type OpenBenchFixtures, openBenchFixtures } from '../testing/bench-fixtures.js';
 import { formatEloTable } from './format-elo.js';
 import { buildMaskedPrompts, passagesOf } from './masked-prompts.js';
 import { renderRatingChartSvg } from './rating-chart.js';
 import { runEloBench } from './run-elo-bench.js';
 
-let fixtures: BenchFixtures;
+let fixtures: OpenBenchFixtures;
 let model: MariaModel;
 
 beforeAll(async () => {
   await initEngine({ engine: 'wasm', threads: 1 });
-  fixtures = await createBenchFixtures('bench-elo-');
-  model = await loadMariaModel(fixtures.modelDir);
+  fixtures = await openBenchFixtures('bench-elo-');
+  ({ model } = fixtures);
 }, 120_000);
 
-afterAll(async () => {
-  model.dispose();
-  await rm(fixtures.root, { recursive: true, force: true });
-});
+afterAll(() => fixtures.close());
 
 const documents = [
   ' = Heading = \nThe quick brown fox jumps over the lazy dog near the river bank today.\nshort line',

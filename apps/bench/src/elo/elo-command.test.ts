@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { initEngine } from '@maria-ts/core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { benchProgram } from '../index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { benchInProcess as bench } from '../ppl/bench-in-process.js';
 import { type BenchFixtures, createBenchFixtures } from '../testing/bench-fixtures.js';
 
 let fixtures: BenchFixtures;
@@ -28,23 +28,6 @@ afterAll(async () => {
   await rm(fixtures.root, { recursive: true, force: true });
 });
 
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = 0;
-});
-
-/** Runs `maria-bench ...args` in-process and returns what it printed. */
-async function bench(args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  process.exitCode = 0;
-  await benchProgram().parseAsync(['node', 'maria-bench', ...args]);
-  const exitCode = Number(process.exitCode ?? 0);
-  vi.restoreAllMocks();
-  return { stdout, stderr, exitCode };
-}
 
 interface EloJson {
   judge: string;

@@ -1,7 +1,6 @@
 import path from 'node:path';
-import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { initEngine, runMain, writeFileAtomic } from '@maria-ts/core';
+import { runMain, writeFileAtomic } from '@maria-ts/core';
 import { parseDatasetFormat, readDocuments } from '@maria-ts/eval';
 import { createEloJudge } from './elo-judge.js';
 import { formatEloTable } from './format-elo.js';
@@ -9,7 +8,7 @@ import { buildMaskedPrompts } from './masked-prompts.js';
 import { writeRatingChart } from './rating-chart.js';
 import { ELO_SYSTEMS, runEloBench } from './run-elo-bench.js';
 import { oneNumber as one } from '../flags/one-number.js';
-import { loadBenchModel } from '../model/load-maria.js';
+import { withBenchModel } from '../ppl/with-bench-model.js';
 
 interface EloFlags {
   readonly model?: string;
@@ -34,6 +33,7 @@ interface EloFlags {
   readonly out: string;
   readonly engine?: string;
   readonly threads?: string;
+  readonly progress: boolean;
 }
 
 /** `maria-bench elo` (Figure 4): a Bradley–Terry tournament of infill quality, judged offline or over HTTP. */
@@ -62,6 +62,7 @@ export function eloCommand(): Command {
     .option('--out <dir>', 'where to write elo.json and elo.svg', 'runs/bench/elo')
     .option('--engine <name>', 'auto | tensorflow | wasm (overrides MARIA_ENGINE)')
     .option('--threads <n>', 'wasm threads')
+    .option('--no-progress', 'no progress bar on stderr')
     .action((flags: EloFlags) =>
       runMain(
         async () => {
@@ -78,10 +79,9 @@ export function eloCommand(): Command {
           };
           const systems = flags.systems.split(',').map((name) => name.trim());
           const format = parseDatasetFormat(flags.format);
-          await initEngine({ engine: flags.engine, ...(flags.threads ? { threads: one('--threads', flags.threads, { integer: true, min: 1 }) } : {}) });
           const documents = await readDocuments(flags.data, format);
-          const model = await loadBenchModel(flags.model);
-          try {
+          const benchFlags = { ...flags, progress: flags.progress && !flags.json };
+          await withBenchModel('elo', benchFlags, { skipDiffusion: !systems.includes('diffusion') }, async (model, progress) => {
             const judge = await createEloJudge(
               {
                 ...(flags.judge ? { judgeDir: flags.judge } : {}),
@@ -93,8 +93,10 @@ export function eloCommand(): Command {
             );
             try {
               const maskedPrompts = buildMaskedPrompts(documents, model.tokenizer, { count: prompts, words, maskFraction: maskRate, seed, maskTokenId: model.maskTokenId });
-              const bar = flags.json ? undefined : new SingleBar({ stream: process.stderr, format: '{stage} [{bar}] {value}/{total}', barsize: 24, hideCursor: true });
+              const filling = systems.filter((system) => ELO_SYSTEMS[system]).length;
+              progress.start(filling * prompts + systems.length * prompts);
               let stage = '';
+              let reported = 0;
               const result = await runEloBench({
                 model,
                 judge: judge.judge,
@@ -106,16 +108,17 @@ export function eloCommand(): Command {
                 ...(flags.diffusionSteps ? { diffusionSteps: one('--diffusion-steps', flags.diffusionSteps, { integer: true, min: 1 }) } : {}),
                 ...(flags.battles ? { battles: one('--battles', flags.battles, { integer: true, min: 1 }) } : {}),
                 onProgress: (event) => {
-                  if (!bar) return;
                   const label = event.stage === 'infill' ? `filling ${event.system}` : `judging (${judge.judge.name})`;
                   if (label !== stage) {
-                    if (stage) bar.stop();
-                    bar.start(event.total, event.done, { stage: label });
                     stage = label;
-                  } else bar.update(event.done, { stage: label });
+                    reported = 0;
+                    progress.stage(label);
+                  }
+                  progress.advance(event.done - reported);
+                  reported = event.done;
                 },
               });
-              bar?.stop();
+              progress.stop();
               const report = {
                 figure: 'MARIA paper Figure 4: ELO of infill quality',
                 judge: result.judge,
@@ -163,9 +166,7 @@ export function eloCommand(): Command {
             } finally {
               judge.dispose();
             }
-          } finally {
-            model.dispose();
-          }
+          });
         },
         { json: () => Boolean(flags.json) },
       ),

@@ -1,31 +1,25 @@
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { initEngine, tf } from '@maria-ts/core';
 import { expectNoTensorLeak } from '@maria-ts/core/testing';
-import { loadMariaModel, type MariaModel } from '@maria-ts/fusion-head';
+import type { MariaModel } from '@maria-ts/fusion-head';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BenchFixtures, createBenchFixtures } from '../testing/bench-fixtures.js';
+import { type OpenBenchFixtures, openBenchFixtures } from '../testing/bench-fixtures.js';
 import { assertJudgeIsNotBackbone, type ArJudgeModel, loadArJudgeModel } from './ar-judge-model.js';
 import { JudgeIsBackboneError } from './judge-errors.js';
 import { judgeModelScorer } from './likelihood-scorer.js';
 import { perplexityOf, textLikelihoods } from './text-log-likelihood.js';
 
-let fixtures: BenchFixtures;
+let fixtures: OpenBenchFixtures;
 let model: MariaModel;
 let judge: ArJudgeModel;
 
 beforeAll(async () => {
   await initEngine({ engine: 'wasm', threads: 1 });
-  fixtures = await createBenchFixtures('bench-judge-');
-  model = await loadMariaModel(fixtures.modelDir);
-  judge = await loadArJudgeModel(fixtures.judgeDir, model.tokenizer);
+  fixtures = await openBenchFixtures('bench-judge-');
+  ({ model, judge } = fixtures);
 }, 120_000);
 
-afterAll(async () => {
-  judge.backbone.dispose();
-  model.dispose();
-  await rm(fixtures.root, { recursive: true, force: true });
-});
+afterAll(() => fixtures.close());
 
 const texts = ['The cat sat on the mat.', 'A much longer sentence, with commas, and several more words than the first one.', 'Hi'];
 

@@ -1,10 +1,11 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Tokenizer } from '@maria-ts/core';
 import { type Backbone, createBackbone, loadTokenizer, saveCheckpointFiles } from '@maria-ts/backbones';
-import { type MariaModel, saveMariaModel } from '@maria-ts/fusion-head';
+import { loadMariaModel, type MariaModel, saveMariaModel } from '@maria-ts/fusion-head';
 import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from '@maria-ts/fusion-head/testing';
+import { type ArJudgeModel, loadArJudgeModel } from '../judge-model/ar-judge-model.js';
 
 /** Test fixtures of the anneal and ELO benchmarks: a small random MARIA and small random AR judges on disk. */
 export interface BenchFixtures {
@@ -45,4 +46,28 @@ export async function createBenchFixtures(prefix: string): Promise<BenchFixtures
   const judgeDir = path.join(root, 'judge');
   await saveRandomArJudge(judgeDir, tokenizer, 99);
   return { root, tokenizer, modelDir, judgeDir };
+}
+
+/** The fixtures loaded: the MARIA model and the judge, with one call to free both and the folder. */
+export interface OpenBenchFixtures extends BenchFixtures {
+  readonly model: MariaModel;
+  readonly judge: ArJudgeModel;
+  close(): Promise<void>;
+}
+
+/** `createBenchFixtures`, then loads the model and the judge (for tests that call the benchmarks directly). */
+export async function openBenchFixtures(prefix: string): Promise<OpenBenchFixtures> {
+  const fixtures = await createBenchFixtures(prefix);
+  const model = await loadMariaModel(fixtures.modelDir);
+  const judge = await loadArJudgeModel(fixtures.judgeDir, model.tokenizer);
+  return {
+    ...fixtures,
+    model,
+    judge,
+    async close() {
+      judge.backbone.dispose();
+      model.dispose();
+      await rm(fixtures.root, { recursive: true, force: true });
+    },
+  };
 }
