@@ -42,10 +42,11 @@ export interface MariaServer {
   readonly metrics: ServeMetrics;
   /**
    * Graceful shutdown: refuse new work (503), let queued and running requests finish for up
-   * to `graceMs` (default 10 000), then cancel whatever is left, close the listener and
-   * dispose of the engine. Safe to call more than once.
+   * to `graceMs` (default 10 000), then cancel whatever is left, close the listener (open
+   * connections are cut `lingerMs` later, default 500) and dispose of the engine. Safe to
+   * call more than once.
    */
-  shutdown(options?: { graceMs?: number }): Promise<void>;
+  shutdown(options?: { graceMs?: number; lingerMs?: number }): Promise<void>;
 }
 
 /** Builds the HTTP server around an engine (see `ServeOptions` for the limits). */
@@ -106,7 +107,7 @@ export async function createServer(options: ServeOptions): Promise<MariaServer> 
   await app.ready();
 
   let closing: Promise<void> | undefined;
-  const shutdown = (shutdownOptions: { graceMs?: number } = {}) => {
+  const shutdown = (shutdownOptions: { graceMs?: number; lingerMs?: number } = {}) => {
     closing ??= (async () => {
       shuttingDown = true;
       scheduler.close();
@@ -124,7 +125,11 @@ export async function createServer(options: ServeOptions): Promise<MariaServer> 
         scheduler.close({ cancelWaiting: true });
         await scheduler.whenIdle();
       }
+      // Node's close() ends idle keep-alive sockets but waits for ones that never sent a
+      // request; once the model work is over, give answers a moment to flush, then cut them.
+      const linger = setTimeout(() => app.server.closeAllConnections(), shutdownOptions.lingerMs ?? 500);
       await app.close();
+      clearTimeout(linger);
       engine.dispose();
     })();
     return closing;

@@ -26,7 +26,7 @@ export async function startTestServer(options: Partial<Omit<ServeOptions, 'engin
   const engine = createFakeEngine({ tokenizer: await tinyTokenizer(), ...fake });
   const server = await createServer({ engine, seed: 1, ...serveOptions });
   const url = listen ? await server.app.listen({ host: '127.0.0.1', port: 0 }) : '';
-  return { server, engine, url, close: () => server.shutdown({ graceMs: 0 }) };
+  return { server, engine, url, close: () => server.shutdown({ graceMs: 0, lingerMs: 20 }) };
 }
 
 /** One parsed server-sent event. */
