@@ -1,9 +1,8 @@
-import { AbortedError, MariaError } from '@maria-ts/core';
+import { AbortedError, type MariaError, type Tokenizer } from '@maria-ts/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InfillJob } from '../engine/serve-engine.js';
 import { createFakeEngine } from '../testing/fake-engine.js';
 import { tinyTokenizer } from '../testing/test-server.js';
-import type { Tokenizer } from '@maria-ts/core';
 import { QueueFullError, ShuttingDownError } from './queue-full-error.js';
 import { WorkScheduler } from './work-scheduler.js';
 
