@@ -8,6 +8,7 @@ import type { ArJudgeModel } from '../judge-model/ar-judge-model.js';
 import { type OpenBenchFixtures, openBenchFixtures } from '../testing/bench-fixtures.js';
 import { formatAnnealTable } from './anneal-report.js';
 import { runAnnealBench } from './run-anneal-bench.js';
+import { meanTokenEntropy } from './token-entropy.js';
 
 let fixtures: OpenBenchFixtures;
 let model: MariaModel;
@@ -21,6 +22,14 @@ beforeAll(async () => {
 
 afterAll(() => fixtures.close());
 
+describe('meanTokenEntropy', () => {
+  it('is 0 bits for a repeated token, log2(n) for n distinct ones, averaged over samples', () => {
+    expect(meanTokenEntropy([[7, 7, 7, 7]])).toBe(0);
+    expect(meanTokenEntropy([[1, 2, 3, 4]])).toBe(2);
+    expect(meanTokenEntropy([[7, 7, 7, 7], [1, 2, 3, 4], [5, 5, 6, 6]])).toBeCloseTo(1, 12);
+  });
+});
+
 describe('runAnnealBench', () => {
   it('times MARIA at each K and diffusion at each step count, and scores the curve of the largest K', async () => {
     const result = await runAnnealBench({ model, judge, samples: 2, length: 8, iterations: [0, 3], diffusionSteps: [2, 8], seed: 1, warmup: 0 });
@@ -30,6 +39,8 @@ describe('runAnnealBench', () => {
       expect(Number.isFinite(point.genPpl)).toBe(true);
       expect(point.seconds).toBeGreaterThan(0);
       expect(point.judgeTokens).toBeGreaterThan(0);
+      expect(point.entropy).toBeGreaterThan(0);
+      expect(point.entropy).toBeLessThanOrEqual(3 + 1e-12); // 8 tokens: at most log2(8) bits
     }
     expect(result.trajectory.iterations).toBe(3);
     expect(result.trajectory.points.map((p) => p.iteration)).toEqual([0, 1, 2, 3]);

@@ -5,10 +5,10 @@ import type { AnnealBenchResult } from './run-anneal-bench.js';
 
 /** The human-readable table: one row per method and setting, then the annealing curve's endpoints. */
 export function formatAnnealTable(result: AnnealBenchResult): string {
-  const lines = ['| method | setting | s / sample | gen PPL |', '|---|---|---:|---:|'];
+  const lines = ['| method | setting | s / sample | gen PPL | entropy (bits) |', '|---|---|---:|---:|---:|'];
   for (const point of result.points) {
     const setting = point.method === 'maria-anneal' ? `K=${point.setting}` : `${point.setting} steps`;
-    lines.push(`| ${point.method} | ${setting} | ${point.seconds.toFixed(2)} | ${point.genPpl.toFixed(1)} |`);
+    lines.push(`| ${point.method} | ${setting} | ${point.seconds.toFixed(2)} | ${point.genPpl.toFixed(1)} | ${point.entropy.toFixed(2)} |`);
   }
   const curve = result.trajectory.points;
   const first = curve[0];
@@ -16,7 +16,7 @@ export function formatAnnealTable(result: AnnealBenchResult): string {
   if (first && last && curve.length > 1) {
     lines.push(
       '',
-      `annealing curve (K=${result.trajectory.iterations}): gen PPL ${first.genPpl.toFixed(1)} at iteration 0 (x⁰, ${first.seconds.toFixed(2)} s) → ${last.genPpl.toFixed(1)} at iteration ${last.iteration} (${last.seconds.toFixed(2)} s)`,
+      `annealing curve (K=${result.trajectory.iterations}): gen PPL ${first.genPpl.toFixed(1)} at iteration 0 (x⁰, ${first.seconds.toFixed(2)} s, entropy ${first.entropy.toFixed(2)} bits) → ${last.genPpl.toFixed(1)} at iteration ${last.iteration} (${last.seconds.toFixed(2)} s, entropy ${last.entropy.toFixed(2)} bits)`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -4,6 +4,7 @@ import type { MariaModel } from '@maria-ts/fusion-head';
 import { infill } from '@maria-ts/kv-decoder';
 import type { ArJudgeModel } from '../judge-model/ar-judge-model.js';
 import { perplexityOf, textLikelihoods } from '../judge-model/text-log-likelihood.js';
+import { meanTokenEntropy } from './token-entropy.js';
 
 export interface AnnealBenchOptions {
   readonly model: MariaModel;
@@ -38,6 +39,8 @@ export interface AnnealBenchPoint {
   /** exp(total judge NLL / total judge tokens) over the N samples. */
   readonly genPpl: number;
   readonly judgeTokens: number;
+  /** Mean per-sample unigram entropy of the generated ids, in bits (low = repetitive; see `meanTokenEntropy`). */
+  readonly entropy: number;
 }
 
 /** The annealing curve of the largest K: gen PPL of the N samples after each iteration. */
@@ -46,6 +49,7 @@ export interface AnnealTrajectoryPoint {
   readonly temperature: number;
   readonly seconds: number;
   readonly genPpl: number;
+  readonly entropy: number;
 }
 
 export interface AnnealBenchResult {
@@ -97,6 +101,7 @@ export async function runAnnealBench(options: AnnealBenchOptions): Promise<Annea
 
   for (const iterations of options.iterations) {
     const texts: string[] = [];
+    const generated: number[][] = [];
     let milliseconds = 0;
     for (let sample = 0; sample < samples; sample++) {
       if (signal?.aborted) throw new AbortedError('anneal benchmark');
@@ -121,16 +126,18 @@ export async function runAnnealBench(options: AnnealBenchOptions): Promise<Annea
       });
       milliseconds += result.elapsedMs;
       texts.push(result.text);
+      generated.push(result.tokens);
       options.onProgress?.({ setting: `maria K=${iterations}`, done: sample + 1, total: samples });
     }
     const scored = await score(texts);
-    points.push({ method: 'maria-anneal', setting: iterations, seconds: milliseconds / 1000 / samples, genPpl: perplexityOf(scored), judgeTokens: scored.reduce((sum, s) => sum + s.tokens, 0) });
+    points.push({ method: 'maria-anneal', setting: iterations, seconds: milliseconds / 1000 / samples, genPpl: perplexityOf(scored), judgeTokens: scored.reduce((sum, s) => sum + s.tokens, 0), entropy: meanTokenEntropy(generated) });
     examples[`maria K=${iterations}`] = texts.slice(0, 3);
   }
 
   let diffusionEncoder: 'diffusion' | 'mlm' | undefined;
   for (const steps of options.diffusionSteps) {
     const texts: string[] = [];
+    const generated: number[][] = [];
     let milliseconds = 0;
     for (let sample = 0; sample < samples; sample++) {
       if (signal?.aborted) throw new AbortedError('anneal benchmark');
@@ -139,10 +146,11 @@ export async function runAnnealBench(options: AnnealBenchOptions): Promise<Annea
       milliseconds += performance.now() - started;
       diffusionEncoder = result.encoder ?? diffusionEncoder;
       texts.push(model.tokenizer.decode(result.ids));
+      generated.push(result.ids);
       options.onProgress?.({ setting: `diffusion ${steps} steps`, done: sample + 1, total: samples });
     }
     const scored = await score(texts);
-    points.push({ method: 'diffusion', setting: steps, seconds: milliseconds / 1000 / samples, genPpl: perplexityOf(scored), judgeTokens: scored.reduce((sum, s) => sum + s.tokens, 0) });
+    points.push({ method: 'diffusion', setting: steps, seconds: milliseconds / 1000 / samples, genPpl: perplexityOf(scored), judgeTokens: scored.reduce((sum, s) => sum + s.tokens, 0), entropy: meanTokenEntropy(generated) });
     examples[`diffusion ${steps} steps`] = texts.slice(0, 3);
   }
 
@@ -155,6 +163,7 @@ export async function runAnnealBench(options: AnnealBenchOptions): Promise<Annea
       temperature: trajectoryTemperatures[iteration] as number,
       seconds: seconds.reduce((sum, s) => sum + s, 0) / seconds.length,
       genPpl: perplexityOf(scored),
+      entropy: meanTokenEntropy(tokens),
     });
   }
   return { points, trajectory: { iterations: Math.max(0, maxK), points: trajectory }, ...(diffusionEncoder ? { diffusionEncoder } : {}), examples };
