@@ -7,6 +7,7 @@ import { registerCorpusCommand } from './corpus/corpus-command.js';
 import { registerTokenizerCommand } from './tokenizer/tokenizer-command.js';
 import { registerPretrainCommand } from './pretrain/pretrain-command.js';
 import { registerAssembleCommand } from './head/assemble-command.js';
+import { registerHeadCommand } from './head/head-command.js';
 import { registerEvalLmCommand } from './eval-lm/eval-lm-command.js';
 
 export * from './corpus/build-corpus.js';
@@ -33,6 +34,9 @@ export * from './head/resolve-checkpoint.js';
 export * from './head/load-backbone-pair.js';
 export * from './head/initial-head.js';
 export * from './head/export-maria.js';
+export * from './head/head-task.js';
+export * from './head/train-head.js';
+export { HEAD_TRAINING_DEFAULTS } from './head/head-command.js';
 
 /** The `maria-train` program with every subcommand registered; later subcommands (pretrain, head) register here too. */
 export function createProgram(): Command {
@@ -40,6 +44,7 @@ export function createProgram(): Command {
   registerTokenizerCommand(program);
   registerCorpusCommand(program);
   registerPretrainCommand(program);
+  registerHeadCommand(program);
   registerAssembleCommand(program);
   registerEvalLmCommand(program);
   return program;

@@ -3,7 +3,7 @@ import { AdamW, AbortedError, CheckpointError, Rng, clipByGlobalNorm, tf, warmup
 import { writeLineChart } from '@maria-ts/eval';
 import { CheckpointStore } from './checkpoint-store.js';
 import { MetricsLog, type MetricsRecord } from './metrics-log.js';
-import type { BatchSource, TrainingTask } from './training-task.js';
+import type { BatchSource, TokenBatch, TrainingTask } from './training-task.js';
 import { RESUME_INVARIANT_KEYS, trainerOptionsSchema, type TrainerOptions, type TrainerOptionsInput } from './trainer-options.js';
 
 export interface TrainRunOptions {
@@ -18,6 +18,8 @@ export interface TrainRunOptions {
   readonly signal?: AbortSignal;
   /** Called after every step, for progress bars. */
   readonly onStep?: (record: MetricsRecord, total: number) => void;
+  /** On a fresh (not resumed) run, also evaluate before the first step and log it as step 0. */
+  readonly evaluateAtStart?: boolean;
   /** Stop after this many steps in this process (tests simulate a crash with it). */
   readonly stopAfter?: number;
   readonly now?: () => number;
@@ -46,13 +48,29 @@ function sumInto(total: Record<string, tf.Tensor> | null, next: Record<string, t
   return summed;
 }
 
-async function validationLoss(task: TrainingTask, data: BatchSource, batches: number, seed: number): Promise<number | null> {
+/** `task.loss` of one micro-batch with its `prepare` work done first and freed after. */
+function withPrepared<T>(task: TrainingTask, batch: TokenBatch, rng: Rng, use: (prepared: unknown) => T): T {
+  const prepared = task.prepare?.(batch, rng);
+  try {
+    return use(prepared);
+  } finally {
+    if (prepared !== undefined) tf.dispose(prepared as tf.TensorContainer);
+  }
+}
+
+/**
+ * Mean loss over the first `batches` validation batches. Validation masks are fixed per
+ * batch index (RNG stream `seed + 7919`, index), so every evaluation, and every run with the
+ * same seed, scores the same inputs.
+ */
+export async function validationLoss(task: TrainingTask, data: BatchSource, batches: number, seed: number): Promise<number | null> {
   const count = Math.min(batches, data.validationBatches);
   if (count === 0) return null;
   let total = 0;
   for (let index = 0; index < count; index++) {
-    // Validation masks are fixed per batch index so every evaluation scores the same inputs.
-    total += tf.tidy(() => task.loss(data.validation(index), stepRng(seed + 7919, index)).dataSync()[0] as number);
+    const rng = stepRng(seed + 7919, index);
+    const batch = data.validation(index);
+    total += withPrepared(task, batch, rng, (prepared) => tf.tidy(() => task.loss(batch, rng, prepared).dataSync()[0] as number));
   }
   return total / count;
 }
@@ -111,6 +129,10 @@ export async function runTraining(task: TrainingTask, data: BatchSource, run: Tr
     await metrics.truncateAfter(startStep);
   } else {
     await metrics.truncateAfter(-1);
+    if (run.evaluateAtStart) {
+      const initial = await validationLoss(task, data, options.evalBatches, options.seed);
+      if (initial !== null) await metrics.append({ step: 0, validationLoss: initial });
+    }
   }
 
   const checkpoint = (step: number) =>
@@ -132,7 +154,9 @@ export async function runTraining(task: TrainingTask, data: BatchSource, run: Tr
       for (let micro = 0; micro < options.accumulation; micro++) {
         const batch = data.train(step, micro);
         tokens += batch.batch * batch.length;
-        const { value, grads } = tf.variableGrads(() => tf.div(task.loss(batch, rng), options.accumulation) as tf.Scalar, variables as tf.Variable[]);
+        const { value, grads } = withPrepared(task, batch, rng, (prepared) =>
+          tf.variableGrads(() => tf.div(task.loss(batch, rng, prepared), options.accumulation) as tf.Scalar, variables as tf.Variable[]),
+        );
         lossSum += value.dataSync()[0] as number;
         value.dispose();
         gradients = sumInto(gradients, grads);

@@ -11,15 +11,23 @@ export interface TokenBatch {
  * What the trainer optimises. Pretraining (AR, MLM, diffusion) and head training are tasks;
  * the loop, optimizer, schedule, checkpoints and metrics are shared.
  */
-export interface TrainingTask {
+export interface TrainingTask<Prepared = unknown> {
   /** Trainable variables, in an order that is the same every time the task is built. */
   readonly variables: readonly tf.Variable[];
   /**
+   * Optional work on a micro-batch done *outside* the gradient scope, e.g. running frozen
+   * backbones to get the features a head trains on: nothing computed here is recorded on the
+   * tape, so no gradient work (or memory) is spent on it. It draws from the same `rng` as
+   * `loss`, before it. It returns a tensor or an object of tensors, which the trainer disposes
+   * after the micro-batch.
+   */
+  prepare?(batch: TokenBatch, rng: Rng): Prepared;
+  /**
    * Differentiable mean loss of one micro-batch. `rng` is the step's own stream (masking
    * rates, diffusion times), derived from the seed and the step so a resumed run draws the
-   * same numbers.
+   * same numbers. `prepared` is what `prepare` returned for this micro-batch, if defined.
    */
-  loss(batch: TokenBatch, rng: Rng): tf.Scalar;
+  loss(batch: TokenBatch, rng: Rng, prepared?: Prepared): tf.Scalar;
 }
 
 /**

@@ -1,0 +1,123 @@
+import type { Command } from 'commander';
+import { initEngine, runMain, tf } from '@maria-ts/core';
+import type { StoredDtype } from '@maria-ts/backbones';
+import { parseIntegerOption, parseNumberOption } from '../cli/options.js';
+import { DEFAULT_CORPUS_DIRECTORY } from '../corpus/build-corpus.js';
+import { openShards } from '../corpus/open-shards.js';
+import { DEFAULT_TOKENIZER_PATH } from '../tokenizer/load-tokenizer.js';
+import { parseStoredDtype } from './export-maria.js';
+import { initialHead, parseHeadInit, type HeadInitChoice } from './initial-head.js';
+import { loadBackbonePair } from './load-backbone-pair.js';
+import { resolveCheckpointDir } from './resolve-checkpoint.js';
+import { trainHead } from './train-head.js';
+
+interface HeadFlags {
+  ar: string;
+  mlm: string;
+  head?: string;
+  init: HeadInitChoice;
+  data: string;
+  tokenizer: string;
+  out: string;
+  steps: number;
+  batch: number;
+  accumulation: number;
+  lr: number;
+  warmup: number;
+  weightDecay: number;
+  clip: number;
+  checkpointEvery: number;
+  evalEvery: number;
+  evalBatches: number;
+  seed: number;
+  resume: boolean;
+  export?: string;
+  dtype: StoredDtype;
+  engine?: string;
+  threads?: string;
+  progress: boolean;
+  json?: boolean;
+}
+
+/** Defaults of `maria-train head` (tiny backbones; the paper's 5e-5 is for 1B-scale heads). */
+export const HEAD_TRAINING_DEFAULTS = { steps: 1000, batch: 8, lr: 1e-3, warmup: 50, weightDecay: 0, evalEvery: 50, evalBatches: 8, checkpointEvery: 100 } as const;
+
+/** `maria-train head`: train the fusion head on frozen AR and MLM backbones, then optionally export a MARIA directory. */
+export function registerHeadCommand(program: Command): void {
+  program
+    .command('head')
+    .description('train the MARIA fusion head on frozen backbones (Beta(2.5,2.5) masking, AdamW, warm-up + cosine), resumable; --export writes a MARIA directory')
+    .requiredOption('--ar <dir>', 'AR checkpoint, or a pretraining run folder (its latest checkpoint)')
+    .requiredOption('--mlm <dir>', 'MLM checkpoint, or a pretraining run folder')
+    .option('--head <dir>', 'start from this head directory (or head run folder) instead of a fresh init')
+    .option('--init <kind>', 'fresh head init: poe | random', parseHeadInit, 'poe')
+    .option('--data <dir>', 'token shards from `maria-train corpus`', DEFAULT_CORPUS_DIRECTORY)
+    .option('--tokenizer <file>', 'the shared tokenizer.json', DEFAULT_TOKENIZER_PATH)
+    .option('--out <dir>', 'run folder (checkpoints, metrics.jsonl, loss.svg)', 'runs/head')
+    .option('--steps <n>', 'optimisation steps', parseIntegerOption('--steps', 1), HEAD_TRAINING_DEFAULTS.steps)
+    .option('--batch <n>', 'sequences per micro-batch', parseIntegerOption('--batch', 1), HEAD_TRAINING_DEFAULTS.batch)
+    .option('--accumulation <n>', 'micro-batches per step (gradient accumulation)', parseIntegerOption('--accumulation', 1), 1)
+    .option('--lr <x>', 'peak learning rate', parseNumberOption('--lr', 1e-8, 10), HEAD_TRAINING_DEFAULTS.lr)
+    .option('--warmup <n>', 'linear warm-up steps before the cosine decay', parseIntegerOption('--warmup', 0), HEAD_TRAINING_DEFAULTS.warmup)
+    .option('--weight-decay <x>', 'AdamW decoupled weight decay (pulls W3 towards 0, not towards the PoE init)', parseNumberOption('--weight-decay', 0, 10), HEAD_TRAINING_DEFAULTS.weightDecay)
+    .option('--clip <x>', 'gradient clipping by global norm', parseNumberOption('--clip', 1e-8, 1e9), 1)
+    .option('--checkpoint-every <n>', 'steps between checkpoints', parseIntegerOption('--checkpoint-every', 1), HEAD_TRAINING_DEFAULTS.checkpointEvery)
+    .option('--eval-every <n>', 'steps between validation passes', parseIntegerOption('--eval-every', 1), HEAD_TRAINING_DEFAULTS.evalEvery)
+    .option('--eval-batches <n>', 'validation batches per pass (fixed masks)', parseIntegerOption('--eval-batches', 0), HEAD_TRAINING_DEFAULTS.evalBatches)
+    .option('--seed <n>', 'seed of the data order, masks and a random init', parseIntegerOption('--seed', 0), 0)
+    .option('--resume', 'continue from the latest checkpoint in --out', false)
+    .option('--export <dir>', 'write a MARIA directory (tokenizer, backbones, trained head) here when training completes')
+    .option('--dtype <dtype>', 'stored precision of the export: F32 | F16 | BF16', parseStoredDtype, 'F32' as StoredDtype)
+    .option('--engine <name>', 'auto | tensorflow | wasm')
+    .option('--threads <n>', "wasm threads (a number or 'auto')")
+    .option('--no-progress', 'no progress bar')
+    .option('--json', 'print the result as JSON')
+    .action((flags: HeadFlags) =>
+      runMain(async () => {
+        await initEngine({ engine: flags.engine, threads: flags.threads });
+        const shards = await openShards(flags.data, { tokenizer: flags.tokenizer });
+        const pair = await loadBackbonePair({ ar: flags.ar, mlm: flags.mlm }, flags.tokenizer).catch((error: unknown) => {
+          shards.close();
+          throw error;
+        });
+        try {
+          const from = flags.head === undefined ? undefined : await resolveCheckpointDir(flags.head);
+          const head = await initialHead(pair, { init: flags.init, seed: flags.seed, from });
+          try {
+            const result = await trainHead(pair, head, shards, {
+              out: flags.out,
+              batch: flags.batch,
+              init: flags.init,
+              from,
+              resume: flags.resume,
+              exportDir: flags.export,
+              exportDtype: flags.dtype,
+              tokenizerPath: flags.tokenizer,
+              progress: flags.progress && !flags.json ? `head ${flags.init}` : false,
+              trainer: {
+                steps: flags.steps,
+                accumulation: flags.accumulation,
+                learningRate: flags.lr,
+                warmupSteps: flags.warmup,
+                weightDecay: flags.weightDecay,
+                clipNorm: flags.clip,
+                checkpointEvery: flags.checkpointEvery,
+                evalEvery: flags.evalEvery,
+                evalBatches: flags.evalBatches,
+                seed: flags.seed,
+              },
+            });
+            const { metrics: _metrics, exported, ...rest } = result;
+            const summary = { ...rest, out: flags.out, init: flags.init, ar: pair.sources.ar, mlm: pair.sources.mlm, export: exported ? flags.export : null };
+            process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `head: ${JSON.stringify(summary)}\n`);
+          } finally {
+            head.dispose();
+          }
+        } finally {
+          pair.dispose();
+          shards.close();
+          tf.disposeVariables();
+        }
+      }, { json: () => Boolean(flags.json) }),
+    );
+}

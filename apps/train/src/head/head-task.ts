@@ -1,0 +1,41 @@
+import { InvalidArgumentError, type Rng } from '@maria-ts/core';
+import { headMaskedTokenLoss, maskedFeatures, type MariaModel, type MaskedFeatures } from '@maria-ts/fusion-head';
+import { betaMaskSampler, type MaskSampler, sampleMaskBatch } from '@maria-ts/masking';
+import type { TokenBatch, TrainingTask } from '../trainer/training-task.js';
+
+export interface HeadTaskOptions {
+  /** Per-sequence masking (default: the paper's Beta(2.5, 2.5) rate, at least one position). */
+  readonly sampler?: MaskSampler;
+}
+
+/** The ids never masked: the tokenizer's special tokens (document separators, padding, the mask token itself). */
+export function unmaskableIds(model: MariaModel): number[] {
+  return Object.values(model.tokenizer.specialTokens).filter((id): id is number => id !== undefined);
+}
+
+/**
+ * MARIA head training as a `TrainingTask` (DESIGN.md §1): for each sequence draw r ~
+ * Beta(2.5, 2.5) and mask each non-special position with probability r; the AR model reads
+ * the clean ids, the MLM the masked ones. Both backbones are frozen: `prepare` runs them
+ * outside the gradient scope and keeps only the aligned states at masked positions, and
+ * `loss` is the head's mean cross-entropy there, so only W3 and b3 get gradients.
+ */
+export function headTrainingTask(model: MariaModel, options: HeadTaskOptions = {}): TrainingTask<MaskedFeatures> {
+  const sampler = options.sampler ?? betaMaskSampler();
+  const specialIds = unmaskableIds(model);
+  const variables = model.head.variables();
+  return {
+    variables: [variables.arWeight, variables.mlmWeight, variables.bias],
+    prepare(batch: TokenBatch, rng: Rng): MaskedFeatures {
+      const rows = Array.from({ length: batch.batch }, (_, row) => batch.ids.subarray(row * batch.length, (row + 1) * batch.length));
+      const { masks } = sampleMaskBatch(sampler, rows, rng, { specialIds });
+      const mask = new Uint8Array(batch.batch * batch.length);
+      masks.forEach((rowMask, row) => mask.set(rowMask, row * batch.length));
+      return maskedFeatures(model, { ids: batch.ids, mask, batch: batch.batch, length: batch.length });
+    },
+    loss(_batch: TokenBatch, _rng: Rng, prepared?: MaskedFeatures) {
+      if (prepared === undefined) throw new InvalidArgumentError('prepared', undefined, 'the masked features from prepare() (the trainer runs it before loss)');
+      return headMaskedTokenLoss(model.head, prepared);
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initEngine, tf } from '@maria-ts/core';
+import { type LinearFusionHead, loadMariaModel, readFusionHeadConfig } from '@maria-ts/fusion-head';
+import { SHARED_DATA, TINY_TOKENIZER, temporaryDirectory, writeHeadOf } from '../../test/shared-data.js';
+import { buildCorpus } from '../corpus/build-corpus.js';
+import { openShards, type TokenShards } from '../corpus/open-shards.js';
+import { MetricsLog } from '../trainer/metrics-log.js';
+import { runTrainCommand, writeRandomBackbones } from './head.test-support.js';
+import { initialHead } from './initial-head.js';
+import { type BackbonePair, loadBackbonePair } from './load-backbone-pair.js';
+import { trainHead, type TrainHeadOptions } from './train-head.js';
+
+let scratch: string;
+let corpus: string;
+let backbones: { ar: string; mlm: string };
+let shards: TokenShards;
+let pair: BackbonePair;
+
+const trainer = { steps: 8, accumulation: 2, learningRate: 3e-2, warmupSteps: 1, checkpointEvery: 3, evalEvery: 4, evalBatches: 3, seed: 7, weightDecay: 0 };
+const options = (out: string, extra: Partial<TrainHeadOptions> = {}): TrainHeadOptions => ({ out, trainer, batch: 4, init: 'poe', tokenizerPath: TINY_TOKENIZER, progress: false, ...extra });
+const headValues = (head: LinearFusionHead) => Object.values(head.variables()).map((variable) => Array.from(variable.dataSync()));
+
+beforeAll(async () => {
+  await initEngine({ engine: 'wasm', threads: 1 });
+  scratch = await temporaryDirectory('head');
+  // Brown is one short document per line, so a 20% validation split gets many of them.
+  const text = await writeHeadOf('train/brown_corpus_plain.txt', 24000, path.join(scratch, 'brown.txt'));
+  corpus = path.join(scratch, 'corpus');
+  const built = await buildCorpus({ inputs: [text], out: corpus, tokenizer: TINY_TOKENIZER, sequenceLength: 16, sequencesPerShard: 64, validationFraction: 0.2, seed: 1 });
+  expect(built.manifest.splits.val.sequences).toBeGreaterThanOrEqual(12);
+  backbones = await writeRandomBackbones(path.join(scratch, 'backbones'), 8);
+  shards = await openShards(corpus, { tokenizer: TINY_TOKENIZER });
+  pair = await loadBackbonePair(backbones, TINY_TOKENIZER);
+});
+afterAll(() => {
+  pair.dispose();
+  shards.close();
+});
+
+describe('head training', () => {
+  it('lowers the validation loss, runs the backbones outside every gradient scope, and leaks nothing', async () => {
+    const depths: number[] = [];
+    for (const backbone of [pair.ar, pair.mlm]) {
+      const forward = backbone.forward.bind(backbone);
+      backbone.forward = (ids, forwardOptions) => {
+        depths.push((tf.engine().state as unknown as { gradientDepth: number }).gradientDepth);
+        return forward(ids, forwardOptions);
+      };
+    }
+    const head = await initialHead(pair, { init: 'poe', seed: 0 });
+    const before = tf.memory().numTensors;
+    const result = await trainHead(pair, head, shards, options(path.join(scratch, 'learn'), { trainer: { ...trainer, steps: 16, evalEvery: 16, checkpointEvery: 16 } }));
+    expect(tf.memory().numTensors).toBe(before);
+    for (const backbone of [pair.ar, pair.mlm]) delete (backbone as { forward?: unknown }).forward;
+    expect(depths.length).toBeGreaterThan(0);
+    expect(depths.every((depth) => depth === 0)).toBe(true);
+    expect(result.initialValidationLoss).not.toBeNull();
+    expect(result.lastValidationLoss!).toBeLessThan(result.initialValidationLoss! - 0.5);
+    expect(result.tokensPerSecond).toBeGreaterThan(0);
+    head.dispose();
+  });
+
+  it('resumes after an interruption with exactly the losses and weights of an uninterrupted run', async () => {
+    const straightHead = await initialHead(pair, { init: 'random', seed: 3 });
+    await trainHead(pair, straightHead, shards, options(path.join(scratch, 'straight'), { init: 'random' }));
+    const straight = await new MetricsLog(path.join(scratch, 'straight', 'metrics.jsonl')).read();
+
+    const dir = path.join(scratch, 'resumed');
+    const first = await initialHead(pair, { init: 'random', seed: 3 });
+    const partial = await trainHead(pair, first, shards, options(dir, { init: 'random', stopAfter: 5 }));
+    expect(partial.finalStep).toBe(5);
+    first.dispose();
+    // A new process would rebuild the head from its init; resume then overwrites it from step 3.
+    const second = await initialHead(pair, { init: 'random', seed: 3 });
+    const resumed = await trainHead(pair, second, shards, options(dir, { init: 'random', resume: true }));
+    expect(resumed.resumedFrom).toBe(3);
+    const strip = (records: typeof straight) => records.map(({ elapsedSeconds: _e, tokensPerSecond: _t, ...rest }) => rest);
+    expect(strip(resumed.metrics)).toEqual(strip(straight));
+    expect(headValues(second)).toEqual(headValues(straightHead));
+    expect(await readdir(path.join(dir, 'checkpoints'))).toEqual(['step-0000006', 'step-0000008']);
+    // Every checkpoint is also a head directory recorded for these backbones.
+    expect((await readFusionHeadConfig(path.join(dir, 'checkpoints', 'step-0000008'))).ar.contentHash).toBe(pair.ar.info.contentHash);
+    const changed = trainHead(pair, second, shards, options(dir, { init: 'poe', resume: true }));
+    await expect(changed).rejects.toThrow(/different task/);
+    straightHead.dispose();
+    second.dispose();
+  });
+});
+
+describe('maria-train head (command)', () => {
+  it('trains, writes metrics and a chart, and exports a loadable MARIA directory in F16', async () => {
+    const out = path.join(scratch, 'cli');
+    const exported = path.join(scratch, 'maria');
+    const result = await runTrainCommand(
+      'head', '--ar', backbones.ar, '--mlm', backbones.mlm, '--data', corpus, '--tokenizer', TINY_TOKENIZER, '--out', out,
+      '--steps', '4', '--batch', '4', '--warmup', '1', '--lr', '1e-2', '--eval-every', '2', '--eval-batches', '2', '--export', exported, '--dtype', 'F16', '--engine', 'wasm', '--threads', '1', '--json',
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({ finalStep: 4, resumedFrom: null, init: 'poe', export: exported });
+    const records = await new MetricsLog(path.join(out, 'metrics.jsonl')).read();
+    expect(records.filter((record) => record.validationLoss !== undefined).map((record) => record.step)).toEqual([0, 2, 4]);
+    expect((await readFile(path.join(out, 'loss.svg'), 'utf8')).startsWith('<svg')).toBe(true);
+    const config = await readFusionHeadConfig(path.join(exported, 'head'));
+    expect(config).toMatchObject({ dtype: 'F16', init: 'product-of-experts', training: { objective: 'maria-head', steps: 4 } });
+    const model = await loadMariaModel(exported);
+    expect(model.vocabSize).toBe(8192);
+    model.dispose();
+  });
+
+  it('refuses a corpus made with another tokenizer or a missing checkpoint in one line', async () => {
+    const quiet = ['--engine', 'wasm', '--threads', '1', '--json'];
+    const missing = await runTrainCommand('head', '--ar', path.join(scratch, 'nope'), '--mlm', backbones.mlm, '--data', corpus, '--tokenizer', TINY_TOKENIZER, '--out', path.join(scratch, 'never'), ...quiet);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(missing.stdout)).toMatchObject({ error: 'Checkpoint' });
+    const gpt2 = path.join(SHARED_DATA, 'tokenizers', 'gpt2', 'tokenizer.json');
+    const otherTokenizer = await runTrainCommand('head', '--ar', backbones.ar, '--mlm', backbones.mlm, '--data', corpus, '--tokenizer', gpt2, '--out', path.join(scratch, 'never'), ...quiet);
+    expect(otherTokenizer.code).toBe(1);
+    expect(otherTokenizer.stderr.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(otherTokenizer.stdout)).toMatchObject({ error: 'TokenizerMismatch' });
+  });
+});
