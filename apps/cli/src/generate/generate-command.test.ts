@@ -76,7 +76,7 @@ describe('maria generate', () => {
   });
 
   it('shows one progress line per iteration on stderr and the text on stdout', async () => {
-    const { stdout, stderr, exitCode } = await run(['--length', '8', '--iterations', '2', '--model', modelDir, '--engine', 'wasm', '--schedule', 'cosine']);
+    const { stdout, stderr, exitCode } = await run(['--length', '8', '--iterations', '2', '--model', modelDir, '--engine', 'wasm', '--threads', '1', '--schedule', 'cosine']);
     expect(exitCode).toBe(0);
     const lines = stderr.trim().split('\n');
     expect(lines).toHaveLength(3);

@@ -14,6 +14,7 @@ interface GenerateFlags {
   readonly model?: string;
   readonly json?: boolean;
   readonly engine?: string;
+  readonly threads?: string;
 }
 
 function oneNumber(flag: string, text: string, options: { integer?: boolean; min?: number } = {}): number {
@@ -39,6 +40,7 @@ export function generateCommand(output: CommandOutput): Command {
     .option('--model <dir>', 'a MARIA directory (maria.json); default: the embedded tiny model')
     .option('--json', 'print {"text", "tokens", "temperatures", ...} and no progress')
     .option('--engine <engine>', 'tensor engine: auto, tensorflow or wasm (default: $MARIA_ENGINE or auto)')
+    .option('--threads <n>', 'wasm threads (one is faster when the cores are busy)')
     .action(async (flags: GenerateFlags) => {
       const controller = new AbortController();
       const onInterrupt = () => controller.abort();
@@ -60,6 +62,7 @@ export function generateCommand(output: CommandOutput): Command {
               schedule,
               ...(flags.model !== undefined ? { model: flags.model } : {}),
               ...(flags.engine !== undefined ? { engine: flags.engine } : {}),
+              ...(flags.threads !== undefined ? { threads: oneNumber('--threads', flags.threads, { integer: true, min: 1 }) } : {}),
               signal: controller.signal,
               ...(flags.json ? {} : { onIteration: (event) => output.stderr(iterationLine(event, iterations)) }),
             });

@@ -14,6 +14,7 @@ export interface GenerateCommandRequest {
   /** A name in the annealer's `temperatureSchedules`. */
   readonly schedule: string;
   readonly engine?: string;
+  readonly threads?: number;
   readonly signal?: AbortSignal;
   readonly onIteration?: (event: GenerateIteration) => void;
 }
@@ -41,7 +42,7 @@ function loadModel(dir: string | undefined): Promise<MariaModel> {
  * T = 1, anneals it with MARIA for `iterations` steps, and frees the model.
  */
 export async function runGenerate(request: GenerateCommandRequest): Promise<GenerateCommandResult> {
-  const engine = await initEngine(request.engine === undefined ? {} : { engine: request.engine });
+  const engine = await initEngine({ ...(request.engine !== undefined ? { engine: request.engine } : {}), ...(request.threads !== undefined ? { threads: request.threads } : {}) });
   const model = await loadModel(request.model);
   try {
     const result = await generate(model, {
