@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { annealCommand } from './anneal/anneal-command.js';
 import { opsCommand } from './commands/ops.js';
 import { eloCommand } from './elo/elo-command.js';
+import { headLossCommand } from './head/head-loss-command.js';
+import { initCurvesCommand } from './head/init-curves-command.js';
 import { posCommand } from './pos/pos-command.js';
 import { pplCommand } from './ppl/ppl-command.js';
 import { throughputCommand } from './throughput/throughput-command.js';
@@ -15,7 +17,9 @@ export function benchProgram(): Command {
     .addCommand(posCommand())
     .addCommand(throughputCommand())
     .addCommand(eloCommand())
-    .addCommand(annealCommand());
+    .addCommand(annealCommand())
+    .addCommand(initCurvesCommand())
+    .addCommand(headLossCommand());
 }
 
 export { runOpsBenchmark, type OpsRow } from './ops/ops-benchmark.js';

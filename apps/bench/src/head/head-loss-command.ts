@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { Command } from 'commander';
+import { InvalidArgumentError, parseNumberList, runMain, writeFileAtomic } from '@maria-ts/core';
+import { DEFAULT_CORPUS_DIRECTORY } from '@maria-ts/train';
+import { withBenchModel } from '../ppl/with-bench-model.js';
+import { headLosses, type HeadLossRow } from './head-loss.js';
+import { openShardsFor } from './open-validation-shards.js';
+
+interface HeadLossFlags {
+  readonly model?: string;
+  readonly data: string;
+  readonly rate: string;
+  readonly batches: string;
+  readonly batch: string;
+  readonly seed: string;
+  readonly engine?: string;
+  readonly threads?: string;
+  readonly out: string;
+  readonly progress: boolean;
+  readonly json?: boolean;
+}
+
+/** What `maria-bench head-loss` prints with --json and writes to head-loss.json. */
+export interface HeadLossReport {
+  readonly rows: HeadLossRow[];
+  readonly settings: { readonly model: string; readonly data: string; readonly rate: number; readonly batches: number; readonly batchSize: number; readonly sequenceLength: number; readonly seed: number };
+}
+
+/** A single number from a flag. */
+export function oneNumber(flag: string, text: string, options: { integer?: boolean; min?: number; max?: number } = {}): number {
+  const values = parseNumberList(flag, text, options);
+  if (values.length !== 1) throw new InvalidArgumentError(flag, text, 'one number');
+  return values[0] as number;
+}
+
+/**
+ * `maria-bench head-loss`: the validation masked-token loss of MARIA vs the AR model alone vs
+ * the MLM alone at one masking rate, on the same masked tokens of the corpus's validation
+ * split (the issue's "MARIA vs AR vs MLM at rate 0.5, from one command").
+ */
+export function headLossCommand(): Command {
+  return new Command('head-loss')
+    .description('validation masked-token loss of MARIA vs the AR model alone vs the MLM alone at one masking rate (same masked tokens)')
+    .option('--model <dir>', 'a MARIA directory; default: the embedded tiny model')
+    .option('--data <dir>', 'token shards from `maria-train corpus` (their validation split is scored)', DEFAULT_CORPUS_DIRECTORY)
+    .option('--rate <x>', 'fraction of each sequence masked (exactly ceil(rate·n) non-special positions)', '0.5')
+    .option('--batches <n>', 'validation batches to score', '16')
+    .option('--batch <n>', 'sequences per batch', '8')
+    .option('--seed <n>', 'seed of the masks', '0')
+    .option('--engine <name>', 'auto | tensorflow | wasm')
+    .option('--threads <n>', "wasm threads (a number or 'auto')")
+    .option('--out <dir>', 'where to write head-loss.json', 'runs/bench/head-loss')
+    .option('--no-progress', 'no progress bar')
+    .option('--json', 'print {"rows": [{method, loss, ppl, tokens}], "settings"} on stdout')
+    .action((flags: HeadLossFlags) =>
+      runMain(async () => {
+        const rate = oneNumber('--rate', flags.rate);
+        if (!(rate > 0 && rate <= 1)) throw new InvalidArgumentError('--rate', flags.rate, 'a number in (0, 1]');
+        const batches = oneNumber('--batches', flags.batches, { integer: true, min: 1 });
+        const batchSize = oneNumber('--batch', flags.batch, { integer: true, min: 1 });
+        const seed = oneNumber('--seed', flags.seed, { integer: true, min: 0 });
+        const report = await withBenchModel('head-loss', { ...flags, progress: flags.progress && !flags.json }, { skipDiffusion: true }, async (model, progress) => {
+          const shards = await openShardsFor(flags.data, model.tokenizer);
+          try {
+            const split = shards.split('val');
+            const scored = Math.min(batches, Math.floor(split.sequenceCount / batchSize));
+            if (scored === 0) throw new InvalidArgumentError('--batch', batchSize, `at most the ${split.sequenceCount} validation sequences of ${flags.data}`);
+            progress.start(scored);
+            const rows = headLosses(model, split, { rate, batchSize, batches, seed, onBatch: () => progress.advance(1) });
+            return { rows, settings: { model: flags.model ?? 'model-tiny (embedded)', data: flags.data, rate, batches: scored, batchSize, sequenceLength: split.sequenceLength, seed } } satisfies HeadLossReport;
+          } finally {
+            shards.close();
+          }
+        });
+        await writeFileAtomic(path.join(flags.out, 'head-loss.json'), `${JSON.stringify(report, null, 2)}\n`);
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify(report)}\n`);
+        } else {
+          const lines = [`masked-token loss at rate ${rate} on ${report.rows[0]?.tokens ?? 0} validation tokens of ${flags.data}:`, 'method   loss (nats)   ppl'];
+          for (const row of report.rows) lines.push(`${row.method.padEnd(9)}${row.loss.toFixed(4).padEnd(14)}${row.ppl}`);
+          process.stdout.write(`${lines.join('\n')}\n`);
+        }
+      }, { json: () => flags.json === true }),
+    );
+}
