@@ -6,6 +6,7 @@ import { headLossCommand } from './head/head-loss-command.js';
 import { initCurvesCommand } from './head/init-curves-command.js';
 import { posCommand } from './pos/pos-command.js';
 import { pplCommand } from './ppl/ppl-command.js';
+import { serveLoadCommand } from './serve-load/serve-load-command.js';
 import { throughputCommand } from './throughput/throughput-command.js';
 
 /** The `maria-bench` program: one subcommand per benchmark, each writing JSON and charts. */
@@ -19,7 +20,8 @@ export function benchProgram(): Command {
     .addCommand(eloCommand())
     .addCommand(annealCommand())
     .addCommand(initCurvesCommand())
-    .addCommand(headLossCommand());
+    .addCommand(headLossCommand())
+    .addCommand(serveLoadCommand());
 }
 
 export { runOpsBenchmark, type OpsRow } from './ops/ops-benchmark.js';

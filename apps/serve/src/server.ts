@@ -1,4 +1,5 @@
 import { getRandomValues } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { InvalidArgumentError, Rng } from '@maria-ts/core';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServeEngine } from './engine/serve-engine.js';
@@ -65,6 +66,7 @@ export async function createServer(options: ServeOptions): Promise<MariaServer> 
   const scheduler = new WorkScheduler(engine, { maxQueued, maxBatch, onBatch: (report) => metrics.observeBatch(report) });
 
   const shutdownController = new AbortController();
+  setMaxListeners(0, shutdownController.signal); // one listener per in-flight request
   let shuttingDown = false;
   const context: RouteContext = {
     engine,
