@@ -48,6 +48,8 @@ export interface BuildOptions {
   readonly tokenizer?: Tokenizer;
   /** Overrides the MLM mask id found in the tokenizer or config. */
   readonly maskTokenId?: number;
+  /** Load the weights as trainable variables (to continue pretraining); default frozen. */
+  readonly trainable?: boolean;
 }
 
 export interface BuildResult {
@@ -98,7 +100,7 @@ export function defineFamily<Config extends { readonly initializerRange: number 
       const { config, warnings } = spec.parseConfig(rawConfig, `${source}/config.json`);
       const rules = spec.parameterRules(config, [...tensors.keys()]);
       const { parameters, unused } = assembleParameters(rules, tensors, source, (name) => spec.isIgnorableTensor?.(name) ?? false);
-      const backbone = create(config, parameters, rules, rawConfig, options, false);
+      const backbone = create(config, parameters, rules, rawConfig, options, options.trainable ?? false);
       const tensorWarnings = unused.map((name) => `${source}: ignoring tensor '${name}' that the ${spec.modelType} architecture does not use`);
       return { backbone, warnings: [...warnings, ...tensorWarnings] };
     },

@@ -11,6 +11,8 @@ export interface LoadBackboneOptions {
   readonly onWarning?: (line: string) => void;
   /** Where and how a Hub model id is downloaded (ignored for local directories). */
   readonly hub?: ResolveModelDirOptions;
+  /** Load trainable variables (to continue pretraining from a checkpoint); default frozen. */
+  readonly trainable?: boolean;
 }
 
 /** A loaded backbone plus what came with it. */
@@ -40,6 +42,7 @@ export async function loadBackboneWithCheckpoint(source: string | CheckpointFile
     source: checkpoint.dir,
     ...(checkpoint.tokenizer ? { tokenizer: checkpoint.tokenizer } : {}),
     ...(options.maskTokenId !== undefined ? { maskTokenId: options.maskTokenId } : {}),
+    ...(options.trainable ? { trainable: true } : {}),
   });
   for (const line of warnings) (options.onWarning ?? log)(line);
   return { backbone, checkpoint, warnings };

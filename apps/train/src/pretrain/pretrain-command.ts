@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { TokenizerMismatchError, initEngine, runMain, tf } from '@maria-ts/core';
-import { createBackbone, loadTokenizer, saveCheckpointFiles } from '@maria-ts/backbones';
+import { CheckpointError, TokenizerMismatchError, initEngine, runMain, tf } from '@maria-ts/core';
+import { createBackbone, loadBackbone, loadTokenizer, saveCheckpointFiles } from '@maria-ts/backbones';
 import { parseIntegerOption, parseNumberOption } from '../cli/options.js';
 import { DEFAULT_CORPUS_DIRECTORY } from '../corpus/build-corpus.js';
 import { openShards } from '../corpus/open-shards.js';
@@ -16,6 +16,7 @@ import { trainingProgress } from './training-progress.js';
 interface PretrainFlags {
   arch: string;
   config?: string;
+  initFrom?: string;
   objective: ObjectiveName;
   data: string;
   tokenizer: string;
@@ -45,6 +46,7 @@ export function registerPretrainCommand(program: Command): void {
     .description('pretrain a backbone from scratch (AR next-token, MLM at 30%, or MDLM masked diffusion) with resumable checkpoints')
     .option('--arch <preset>', `architecture preset (${architecturePresets.names().join(', ')})`, 'tiny-llama')
     .option('--config <file>', 'a config.json to use instead of the preset (its model_type picks the family)')
+    .option('--init-from <dir>', 'start from this checkpoint\'s weights (same architecture) with a fresh optimizer and schedule, e.g. to train a longer-trained judge')
     .option('--objective <name>', 'ar | mlm | diffusion', 'ar')
     .option('--data <dir>', 'token shards from `maria-train corpus`', DEFAULT_CORPUS_DIRECTORY)
     .option('--tokenizer <file>', 'tokenizer.json the shards were made with', DEFAULT_TOKENIZER_PATH)
@@ -88,7 +90,8 @@ export function registerPretrainCommand(program: Command): void {
         if (Number(config.vocab_size) < tokenizer.vocabSize) {
           throw new TokenizerMismatchError(flags.tokenizer, 'model config', `vocab_size ${String(config.vocab_size)} is smaller than the tokenizer's ${tokenizer.vocabSize} ids`);
         }
-        const backbone = createBackbone(modelType, config, { seed: flags.seed, ...(special.mask !== undefined ? { maskTokenId: special.mask } : {}) });
+        const maskOption = special.mask !== undefined ? { maskTokenId: special.mask } : {};
+        const backbone = flags.initFrom ? await initialWeightsFrom(flags.initFrom, modelType, maskOption) : createBackbone(modelType, config, { seed: flags.seed, ...maskOption });
         const task = objectives.get(flags.objective)(backbone, { ...(special.mask !== undefined ? { maskTokenId: special.mask } : {}) });
         const data = shardBatchSource(shards, { batchSize: flags.batch, accumulation: flags.accumulation, seed: flags.seed });
         const progress = trainingProgress(`pretrain ${flags.objective}`, flags.progress && !flags.json);
@@ -97,7 +100,7 @@ export function registerPretrainCommand(program: Command): void {
           const result = await runTraining(task, data, {
             outDir: flags.out,
             resume: flags.resume,
-            taskDescription: { objective: flags.objective, modelType, config, tokenizer: tokenizer.fingerprint(), batch: flags.batch, data: path.resolve(flags.data) },
+            taskDescription: { objective: flags.objective, modelType, config, ...(flags.initFrom ? { initFrom: path.resolve(flags.initFrom), initHash: backbone.info.contentHash } : {}), tokenizer: tokenizer.fingerprint(), batch: flags.batch, data: path.resolve(flags.data) },
             options: {
               steps: flags.steps,
               accumulation: flags.accumulation,
@@ -127,4 +130,17 @@ export function registerPretrainCommand(program: Command): void {
         }
       }, { json: () => Boolean(flags.json) }),
     );
+}
+
+/**
+ * `--init-from`: the backbone of an existing checkpoint, which must be of the family the run
+ * trains. Its weights start the run; optimizer state and schedule start fresh.
+ */
+async function initialWeightsFrom(dir: string, modelType: string, options: { maskTokenId?: number }): Promise<Awaited<ReturnType<typeof loadBackbone>>> {
+  const backbone = await loadBackbone(dir, { ...options, trainable: true });
+  if (backbone.info.family !== modelType) {
+    backbone.dispose();
+    throw new CheckpointError(dir, `--init-from holds a ${backbone.info.family} checkpoint, but this run trains ${modelType}`);
+  }
+  return backbone;
 }

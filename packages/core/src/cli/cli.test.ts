@@ -31,5 +31,7 @@ describe('CLI support', () => {
       process.exitCode = 0;
     }
     expect(formatErrorLine(new Error('first\nsecond'))).toBe('error: first');
+    const schemaError = Object.assign(new Error('[\n  {"code": "custom"}\n]'), { issues: [{ path: ['steps'], message: 'steps must exceed warmupSteps' }, { path: [], message: 'bad' }] });
+    expect(formatErrorLine(schemaError)).toBe('error: steps: steps must exceed warmupSteps; bad');
   });
 });

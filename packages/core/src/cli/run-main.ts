@@ -5,9 +5,24 @@ import { MariaError } from '../errors.js';
  * trace (set `MARIA_DEBUG=1` to get the stack on stderr as well).
  */
 export function formatErrorLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = validationIssues(error) ?? (error instanceof Error ? error.message : String(error));
   const firstLine = message.split('\n')[0] ?? message;
   return `error: ${firstLine}`;
+}
+
+/**
+ * A schema validation error (zod's `ZodError`, recognised by its `issues` list so core needs
+ * no zod) as `path: message; …`: its own message is multi-line JSON, whose first line is "[".
+ */
+function validationIssues(error: unknown): string | undefined {
+  const issues = (error as { issues?: unknown } | null)?.issues;
+  if (!(error instanceof Error) || !Array.isArray(issues) || issues.length === 0) return undefined;
+  return issues
+    .map((issue: { path?: unknown[]; message?: unknown }) => {
+      const where = Array.isArray(issue.path) && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+      return `${where}${String(issue.message)}`;
+    })
+    .join('; ');
 }
 
 /**
