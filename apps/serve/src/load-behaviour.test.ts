@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { errorResponseSchema, infillResponseSchema } from './response-schemas.js';
+import { createEngineGate as gate } from './testing/fake-engine.js';
 import { postJson, startTestServer, type TestServer } from './testing/test-server.js';
 
 let live: TestServer | undefined;
@@ -15,11 +16,6 @@ async function until(predicate: () => boolean, what: string): Promise<void> {
     if (Date.now() - started > 5000) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-}
-
-function gate() {
-  const waiting: (() => void)[] = [];
-  return { wait: () => new Promise<void>((resolve) => waiting.push(resolve)), openAll: () => waiting.splice(0).forEach((resolve) => resolve()) };
 }
 
 describe('behaviour under load', () => {

@@ -1,7 +1,7 @@
 import { AbortedError, type MariaError, type Tokenizer } from '@maria-ts/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InfillJob } from '../engine/serve-engine.js';
-import { createFakeEngine } from '../testing/fake-engine.js';
+import { createEngineGate as gate, createFakeEngine } from '../testing/fake-engine.js';
 import { tinyTokenizer } from '../testing/test-server.js';
 import { QueueFullError, ShuttingDownError } from './queue-full-error.js';
 import { WorkScheduler } from './work-scheduler.js';
@@ -10,18 +10,6 @@ let tokenizer: Tokenizer;
 beforeAll(async () => {
   tokenizer = await tinyTokenizer();
 });
-
-/** A gate the engine waits on before each batch; `open()` lets one batch through. */
-function gate() {
-  const waiting: (() => void)[] = [];
-  return {
-    wait: () => new Promise<void>((resolve) => waiting.push(resolve)),
-    open: () => waiting.shift()?.(),
-    get pending() {
-      return waiting.length;
-    },
-  };
-}
 
 const job = (overrides: Partial<InfillJob> = {}): InfillJob => ({ ids: [10, 8190, 11], masked: [1], sampling: { temperature: 1 }, seed: 1, signal: new AbortController().signal, ...overrides });
 const tick = () => new Promise((resolve) => setImmediate(resolve));

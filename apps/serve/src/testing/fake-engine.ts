@@ -106,3 +106,22 @@ export function createFakeEngine(options: FakeEngineOptions): FakeEngine {
     dispose: () => undefined,
   };
 }
+
+/** A gate for `FakeEngineOptions.gate`: each batch waits at it until the test opens it. */
+export interface EngineGate {
+  readonly wait: () => Promise<void>;
+  /** Lets the oldest waiting batch through. */
+  readonly open: () => void;
+  /** Lets every waiting batch through. */
+  readonly openAll: () => void;
+}
+
+/** Creates an `EngineGate`, so a test can hold the engine busy while it fills the queue. */
+export function createEngineGate(): EngineGate {
+  const waiting: (() => void)[] = [];
+  return {
+    wait: () => new Promise<void>((resolve) => waiting.push(resolve)),
+    open: () => waiting.shift()?.(),
+    openAll: () => waiting.splice(0).forEach((resolve) => resolve()),
+  };
+}
