@@ -1,4 +1,6 @@
-import { initEngine, type MariaError } from '@maria-ts/core';
+import { initEngine, type MariaError, tf } from '@maria-ts/core';
+import { expectTensorClose } from '@maria-ts/core/testing';
+import { MariaModel, productOfExpertsHead } from '@maria-ts/fusion-head';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TINY_MARIA_DIR, TinyMariaMissingError, hasTinyMaria, loadTinyMaria } from './tiny-maria.js';
 
@@ -22,6 +24,27 @@ describe('loadTinyMaria', () => {
       expect(TinyMariaMissingError.isInstance(error)).toBe(true);
       expect((error as MariaError).message).toContain(TINY_MARIA_DIR);
       expect((error as MariaError).message).not.toContain('\n');
+    }
+  });
+});
+
+describe.runIf(await hasTinyMaria())('the embedded backbones', () => {
+  it('a fresh PoE head on them gives (AR logits + MLM logits)/2 to 1e-5', async () => {
+    const model = await loadTinyMaria({ skipDiffusion: true });
+    const poe = new MariaModel({ ar: model.ar, mlm: model.mlm, tokenizer: model.tokenizer, head: productOfExpertsHead(model.ar.outputProjection(), model.mlm.outputProjection(), model.vocabSize) });
+    try {
+      const ids = model.tokenizer.encode('The quick brown fox jumps over the lazy dog, and then it sat on the mat.');
+      const masked = ids.map((id, i) => (i % 2 ? model.maskTokenId : id));
+      const n = ids.length;
+      tf.tidy(() => {
+        const head = poe.logitsAt(poe.alignedStates(tf.tensor2d([ids], undefined, 'int32'), tf.tensor2d([masked], undefined, 'int32')), ids.map((_, i) => i));
+        const ar = model.ar.forward(tf.tensor2d([[model.ar.bosTokenId, ...ids.slice(0, n - 1)]], undefined, 'int32'), { returnLogits: true }).logits!.reshape([n, -1]).slice([0, 0], [n, model.vocabSize]);
+        const mlm = model.mlm.forward(tf.tensor2d([masked], undefined, 'int32'), { returnLogits: true }).logits!.reshape([n, -1]).slice([0, 0], [n, model.vocabSize]);
+        expectTensorClose(head, tf.div(tf.add(ar, mlm), 2), { atol: 1e-5, rtol: 1e-5 });
+      });
+    } finally {
+      poe.head.dispose();
+      model.dispose();
     }
   });
 });

@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { InvalidArgumentError, initEngine, runMain, tf, writeFileAtomic } from '@maria-ts/core';
 import { writeLineChart } from '@maria-ts/eval';
 import { hasTinyMaria, TINY_MARIA_DIR, TinyMariaMissingError } from '@maria-ts/model-tiny';
-import { DEFAULT_CORPUS_DIRECTORY, type HeadInitChoice, initialHead, loadBackbonePair, openShards, trainHead } from '@maria-ts/train';
+import { DEFAULT_CORPUS_DIRECTORY, HEAD_TRAINING_DEFAULTS, type HeadInitChoice, initialHead, loadBackbonePair, openShards, trainHead } from '@maria-ts/train';
 import { oneNumber } from './head-loss-command.js';
 
 interface InitCurvesFlags {
@@ -75,7 +75,7 @@ export function initCurvesCommand(): Command {
     .option('--steps <n>', 'optimisation steps per run', '200')
     .option('--batch <n>', 'sequences per micro-batch', '8')
     .option('--accumulation <n>', 'micro-batches per step', '1')
-    .option('--lr <x>', 'peak learning rate (both runs)', '1e-3')
+    .option('--lr <x>', 'peak learning rate (both runs; default that of maria-train head)', String(HEAD_TRAINING_DEFAULTS.lr))
     .option('--warmup <n>', 'warm-up steps', '20')
     .option('--eval-every <n>', 'steps between validation passes (default: steps/10)')
     .option('--eval-batches <n>', 'validation batches per pass (the same fixed masks in both runs)', '8')

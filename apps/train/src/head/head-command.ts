@@ -39,8 +39,11 @@ interface HeadFlags {
   json?: boolean;
 }
 
-/** Defaults of `maria-train head` (tiny backbones; the paper's 5e-5 is for 1B-scale heads). */
-export const HEAD_TRAINING_DEFAULTS = { steps: 1000, batch: 8, lr: 1e-3, warmup: 50, weightDecay: 0, evalEvery: 50, evalBatches: 8, checkpointEvery: 100 } as const;
+/**
+ * Defaults of `maria-train head`. lr 1e-4 (the paper uses 5e-5): on the tiny dev backbones,
+ * 30 steps at 1e-4 lowered the validation loss steadily, while 3e-4 and 1e-3 raised it.
+ */
+export const HEAD_TRAINING_DEFAULTS = { steps: 1000, batch: 8, lr: 1e-4, warmup: 50, weightDecay: 0, evalEvery: 50, evalBatches: 8, checkpointEvery: 100 } as const;
 
 /** `maria-train head`: train the fusion head on frozen AR and MLM backbones, then optionally export a MARIA directory. */
 export function registerHeadCommand(program: Command): void {
