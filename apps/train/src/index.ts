@@ -9,6 +9,7 @@ import { registerPretrainCommand } from './pretrain/pretrain-command.js';
 import { registerAssembleCommand } from './head/assemble-command.js';
 import { registerHeadCommand } from './head/head-command.js';
 import { registerEvalLmCommand } from './eval-lm/eval-lm-command.js';
+import { registerEvalMlmCommand } from './eval-mlm/eval-mlm-command.js';
 
 export * from './corpus/build-corpus.js';
 export * from './corpus/document-format.js';
@@ -47,5 +48,6 @@ export function createProgram(): Command {
   registerHeadCommand(program);
   registerAssembleCommand(program);
   registerEvalLmCommand(program);
+  registerEvalMlmCommand(program);
   return program;
 }
