@@ -35,7 +35,7 @@ export function integerFlag(flag: string, text: string, min: number): number {
 function humanSummary(report: PplBenchReport): string {
   const { config } = report;
   const lines = [
-    `Masked-infilling perplexity on ${config.data} (${config.format}), model ${config.model}: ${config.examples} windows of ≤${config.window} tokens, seed ${config.seed}, fixed-count masks, diffusion K=${config.k}.`,
+    `Masked-infilling perplexity on ${config.data} (${config.format}), model ${config.model}: ${config.examples} windows of ≤${config.window} tokens, seed ${config.seed}, fixed-count masks${config.methods.includes('diffusion') ? `, diffusion K=${config.k}` : ''}.`,
     '',
     maskedPplMarkdown(report.rows),
   ];
