@@ -6,6 +6,7 @@ import { loadTokenizer } from '@maria-ts/backbones';
 import { saveMariaModel } from '@maria-ts/fusion-head';
 import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from '@maria-ts/fusion-head/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { posCommand } from './pos-command.js';
 import { benchInProcess } from '../ppl/bench-in-process.js';
 
 let root: string;
@@ -43,7 +44,7 @@ beforeAll(async () => {
 describe('maria-bench pos', () => {
   it('reports an accuracy per representation as JSON and writes pos.json and pos.md', async () => {
     const out = path.join(root, 'out');
-    const { stdout, exitCode } = await benchInProcess(['pos', '--train', train, '--test', test, '--model', modelDir, '--train-sentences', '30', '--test-sentences', '10', '--epochs', '4', '--batch-size', '32', '--lr', '0.05', '--out', out, '--json', '--no-progress']);
+    const { stdout, exitCode } = await benchInProcess(posCommand, ['pos', '--train', train, '--test', test, '--model', modelDir, '--train-sentences', '30', '--test-sentences', '10', '--epochs', '4', '--batch-size', '32', '--lr', '0.05', '--out', out, '--json', '--no-progress']);
     expect(exitCode).toBe(0);
     const report = JSON.parse(stdout) as { rows: { features: string; accuracy: number; testWords: number }[]; majorityTagAccuracy: number; trainSentences: number; testSentences: number };
     expect(report.rows.map((row) => row.features)).toEqual(['mlm', 'maria']);
@@ -57,7 +58,7 @@ describe('maria-bench pos', () => {
   }, 120_000);
 
   it('fails with one line on a missing file', async () => {
-    const { stderr, exitCode } = await benchInProcess(['pos', '--train', path.join(root, 'missing'), '--test', test, '--model', modelDir, '--no-write']);
+    const { stderr, exitCode } = await benchInProcess(posCommand, ['pos', '--train', path.join(root, 'missing'), '--test', test, '--model', modelDir, '--no-write']);
     expect(exitCode).toBe(2);
     expect(stderr.trim().split('\n').at(-1)).toMatch(/^error: invalid --train/);
   }, 60_000);

@@ -1,10 +1,11 @@
-import { benchProgram } from '../index.js';
+import { Command } from 'commander';
 
 /**
- * Runs `maria-bench ...args` in this process (for tests) and returns what it wrote to stdout
- * and stderr and the exit code it set; the streams and `process.exitCode` are restored after.
+ * Runs `maria-bench ...args` in this process (for tests), with only `command` registered (so a
+ * test does not load every other benchmark), and returns what it wrote to stdout and stderr
+ * and the exit code it set; the streams and `process.exitCode` are restored after.
  */
-export async function benchInProcess(args: readonly string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+export async function benchInProcess(command: () => Command, args: readonly string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
   const captured = { stdout: '', stderr: '' };
   const writeOut = process.stdout.write;
   const writeErr = process.stderr.write;
@@ -12,7 +13,7 @@ export async function benchInProcess(args: readonly string[]): Promise<{ stdout:
   process.stderr.write = ((chunk: unknown) => ((captured.stderr += String(chunk)), true)) as typeof process.stderr.write;
   process.exitCode = 0;
   try {
-    await benchProgram().parseAsync(['node', 'maria-bench', ...args]);
+    await new Command('maria-bench').addCommand(command()).parseAsync(['node', 'maria-bench', ...args]);
     return { ...captured, exitCode: Number(process.exitCode ?? 0) };
   } finally {
     process.stdout.write = writeOut;

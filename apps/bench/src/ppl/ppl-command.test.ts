@@ -6,6 +6,7 @@ import { loadTokenizer } from '@maria-ts/backbones';
 import { saveMariaModel } from '@maria-ts/fusion-head';
 import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from '@maria-ts/fusion-head/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { pplCommand } from './ppl-command.js';
 import { benchInProcess } from './bench-in-process.js';
 
 let root: string;
@@ -31,7 +32,7 @@ beforeAll(async () => {
 describe('maria-bench ppl', () => {
   it('prints the §6 rows as JSON and writes JSON, CSV, Markdown and the chart', async () => {
     const out = path.join(root, 'out');
-    const { stdout, exitCode } = await benchInProcess(['ppl', '--data', data, '--format', 'lines', '--rates', '0.3,0.8', '--n', '2', '--window', '8', '--k', '2', '--seed', '3', '--model', withDiffusion, '--out', out, '--json', '--no-progress']);
+    const { stdout, exitCode } = await benchInProcess(pplCommand, ['ppl', '--data', data, '--format', 'lines', '--rates', '0.3,0.8', '--n', '2', '--window', '8', '--k', '2', '--seed', '3', '--model', withDiffusion, '--out', out, '--json', '--no-progress']);
     expect(exitCode).toBe(0);
     const report = JSON.parse(stdout) as { rows: { method: string; rate: number; ppl: number; tokens: number; k?: number }[]; config: { examples: number } };
     expect(report.config.examples).toBe(2);
@@ -48,7 +49,7 @@ describe('maria-bench ppl', () => {
   }, 120_000);
 
   it('prints the Markdown table, and leaves diffusion out with a note when the model has none', async () => {
-    const { stdout, stderr, exitCode } = await benchInProcess(['ppl', '--data', data, '--format', 'lines', '--rates', '0.5', '--n', '1', '--window', '8', '--model', withoutDiffusion, '--no-write', '--no-progress']);
+    const { stdout, stderr, exitCode } = await benchInProcess(pplCommand, ['ppl', '--data', data, '--format', 'lines', '--rates', '0.5', '--n', '1', '--window', '8', '--model', withoutDiffusion, '--no-write', '--no-progress']);
     expect(exitCode).toBe(0);
     expect(stdout).toContain('| MARIA (exact) |');
     expect(stdout).not.toContain('diffusion (NELBO');
@@ -56,19 +57,19 @@ describe('maria-bench ppl', () => {
   }, 60_000);
 
   it('fails with one line and a non-zero exit on bad input', async () => {
-    const missingDiffusion = await benchInProcess(['ppl', '--data', data, '--format', 'lines', '--methods', 'maria,diffusion', '--n', '1', '--window', '8', '--model', withoutDiffusion, '--no-write', '--json']);
+    const missingDiffusion = await benchInProcess(pplCommand, ['ppl', '--data', data, '--format', 'lines', '--methods', 'maria,diffusion', '--n', '1', '--window', '8', '--model', withoutDiffusion, '--no-write', '--json']);
     expect(missingDiffusion.exitCode).toBe(1);
     expect(missingDiffusion.stderr.trim().split('\n').at(-1)).toMatch(/^error: the model has no diffusion encoder/);
     expect(JSON.parse(missingDiffusion.stdout)).toMatchObject({ error: 'MissingComponent' });
-    const missing = await benchInProcess(['ppl', '--data', path.join(root, 'nope.txt'), '--format', 'lines', '--no-write']);
+    const missing = await benchInProcess(pplCommand, ['ppl', '--data', path.join(root, 'nope.txt'), '--format', 'lines', '--no-write']);
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toContain('invalid --data');
-    const badFormat = await benchInProcess(['ppl', '--data', data, '--format', 'csv', '--no-write']);
+    const badFormat = await benchInProcess(pplCommand, ['ppl', '--data', data, '--format', 'csv', '--no-write']);
     expect(badFormat.exitCode).toBe(2);
     expect(badFormat.stderr).toContain('invalid --format');
-    const badMethod = await benchInProcess(['ppl', '--data', data, '--format', 'lines', '--methods', 'maria,gpt', '--no-write']);
+    const badMethod = await benchInProcess(pplCommand, ['ppl', '--data', data, '--format', 'lines', '--methods', 'maria,gpt', '--no-write']);
     expect(badMethod.exitCode).toBe(2);
-    const badRate = await benchInProcess(['ppl', '--data', data, '--format', 'lines', '--rates', '0,0.5', '--no-write']);
+    const badRate = await benchInProcess(pplCommand, ['ppl', '--data', data, '--format', 'lines', '--rates', '0,0.5', '--no-write']);
     expect(badRate.stderr).toContain('invalid --rates');
   }, 60_000);
 });
