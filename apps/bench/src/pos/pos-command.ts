@@ -1,27 +1,18 @@
 import { Command } from 'commander';
 import { InvalidArgumentError, parseNumberList, runMain } from '@maria-ts/core';
 import { integerFlag } from '../ppl/ppl-command.js';
-import { withBenchModel } from '../ppl/with-bench-model.js';
+import { withBenchModel, type BenchModelFlags } from '../ppl/with-bench-model.js';
 import { posMarkdown, runPosBench, type PosBenchReport } from './run-pos-bench.js';
 
-interface PosFlags {
+interface PosFlags extends BenchModelFlags {
   readonly train: string;
   readonly test: string;
   readonly trainSentences?: string;
   readonly testSentences?: string;
-  readonly seed: string;
-  readonly model?: string;
   readonly epochs: string;
   readonly batchSize: string;
   readonly lr: string;
   readonly maxTokens: string;
-  readonly batchTokens: string;
-  readonly out: string;
-  readonly write: boolean;
-  readonly json?: boolean;
-  readonly progress: boolean;
-  readonly engine?: string;
-  readonly threads?: string;
 }
 
 function humanSummary(report: PosBenchReport): string {

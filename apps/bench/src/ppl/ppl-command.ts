@@ -3,26 +3,17 @@ import { Command } from 'commander';
 import { InvalidArgumentError, parseNumberList, runMain } from '@maria-ts/core';
 import { maskedPplMarkdown, parseDatasetFormat, parseMaskedPplMethod } from '@maria-ts/eval';
 import { runPplBench, type PplBenchReport } from './run-ppl-bench.js';
-import { withBenchModel } from './with-bench-model.js';
+import { withBenchModel, type BenchModelFlags } from './with-bench-model.js';
 
-interface PplFlags {
+interface PplFlags extends BenchModelFlags {
   readonly data: string;
   readonly format: string;
   readonly rates: string;
   readonly n: string;
   readonly methods?: string;
-  readonly seed: string;
-  readonly model?: string;
   readonly window: string;
   readonly k: string;
-  readonly batchTokens: string;
   readonly detokenize: boolean;
-  readonly out: string;
-  readonly write: boolean;
-  readonly json?: boolean;
-  readonly progress: boolean;
-  readonly engine?: string;
-  readonly threads?: string;
 }
 
 /** One integer flag ≥ `min`, or a typed error naming the flag. */

@@ -9,6 +9,11 @@ export interface BenchModelFlags {
   readonly engine?: string;
   readonly threads?: string;
   readonly progress: boolean;
+  readonly out: string;
+  readonly write: boolean;
+  readonly json?: boolean;
+  readonly seed: string;
+  readonly batchTokens: string;
 }
 
 /**

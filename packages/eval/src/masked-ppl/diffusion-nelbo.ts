@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Rng, tf } from '@maria-ts/core';
+import { InvalidArgumentError, Rng, tf, type MLMBackbone } from '@maria-ts/core';
 import type { MariaModel } from '@maria-ts/fusion-head';
 import { DEFAULT_MAX_BATCH_TOKENS, DEFAULT_MAX_LOGIT_ROWS } from './batch-plan.js';
 import { equalLengthBatches } from './equal-length-batches.js';
@@ -19,6 +19,12 @@ interface DiffusionSample {
   readonly example: number;
   readonly t: number;
   readonly hidden: readonly number[];
+}
+
+/** The model's diffusion encoder, or a `MissingComponentError` that says what to do instead. */
+export function requireDiffusion(model: MariaModel): MLMBackbone {
+  if (model.diffusion) return model.diffusion;
+  throw new MissingComponentError('diffusion encoder', 'the masked-diffusion NELBO needs an MDLM-trained encoder (model.diffusion); drop "diffusion" from --methods or use a model directory that has one');
 }
 
 /** A uniform draw in (0, 1), never exactly 0 (t = 0 would weigh its CE by 1/0). */
@@ -43,8 +49,7 @@ function openUniform(rng: Rng): number {
  * Needs `model.diffusion` (an MDLM-trained encoder); throws `MissingComponentError` otherwise.
  */
 export function diffusionNelbo(model: MariaModel, examples: MaskedExamples, options: DiffusionNelboOptions = {}): MaskedNll {
-  const encoder = model.diffusion;
-  if (!encoder) throw new MissingComponentError('diffusion encoder', 'the masked-diffusion NELBO needs an MDLM-trained encoder (model.diffusion); drop "diffusion" from --methods or use a model directory that has one');
+  const encoder = requireDiffusion(model);
   const samples = options.samples ?? 8;
   if (!Number.isInteger(samples) || samples < 1) throw new InvalidArgumentError('samples (K)', samples, 'an integer ≥ 1');
   validateMaskedExamples(examples);

@@ -2,10 +2,9 @@ import { InputTooLongError, InvalidArgumentError } from '@maria-ts/core';
 import type { MariaModel } from '@maria-ts/fusion-head';
 import { specialIdsOf } from '@maria-ts/masking';
 import { arOnlyNll } from './ar-only.js';
-import { diffusionNelbo } from './diffusion-nelbo.js';
+import { diffusionNelbo, requireDiffusion } from './diffusion-nelbo.js';
 import { drawEvaluationMasks } from './evaluation-masks.js';
 import { mariaExactNll } from './maria-exact.js';
-import { MissingComponentError } from '../errors.js';
 import { pooledPerplexity, type MaskedExamples, type MaskedNll, type MaskedScoreOptions } from './masked-nll.js';
 import { mlmArDecodeNll } from './mlm-ar-decode.js';
 
@@ -73,9 +72,7 @@ export function scoreMaskedMethod(model: MariaModel, method: MaskedPplMethod, ex
  * diffusion encoder exists when asked for, so no work is wasted on a run that must fail.
  */
 export function maskedPerplexityTable(model: MariaModel, windows: readonly (readonly number[])[], options: MaskedPplOptions): MaskedPplRow[] {
-  if (options.methods.includes('diffusion') && !model.diffusion) {
-    throw new MissingComponentError('diffusion encoder', 'the masked-diffusion NELBO needs an MDLM-trained encoder (model.diffusion); drop "diffusion" from --methods or use a model directory that has one');
-  }
+  if (options.methods.includes('diffusion')) requireDiffusion(model);
   const longest = Math.max(0, ...windows.map((row) => row.length));
   // The AR model reads [BOS, x_0 … x_{T-2}] (T positions); the MLM adds [CLS]/[SEP] when the tokenizer frames.
   const { cls, sep } = model.tokenizer.specialTokens;
