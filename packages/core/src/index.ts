@@ -15,3 +15,4 @@ export * from './fs/write-file-atomic.js';
 export * from './training/index.js';
 export * from './cli/run-main.js';
 export * from './cli/parse-list.js';
+export * from './cli/number-option.js';

@@ -1,8 +1,7 @@
 import { Command } from 'commander';
-import { initEngine } from '@maria-ts/core';
+import { initEngine, integerOption } from '@maria-ts/core';
 import { loadServeEngine, type ModelSource } from '../engine/load-engine.js';
 import { createServer } from '../server.js';
-import { integerOption } from './option-parsers.js';
 
 interface ServeFlags {
   model?: string;

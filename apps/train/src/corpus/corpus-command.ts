@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseIntegerOption, parseNumberOption } from '../cli/options.js';
+import { integerOption, numberOption } from '@maria-ts/core';
 import { DEFAULT_TOKENIZER_PATH } from '../tokenizer/load-tokenizer.js';
 import { buildCorpus, DEFAULT_CORPUS_DIRECTORY, type CorpusBuildResult } from './build-corpus.js';
 import { parseDocumentFormat, type DocumentFormatChoice } from './document-format.js';
@@ -45,10 +45,10 @@ export function registerCorpusCommand(program: Command): void {
     .requiredOption('--input <paths...>', 'text files, folders or globs (quote globs so the shell does not expand them)')
     .option('--tokenizer <file>', 'tokenizer.json to use', DEFAULT_TOKENIZER_PATH)
     .option('--out <dir>', 'output folder', DEFAULT_CORPUS_DIRECTORY)
-    .option('--seq-len <n>', 'tokens per packed sequence', parseIntegerOption('--seq-len', 1), 128)
-    .option('--val-fraction <p>', 'share of documents held out for validation', parseNumberOption('--val-fraction', 0, 1), 0.01)
-    .option('--seed <n>', 'seed of the document split', parseIntegerOption('--seed', 0), 0)
-    .option('--sequences-per-shard <n>', 'sequences per shard file', parseIntegerOption('--sequences-per-shard', 1), 8192)
+    .option('--seq-len <n>', 'tokens per packed sequence', integerOption('--seq-len', 1), 128)
+    .option('--val-fraction <p>', 'share of documents held out for validation', numberOption('--val-fraction', 0, 1), 0.01)
+    .option('--seed <n>', 'seed of the document split', integerOption('--seed', 0), 0)
+    .option('--sequences-per-shard <n>', 'sequences per shard file', integerOption('--sequences-per-shard', 1), 8192)
     .option('--format <format>', 'how files are cut into documents: auto | wikitext | paragraphs | lines', parseDocumentFormat, 'auto')
     .option('--no-detokenize', 'keep WikiText tokenized spacing (" @-@ ", " , ") instead of undoing it')
     .option('--no-progress', 'do not draw the progress bar')

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { CheckpointError, initEngine, isARBackbone, runMain, tf } from '@maria-ts/core';
+import { CheckpointError, initEngine, isARBackbone, runMain, tf, integerOption } from '@maria-ts/core';
 import { loadBackbone, loadTokenizer } from '@maria-ts/backbones';
-import { parseIntegerOption } from '../cli/options.js';
 import { SingleBar } from 'cli-progress';
 import { scoreWindows } from './language-model-loss.js';
 import { rollingWindows } from './rolling-windows.js';
@@ -51,9 +50,9 @@ export function registerEvalLmCommand(program: Command): void {
     .requiredOption('--model <dir>', 'AR checkpoint directory (config.json, model.safetensors, tokenizer.json)')
     .requiredOption('--data <file>', 'raw UTF-8 text, scored as one stream (e.g. ../shared/data/eval/wikitext2_raw_test.txt)')
     .option('--tokenizer <file>', "tokenizer.json (default: the model directory's)")
-    .option('--window <n>', 'tokens per window', parseIntegerOption('--window', 1), 128)
-    .option('--stride <n>', 'tokens the window advances by (default: --window, i.e. no overlap)', parseIntegerOption('--stride', 1))
-    .option('--batch <n>', 'windows per forward pass', parseIntegerOption('--batch', 1), 16)
+    .option('--window <n>', 'tokens per window', integerOption('--window', 1), 128)
+    .option('--stride <n>', 'tokens the window advances by (default: --window, i.e. no overlap)', integerOption('--stride', 1))
+    .option('--batch <n>', 'windows per forward pass', integerOption('--batch', 1), 16)
     .option('--engine <name>', 'auto | tensorflow | wasm')
     .option('--threads <n>', "wasm threads (a number or 'auto')")
     .option('--no-progress', 'no progress bar')

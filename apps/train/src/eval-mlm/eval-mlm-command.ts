@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { CheckpointError, initEngine, isARBackbone, runMain, tf, type MLMBackbone } from '@maria-ts/core';
+import { CheckpointError, initEngine, isARBackbone, runMain, tf, type MLMBackbone, integerOption, numberOption } from '@maria-ts/core';
 import { loadBackbone } from '@maria-ts/backbones';
-import { parseIntegerOption, parseNumberOption } from '../cli/options.js';
 import { DEFAULT_CORPUS_DIRECTORY } from '../corpus/build-corpus.js';
 import { openShards } from '../corpus/open-shards.js';
 import type { TokenBatch } from '../trainer/training-task.js';
@@ -29,10 +28,10 @@ export function registerEvalMlmCommand(program: Command): void {
     .description('masked-token loss and accuracy of a masked-LM checkpoint on the validation shards at a fixed rate')
     .requiredOption('--model <dir>', 'MLM checkpoint directory')
     .option('--data <dir>', 'token shards from `maria-train corpus` (the validation split is scored)', DEFAULT_CORPUS_DIRECTORY)
-    .option('--rate <x>', 'masking rate', parseNumberOption('--rate', 0.001, 1), 0.3)
-    .option('--batch <n>', 'sequences per forward pass', parseIntegerOption('--batch', 1), 16)
-    .option('--batches <n>', 'batches to score (default: the whole validation split)', parseIntegerOption('--batches', 1))
-    .option('--seed <n>', 'seed of the masks', parseIntegerOption('--seed', 0), 0)
+    .option('--rate <x>', 'masking rate', numberOption('--rate', 0.001, 1), 0.3)
+    .option('--batch <n>', 'sequences per forward pass', integerOption('--batch', 1), 16)
+    .option('--batches <n>', 'batches to score (default: the whole validation split)', integerOption('--batches', 1))
+    .option('--seed <n>', 'seed of the masks', integerOption('--seed', 0), 0)
     .option('--engine <name>', 'auto | tensorflow | wasm')
     .option('--threads <n>', "wasm threads (a number or 'auto')")
     .option('--json', 'print the result as JSON')

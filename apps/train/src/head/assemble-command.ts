@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { initEngine, runMain, tf } from '@maria-ts/core';
+import { initEngine, runMain, tf, integerOption } from '@maria-ts/core';
 import type { StoredDtype } from '@maria-ts/backbones';
-import { parseIntegerOption } from '../cli/options.js';
 import { DEFAULT_TOKENIZER_PATH } from '../tokenizer/load-tokenizer.js';
 import { exportMariaDirectory, parseStoredDtype } from './export-maria.js';
 import { initialHead, parseHeadInit, type HeadInitChoice } from './initial-head.js';
@@ -35,7 +34,7 @@ export function registerAssembleCommand(program: Command): void {
     .option('--diffusion <dir>', 'masked-diffusion checkpoint or run folder (the baseline encoder)')
     .option('--head <dir>', 'a trained head directory (refused unless recorded for these backbones)')
     .option('--init <kind>', 'head init when --head is not given: poe | random', parseHeadInit, 'poe')
-    .option('--seed <n>', 'seed of a random head', parseIntegerOption('--seed', 0), 0)
+    .option('--seed <n>', 'seed of a random head', integerOption('--seed', 0), 0)
     .option('--tokenizer <file>', 'the shared tokenizer.json (its tokenizer_config.json is copied too)', DEFAULT_TOKENIZER_PATH)
     .requiredOption('--out <dir>', 'the MARIA directory to write (an existing MARIA directory is replaced)')
     .option('--dtype <dtype>', 'stored precision of backbones and head: F32 | F16 | BF16', parseStoredDtype, 'F32' as StoredDtype)

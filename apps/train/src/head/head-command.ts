@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { initEngine, runMain, tf } from '@maria-ts/core';
+import { initEngine, runMain, tf, integerOption, numberOption } from '@maria-ts/core';
 import type { StoredDtype } from '@maria-ts/backbones';
-import { parseIntegerOption, parseNumberOption } from '../cli/options.js';
 import { DEFAULT_CORPUS_DIRECTORY } from '../corpus/build-corpus.js';
 import { openShards } from '../corpus/open-shards.js';
 import { DEFAULT_TOKENIZER_PATH } from '../tokenizer/load-tokenizer.js';
@@ -57,17 +56,17 @@ export function registerHeadCommand(program: Command): void {
     .option('--data <dir>', 'token shards from `maria-train corpus`', DEFAULT_CORPUS_DIRECTORY)
     .option('--tokenizer <file>', 'the shared tokenizer.json', DEFAULT_TOKENIZER_PATH)
     .option('--out <dir>', 'run folder (checkpoints, metrics.jsonl, loss.svg)', 'runs/head')
-    .option('--steps <n>', 'optimisation steps', parseIntegerOption('--steps', 1), HEAD_TRAINING_DEFAULTS.steps)
-    .option('--batch <n>', 'sequences per micro-batch', parseIntegerOption('--batch', 1), HEAD_TRAINING_DEFAULTS.batch)
-    .option('--accumulation <n>', 'micro-batches per step (gradient accumulation)', parseIntegerOption('--accumulation', 1), 1)
-    .option('--lr <x>', 'peak learning rate', parseNumberOption('--lr', 1e-8, 10), HEAD_TRAINING_DEFAULTS.lr)
-    .option('--warmup <n>', 'linear warm-up steps before the cosine decay', parseIntegerOption('--warmup', 0), HEAD_TRAINING_DEFAULTS.warmup)
-    .option('--weight-decay <x>', 'AdamW decoupled weight decay (pulls W3 towards 0, not towards the PoE init)', parseNumberOption('--weight-decay', 0, 10), HEAD_TRAINING_DEFAULTS.weightDecay)
-    .option('--clip <x>', 'gradient clipping by global norm', parseNumberOption('--clip', 1e-8, 1e9), 1)
-    .option('--checkpoint-every <n>', 'steps between checkpoints', parseIntegerOption('--checkpoint-every', 1), HEAD_TRAINING_DEFAULTS.checkpointEvery)
-    .option('--eval-every <n>', 'steps between validation passes', parseIntegerOption('--eval-every', 1), HEAD_TRAINING_DEFAULTS.evalEvery)
-    .option('--eval-batches <n>', 'validation batches per pass (fixed masks)', parseIntegerOption('--eval-batches', 0), HEAD_TRAINING_DEFAULTS.evalBatches)
-    .option('--seed <n>', 'seed of the data order, masks and a random init', parseIntegerOption('--seed', 0), 0)
+    .option('--steps <n>', 'optimisation steps', integerOption('--steps', 1), HEAD_TRAINING_DEFAULTS.steps)
+    .option('--batch <n>', 'sequences per micro-batch', integerOption('--batch', 1), HEAD_TRAINING_DEFAULTS.batch)
+    .option('--accumulation <n>', 'micro-batches per step (gradient accumulation)', integerOption('--accumulation', 1), 1)
+    .option('--lr <x>', 'peak learning rate', numberOption('--lr', 1e-8, 10), HEAD_TRAINING_DEFAULTS.lr)
+    .option('--warmup <n>', 'linear warm-up steps before the cosine decay', integerOption('--warmup', 0), HEAD_TRAINING_DEFAULTS.warmup)
+    .option('--weight-decay <x>', 'AdamW decoupled weight decay (pulls W3 towards 0, not towards the PoE init)', numberOption('--weight-decay', 0, 10), HEAD_TRAINING_DEFAULTS.weightDecay)
+    .option('--clip <x>', 'gradient clipping by global norm', numberOption('--clip', 1e-8, 1e9), 1)
+    .option('--checkpoint-every <n>', 'steps between checkpoints', integerOption('--checkpoint-every', 1), HEAD_TRAINING_DEFAULTS.checkpointEvery)
+    .option('--eval-every <n>', 'steps between validation passes', integerOption('--eval-every', 1), HEAD_TRAINING_DEFAULTS.evalEvery)
+    .option('--eval-batches <n>', 'validation batches per pass (fixed masks)', integerOption('--eval-batches', 0), HEAD_TRAINING_DEFAULTS.evalBatches)
+    .option('--seed <n>', 'seed of the data order, masks and a random init', integerOption('--seed', 0), 0)
     .option('--resume', 'continue from the latest checkpoint in --out', false)
     .option('--export <dir>', 'write a MARIA directory (tokenizer, backbones, trained head) here when training completes')
     .option('--dtype <dtype>', 'stored precision of the export: F32 | F16 | BF16', parseStoredDtype, 'F32' as StoredDtype)

@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { CheckpointError, TokenizerMismatchError, initEngine, runMain, tf } from '@maria-ts/core';
+import { CheckpointError, TokenizerMismatchError, initEngine, runMain, tf, integerOption, numberOption } from '@maria-ts/core';
 import { createBackbone, loadBackbone, loadTokenizer, saveCheckpointFiles } from '@maria-ts/backbones';
-import { parseIntegerOption, parseNumberOption } from '../cli/options.js';
 import { DEFAULT_CORPUS_DIRECTORY } from '../corpus/build-corpus.js';
 import { openShards } from '../corpus/open-shards.js';
 import { DEFAULT_TOKENIZER_PATH } from '../tokenizer/load-tokenizer.js';
@@ -51,17 +50,17 @@ export function registerPretrainCommand(program: Command): void {
     .option('--data <dir>', 'token shards from `maria-train corpus`', DEFAULT_CORPUS_DIRECTORY)
     .option('--tokenizer <file>', 'tokenizer.json the shards were made with', DEFAULT_TOKENIZER_PATH)
     .option('--out <dir>', 'run folder (checkpoints, metrics.jsonl, loss.svg)', 'runs/pretrain')
-    .option('--steps <n>', 'optimisation steps', parseIntegerOption('--steps', 1), 3000)
-    .option('--batch <n>', 'sequences per micro-batch', parseIntegerOption('--batch', 1), 8)
-    .option('--accumulation <n>', 'micro-batches per step (gradient accumulation)', parseIntegerOption('--accumulation', 1), 1)
-    .option('--lr <x>', 'peak learning rate', parseNumberOption('--lr', 1e-8, 10), 1e-3)
-    .option('--warmup <n>', 'linear warm-up steps before the cosine decay', parseIntegerOption('--warmup', 0), 100)
-    .option('--weight-decay <x>', 'AdamW decoupled weight decay', parseNumberOption('--weight-decay', 0, 10), 0.1)
-    .option('--clip <x>', 'gradient clipping by global norm', parseNumberOption('--clip', 1e-8, 1e9), 1)
-    .option('--checkpoint-every <n>', 'steps between checkpoints', parseIntegerOption('--checkpoint-every', 1), 100)
-    .option('--eval-every <n>', 'steps between validation passes', parseIntegerOption('--eval-every', 1), 100)
-    .option('--eval-batches <n>', 'validation batches per pass', parseIntegerOption('--eval-batches', 0), 8)
-    .option('--seed <n>', 'seed of the init, data order and masks', parseIntegerOption('--seed', 0), 0)
+    .option('--steps <n>', 'optimisation steps', integerOption('--steps', 1), 3000)
+    .option('--batch <n>', 'sequences per micro-batch', integerOption('--batch', 1), 8)
+    .option('--accumulation <n>', 'micro-batches per step (gradient accumulation)', integerOption('--accumulation', 1), 1)
+    .option('--lr <x>', 'peak learning rate', numberOption('--lr', 1e-8, 10), 1e-3)
+    .option('--warmup <n>', 'linear warm-up steps before the cosine decay', integerOption('--warmup', 0), 100)
+    .option('--weight-decay <x>', 'AdamW decoupled weight decay', numberOption('--weight-decay', 0, 10), 0.1)
+    .option('--clip <x>', 'gradient clipping by global norm', numberOption('--clip', 1e-8, 1e9), 1)
+    .option('--checkpoint-every <n>', 'steps between checkpoints', integerOption('--checkpoint-every', 1), 100)
+    .option('--eval-every <n>', 'steps between validation passes', integerOption('--eval-every', 1), 100)
+    .option('--eval-batches <n>', 'validation batches per pass', integerOption('--eval-batches', 0), 8)
+    .option('--seed <n>', 'seed of the init, data order and masks', integerOption('--seed', 0), 0)
     .option('--resume', 'continue from the latest checkpoint in --out', false)
     .option('--engine <name>', 'auto | tensorflow | wasm')
     .option('--threads <n>', "wasm threads (a number or 'auto')")

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseIntegerOption } from '../cli/options.js';
+import { integerOption } from '@maria-ts/core';
 import { DEFAULT_GPT2_DIRECTORY } from './bpe-source.js';
 import { buildTinyTokenizer, DEFAULT_EVALUATION_TEXT, statsPathFor } from './build-tokenizer.js';
 import { DEFAULT_TOKENIZER_PATH } from './load-tokenizer.js';
@@ -10,7 +10,7 @@ export function registerTokenizerCommand(program: Command): void {
   program
     .command('tokenizer')
     .description('build the tiny tokenizer: GPT-2 byte tokens + its first N merges + <|endoftext|>, [MASK], [PAD]')
-    .option('--merges <n>', 'number of GPT-2 merges to keep', parseIntegerOption('--merges', 0), TINY_MERGE_COUNT)
+    .option('--merges <n>', 'number of GPT-2 merges to keep', integerOption('--merges', 0), TINY_MERGE_COUNT)
     .option('--source <path>', 'source BPE tokenizer.json, or a folder holding one', DEFAULT_GPT2_DIRECTORY)
     .option('--eval <file>', 'text on which to report tokens per word', DEFAULT_EVALUATION_TEXT)
     .option('--out <file>', 'where to write tokenizer.json (config and stats go beside it)', DEFAULT_TOKENIZER_PATH)
