@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { InvalidArgumentError, parseNumberList, runMain } from '@maria-ts/core';
+import { InvalidArgumentError, parseNumberList, parseOneNumber, runMain } from '@maria-ts/core';
 import { temperatureSchedules } from '@maria-ts/annealer';
 import { formatAnnealTable, writeAnnealArtefacts } from './anneal-report.js';
 import { runAnnealBench } from './run-anneal-bench.js';
 import { assertJudgeIsNotBackbone, loadArJudgeModel } from '../judge-model/ar-judge-model.js';
-import { oneNumber as one } from '../flags/one-number.js';
 import { withBenchModel } from '../ppl/with-bench-model.js';
 
 interface AnnealFlags {
@@ -52,13 +51,13 @@ export function annealCommand(): Command {
           if (!judgeDir) {
             throw new InvalidArgumentError('--judge', undefined, "an AR checkpoint directory: a separately trained, larger or longer-trained AR model, never the model's own AR backbone");
           }
-          const samples = one('--samples', flags.samples, { integer: true, min: 1 });
-          const length = one('--length', flags.length, { integer: true, min: 1 });
+          const samples = parseOneNumber('--samples', flags.samples, { integer: true, min: 1 });
+          const length = parseOneNumber('--length', flags.length, { integer: true, min: 1 });
           const iterations = flags.iterations.trim() === '' ? [] : parseNumberList('--iterations', flags.iterations, { integer: true, min: 0 });
           const diffusionSteps = flags.diffusionSteps.trim() === '' ? [] : parseNumberList('--diffusion-steps', flags.diffusionSteps, { integer: true, min: 1 });
-          const remask = one('--remask', flags.remask, { min: 0 });
+          const remask = parseOneNumber('--remask', flags.remask, { min: 0 });
           if (remask > 1) throw new InvalidArgumentError('--remask', flags.remask, 'a number in [0, 1]');
-          const seed = one('--seed', flags.seed, { integer: true, min: 0 });
+          const seed = parseOneNumber('--seed', flags.seed, { integer: true, min: 0 });
           temperatureSchedules.get(flags.schedule);
           const benchFlags = { ...flags, progress: flags.progress && !flags.json };
           await withBenchModel('anneal', benchFlags, { skipDiffusion: diffusionSteps.length === 0 }, async (model, progress) => {
@@ -76,7 +75,7 @@ export function annealCommand(): Command {
                 remaskFraction: remask,
                 schedule: flags.schedule,
                 seed,
-                warmup: one('--warmup', flags.warmup, { integer: true, min: 0 }),
+                warmup: parseOneNumber('--warmup', flags.warmup, { integer: true, min: 0 }),
                 onProgress: (event) => {
                   progress.stage(event.setting);
                   progress.advance(1);

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { InvalidArgumentError, initEngine, parseNumberList, runMain, writeFileAtomic } from '@maria-ts/core';
+import { initEngine, parseNumberList, parseOneNumber, runMain, writeFileAtomic } from '@maria-ts/core';
 import { writeLineChart } from '@maria-ts/eval';
 import { runOpsBenchmark, type OpsRow } from '../ops/ops-benchmark.js';
 
@@ -100,15 +100,10 @@ export function opsCommand(): Command {
     .addOption(new Command().createOption('--child', 'internal: run one thread count and print JSON').hideHelp())
     .action((flags: OpsFlags) =>
       runMain(async () => {
-        const positive = (name: string, text: string) => {
-          const [value] = parseNumberList(name, text, { integer: true, min: name === '--warmup' ? 0 : 1 });
-          if (value === undefined) throw new InvalidArgumentError(name, text, 'an integer');
-          return value;
-        };
         const benchOptions = {
-          matmulRepeats: positive('--repeats', flags.repeats),
-          stepRepeats: positive('--step-repeats', flags.stepRepeats),
-          warmup: positive('--warmup', flags.warmup),
+          matmulRepeats: parseOneNumber('--repeats', flags.repeats, { integer: true, min: 1 }),
+          stepRepeats: parseOneNumber('--step-repeats', flags.stepRepeats, { integer: true, min: 1 }),
+          warmup: parseOneNumber('--warmup', flags.warmup, { integer: true, min: 0 }),
           onMeasure: flags.json ? undefined : (label: string) => process.stderr.write(`measuring ${label}...\n`),
         };
         const threadList = flags.threads ? parseNumberList('--threads', flags.threads, { integer: true, min: 1 }) : [];

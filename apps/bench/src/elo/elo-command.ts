@@ -1,13 +1,12 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { runMain, writeFileAtomic } from '@maria-ts/core';
+import { parseOneNumber, runMain, writeFileAtomic } from '@maria-ts/core';
 import { parseDatasetFormat, readDocuments } from '@maria-ts/eval';
 import { createEloJudge } from './elo-judge.js';
 import { formatEloTable } from './format-elo.js';
 import { buildMaskedPrompts } from './masked-prompts.js';
 import { writeRatingChart } from './rating-chart.js';
 import { ELO_SYSTEMS, runEloBench } from './run-elo-bench.js';
-import { oneNumber as one } from '../flags/one-number.js';
 import { withBenchModel } from '../ppl/with-bench-model.js';
 
 interface EloFlags {
@@ -66,16 +65,16 @@ export function eloCommand(): Command {
     .action((flags: EloFlags) =>
       runMain(
         async () => {
-          const prompts = one('--prompts', flags.prompts, { integer: true, min: 1 });
-          const words = one('--words', flags.words, { integer: true, min: 2 });
-          const maskRate = one('--mask-rate', flags.maskRate);
-          const seed = one('--seed', flags.seed, { integer: true, min: 0 });
-          const rounds = one('--rounds', flags.rounds, { integer: true, min: 2 });
-          const temperature = one('--temperature', flags.temperature, { min: 0 });
+          const prompts = parseOneNumber('--prompts', flags.prompts, { integer: true, min: 1 });
+          const words = parseOneNumber('--words', flags.words, { integer: true, min: 2 });
+          const maskRate = parseOneNumber('--mask-rate', flags.maskRate);
+          const seed = parseOneNumber('--seed', flags.seed, { integer: true, min: 0 });
+          const rounds = parseOneNumber('--rounds', flags.rounds, { integer: true, min: 2 });
+          const temperature = parseOneNumber('--temperature', flags.temperature, { min: 0 });
           const sampling = {
             temperature,
-            ...(flags.topP ? { topP: one('--top-p', flags.topP) } : {}),
-            ...(flags.topK ? { topK: one('--top-k', flags.topK, { integer: true, min: 1 }) } : {}),
+            ...(flags.topP ? { topP: parseOneNumber('--top-p', flags.topP) } : {}),
+            ...(flags.topK ? { topK: parseOneNumber('--top-k', flags.topK, { integer: true, min: 1 }) } : {}),
           };
           const systems = flags.systems.split(',').map((name) => name.trim());
           const format = parseDatasetFormat(flags.format);
@@ -87,7 +86,7 @@ export function eloCommand(): Command {
                 ...(flags.judge ? { judgeDir: flags.judge } : {}),
                 ...(flags.judgeUrl ? { judgeUrl: flags.judgeUrl } : {}),
                 ...(flags.judgeModel ? { judgeModel: flags.judgeModel } : {}),
-                ...(flags.requestsPerMinute ? { requestsPerMinute: one('--requests-per-minute', flags.requestsPerMinute, { min: 0.001 }) } : {}),
+                ...(flags.requestsPerMinute ? { requestsPerMinute: parseOneNumber('--requests-per-minute', flags.requestsPerMinute, { min: 0.001 }) } : {}),
               },
               model,
             );
@@ -105,8 +104,8 @@ export function eloCommand(): Command {
                 sampling,
                 seed,
                 rounds,
-                ...(flags.diffusionSteps ? { diffusionSteps: one('--diffusion-steps', flags.diffusionSteps, { integer: true, min: 1 }) } : {}),
-                ...(flags.battles ? { battles: one('--battles', flags.battles, { integer: true, min: 1 }) } : {}),
+                ...(flags.diffusionSteps ? { diffusionSteps: parseOneNumber('--diffusion-steps', flags.diffusionSteps, { integer: true, min: 1 }) } : {}),
+                ...(flags.battles ? { battles: parseOneNumber('--battles', flags.battles, { integer: true, min: 1 }) } : {}),
                 onProgress: (event) => {
                   const label = event.stage === 'infill' ? `filling ${event.system}` : `judging (${judge.judge.name})`;
                   if (label !== stage) {

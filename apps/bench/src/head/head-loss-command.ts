@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { InvalidArgumentError, parseNumberList, runMain, writeFileAtomic } from '@maria-ts/core';
+import { InvalidArgumentError, parseOneNumber, runMain, writeFileAtomic } from '@maria-ts/core';
 import { DEFAULT_CORPUS_DIRECTORY } from '@maria-ts/train';
 import { withBenchModel } from '../ppl/with-bench-model.js';
 import { headLosses, type HeadLossRow } from './head-loss.js';
@@ -26,13 +26,6 @@ export interface HeadLossReport {
   readonly settings: { readonly model: string; readonly data: string; readonly rate: number; readonly batches: number; readonly batchSize: number; readonly sequenceLength: number; readonly seed: number };
 }
 
-/** A single number from a flag. */
-export function oneNumber(flag: string, text: string, options: { integer?: boolean; min?: number; max?: number } = {}): number {
-  const values = parseNumberList(flag, text, options);
-  if (values.length !== 1) throw new InvalidArgumentError(flag, text, 'one number');
-  return values[0] as number;
-}
-
 /**
  * `maria-bench head-loss`: the validation masked-token loss of MARIA vs the AR model alone vs
  * the MLM alone at one masking rate, on the same masked tokens of the corpus's validation
@@ -54,11 +47,11 @@ export function headLossCommand(): Command {
     .option('--json', 'print {"rows": [{method, loss, ppl, tokens}], "settings"} on stdout')
     .action((flags: HeadLossFlags) =>
       runMain(async () => {
-        const rate = oneNumber('--rate', flags.rate);
+        const rate = parseOneNumber('--rate', flags.rate);
         if (!(rate > 0 && rate <= 1)) throw new InvalidArgumentError('--rate', flags.rate, 'a number in (0, 1]');
-        const batches = oneNumber('--batches', flags.batches, { integer: true, min: 1 });
-        const batchSize = oneNumber('--batch', flags.batch, { integer: true, min: 1 });
-        const seed = oneNumber('--seed', flags.seed, { integer: true, min: 0 });
+        const batches = parseOneNumber('--batches', flags.batches, { integer: true, min: 1 });
+        const batchSize = parseOneNumber('--batch', flags.batch, { integer: true, min: 1 });
+        const seed = parseOneNumber('--seed', flags.seed, { integer: true, min: 0 });
         const report = await withBenchModel('head-loss', { ...flags, progress: flags.progress && !flags.json }, { skipDiffusion: true }, async (model, progress) => {
           const shards = await openShardsFor(flags.data, model.tokenizer);
           try {

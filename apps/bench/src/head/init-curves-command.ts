@@ -2,11 +2,10 @@ import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { InvalidArgumentError, initEngine, runMain, tf, writeFileAtomic } from '@maria-ts/core';
+import { InvalidArgumentError, initEngine, parseOneNumber, runMain, tf, writeFileAtomic } from '@maria-ts/core';
 import { writeLineChart } from '@maria-ts/eval';
 import { hasTinyMaria, TINY_MARIA_DIR, TinyMariaMissingError } from '@maria-ts/model-tiny';
 import { DEFAULT_CORPUS_DIRECTORY, HEAD_TRAINING_DEFAULTS, type HeadInitChoice, initialHead, loadBackbonePair, openShards, trainHead } from '@maria-ts/train';
-import { oneNumber } from './head-loss-command.js';
 
 interface InitCurvesFlags {
   readonly model?: string;
@@ -87,22 +86,22 @@ export function initCurvesCommand(): Command {
     .option('--json', 'print the report as JSON')
     .action((flags: InitCurvesFlags) =>
       runMain(async () => {
-        const steps = oneNumber('--steps', flags.steps, { integer: true, min: 2 });
-        const warmup = oneNumber('--warmup', flags.warmup, { integer: true, min: 0 });
+        const steps = parseOneNumber('--steps', flags.steps, { integer: true, min: 2 });
+        const warmup = parseOneNumber('--warmup', flags.warmup, { integer: true, min: 0 });
         if (warmup >= steps) throw new InvalidArgumentError('--warmup', warmup, `fewer than --steps (${steps})`);
         const trainer = {
           steps,
-          accumulation: oneNumber('--accumulation', flags.accumulation, { integer: true, min: 1 }),
-          learningRate: oneNumber('--lr', flags.lr, { min: 1e-8 }),
+          accumulation: parseOneNumber('--accumulation', flags.accumulation, { integer: true, min: 1 }),
+          learningRate: parseOneNumber('--lr', flags.lr, { min: 1e-8 }),
           warmupSteps: warmup,
           weightDecay: 0,
-          evalEvery: flags.evalEvery === undefined ? Math.max(1, Math.floor(steps / 10)) : oneNumber('--eval-every', flags.evalEvery, { integer: true, min: 1 }),
-          evalBatches: oneNumber('--eval-batches', flags.evalBatches, { integer: true, min: 1 }),
+          evalEvery: flags.evalEvery === undefined ? Math.max(1, Math.floor(steps / 10)) : parseOneNumber('--eval-every', flags.evalEvery, { integer: true, min: 1 }),
+          evalBatches: parseOneNumber('--eval-batches', flags.evalBatches, { integer: true, min: 1 }),
           checkpointEvery: steps,
           keepCheckpoints: 1,
-          seed: oneNumber('--seed', flags.seed, { integer: true, min: 0 }),
+          seed: parseOneNumber('--seed', flags.seed, { integer: true, min: 0 }),
         };
-        const batch = oneNumber('--batch', flags.batch, { integer: true, min: 1 });
+        const batch = parseOneNumber('--batch', flags.batch, { integer: true, min: 1 });
         const paths = await backbonePaths(flags);
         await initEngine({ ...(flags.engine ? { engine: flags.engine } : {}), ...(flags.threads ? { threads: flags.threads } : {}) });
         const shards = await openShards(flags.data, { tokenizer: paths.tokenizer });

@@ -1,9 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
-import { InvalidArgumentError, initEngine, runMain } from '@maria-ts/core';
+import { InvalidArgumentError, initEngine, parseOneNumber, runMain } from '@maria-ts/core';
 import { loadServeEngine, type ModelSource } from '@maria-ts/serve';
-import { oneNumber as one } from '../flags/one-number.js';
 import { runServeLoad, type ServeLoadReport } from './run-serve-load.js';
 
 interface ServeLoadFlags {
@@ -62,15 +61,15 @@ export function serveLoadCommand(): Command {
           }
           await initEngine({ engine: flags.engine, threads: flags.threads });
           const source: ModelSource =
-            flags.randomModel !== undefined ? { kind: 'random', seed: one('--random-model', flags.randomModel, { integer: true, min: 0 }) } : flags.model !== undefined ? { kind: 'directory', dir: flags.model } : { kind: 'tiny' };
+            flags.randomModel !== undefined ? { kind: 'random', seed: parseOneNumber('--random-model', flags.randomModel, { integer: true, min: 0 }) } : flags.model !== undefined ? { kind: 'directory', dir: flags.model } : { kind: 'tiny' };
           const engine = await loadServeEngine(source);
           const report = await runServeLoad({
             engine,
-            connections: one('--connections', flags.connections, { integer: true, min: 1 }),
-            durationSeconds: one('--duration', flags.duration, { integer: true, min: 1 }),
-            maxQueued: one('--queue-depth', flags.queueDepth, { integer: true, min: 1 }),
-            maxBatch: one('--max-batch', flags.maxBatch, { integer: true, min: 1 }),
-            timeoutMs: one('--timeout-ms', flags.timeoutMs, { integer: true, min: 1 }),
+            connections: parseOneNumber('--connections', flags.connections, { integer: true, min: 1 }),
+            durationSeconds: parseOneNumber('--duration', flags.duration, { integer: true, min: 1 }),
+            maxQueued: parseOneNumber('--queue-depth', flags.queueDepth, { integer: true, min: 1 }),
+            maxBatch: parseOneNumber('--max-batch', flags.maxBatch, { integer: true, min: 1 }),
+            timeoutMs: parseOneNumber('--timeout-ms', flags.timeoutMs, { integer: true, min: 1 }),
             ...(body ? { body } : {}),
           });
           await mkdir(flags.out, { recursive: true });

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { InvalidArgumentError, initEngine, parseNumberList, runMain, writeFileAtomic, type EngineInfo } from '@maria-ts/core';
+import { InvalidArgumentError, initEngine, parseNumberList, parseOneNumber, runMain, writeFileAtomic, type EngineInfo } from '@maria-ts/core';
 import { writeLineChart } from '@maria-ts/eval';
 import { loadMariaModel } from '@maria-ts/fusion-head';
 import { DEFAULT_DIFFUSION_STEPS, infillMethods, type InfillMethod } from '@maria-ts/kv-decoder';
@@ -29,12 +29,6 @@ export interface ThroughputReport {
   readonly ratios: ReturnType<typeof throughputRatios>;
   readonly settings: { readonly maskRate: number; readonly runs: number; readonly warmup: number; readonly diffusionSteps: number; readonly model: string; readonly seed: number };
   readonly environment: { readonly node: string; readonly cpus: number; readonly cpuModel: string; readonly loadAverage: number[]; readonly engine: EngineInfo; readonly date: string };
-}
-
-function oneInteger(flag: string, text: string, min: number): number {
-  const values = parseNumberList(flag, text, { integer: true, min });
-  if (values.length !== 1) throw new InvalidArgumentError(flag, text, 'one integer');
-  return values[0] as number;
 }
 
 function parseMethods(text: string): InfillMethod[] {
@@ -92,14 +86,14 @@ export function throughputCommand(): Command {
       runMain(
         async () => {
           const lengths = parseNumberList('--lengths', flags.lengths, { integer: true, min: 1 });
-          const [maskRate] = parseNumberList('--mask-rate', flags.maskRate);
-          if (maskRate === undefined || !(maskRate > 0 && maskRate <= 1)) throw new InvalidArgumentError('--mask-rate', flags.maskRate, 'a number in (0, 1]');
+          const maskRate = parseOneNumber('--mask-rate', flags.maskRate);
+          if (!(maskRate > 0 && maskRate <= 1)) throw new InvalidArgumentError('--mask-rate', flags.maskRate, 'a number in (0, 1]');
           const methods = parseMethods(flags.methods);
-          const runs = oneInteger('--runs', flags.runs, 1);
-          const warmup = oneInteger('--warmup', flags.warmup, 0);
-          const diffusionSteps = oneInteger('--diffusion-steps', flags.diffusionSteps, 1);
-          const seed = oneInteger('--seed', flags.seed, 0);
-          const threads = flags.threads === undefined ? undefined : oneInteger('--threads', flags.threads, 1);
+          const runs = parseOneNumber('--runs', flags.runs, { integer: true, min: 1 });
+          const warmup = parseOneNumber('--warmup', flags.warmup, { integer: true, min: 0 });
+          const diffusionSteps = parseOneNumber('--diffusion-steps', flags.diffusionSteps, { integer: true, min: 1 });
+          const seed = parseOneNumber('--seed', flags.seed, { integer: true, min: 0 });
+          const threads = flags.threads === undefined ? undefined : parseOneNumber('--threads', flags.threads, { integer: true, min: 1 });
           const engine = await initEngine({ ...(flags.engine ? { engine: flags.engine } : {}), ...(threads ? { threads } : {}) });
           const model = flags.model === undefined ? await loadTinyMaria() : await loadMariaModel(flags.model);
           let rows: ThroughputRow[];

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { InvalidArgumentError, parseNumberList, runMain } from '@maria-ts/core';
+import { parseNumberList, parseOneNumber, runMain } from '@maria-ts/core';
 import { runBenchDecode, type BenchDecodeReport } from '../bench-decode/run-bench-decode.js';
 import type { CommandOutput } from '../output.js';
 
@@ -21,12 +21,6 @@ interface BenchDecodeFlags {
   readonly engine?: string;
   readonly threads?: string;
   readonly json?: boolean;
-}
-
-function integer(flag: string, text: string, min = 1): number {
-  const [value] = parseNumberList(flag, text, { integer: true, min });
-  if (value === undefined || text.includes(',')) throw new InvalidArgumentError(flag, text, `one integer >= ${min}`);
-  return value;
 }
 
 function table(report: BenchDecodeReport): string {
@@ -66,22 +60,22 @@ export function benchDecodeCommand(output: CommandOutput): Command {
     .action(async (flags: BenchDecodeFlags) => {
       await runMain(
         async () => {
-          const heads = integer('--heads', flags.heads);
+          const heads = parseOneNumber('--heads', flags.heads, { integer: true, min: 1 });
           const report = await runBenchDecode({
             family: flags.family,
-            layers: integer('--layers', flags.layers),
-            hidden: integer('--hidden', flags.hidden),
+            layers: parseOneNumber('--layers', flags.layers, { integer: true, min: 1 }),
+            hidden: parseOneNumber('--hidden', flags.hidden, { integer: true, min: 1 }),
             heads,
-            keyValueHeads: flags.kvHeads ? integer('--kv-heads', flags.kvHeads) : heads,
-            intermediate: integer('--intermediate', flags.intermediate),
-            vocab: integer('--vocab', flags.vocab),
+            keyValueHeads: flags.kvHeads ? parseOneNumber('--kv-heads', flags.kvHeads, { integer: true, min: 1 }) : heads,
+            intermediate: parseOneNumber('--intermediate', flags.intermediate, { integer: true, min: 1 }),
+            vocab: parseOneNumber('--vocab', flags.vocab, { integer: true, min: 1 }),
             promptLengths: parseNumberList('--prompt', flags.prompt, { integer: true, min: 1 }),
-            steps: integer('--steps', flags.steps),
-            repeats: integer('--repeats', flags.repeats),
+            steps: parseOneNumber('--steps', flags.steps, { integer: true, min: 1 }),
+            repeats: parseOneNumber('--repeats', flags.repeats, { integer: true, min: 1 }),
             withLogits: flags.logits === true,
-            ...(flags.mergeRatio ? { mergeRatio: parseNumberList('--merge-ratio', flags.mergeRatio, { min: 2 })[0] as number } : {}),
-            ...(flags.smallChunk ? { smallChunk: integer('--small-chunk', flags.smallChunk, 0) } : {}),
-            seed: integer('--seed', flags.seed, 0),
+            ...(flags.mergeRatio ? { mergeRatio: parseOneNumber('--merge-ratio', flags.mergeRatio, { min: 2 }) } : {}),
+            ...(flags.smallChunk ? { smallChunk: parseOneNumber('--small-chunk', flags.smallChunk, { integer: true, min: 0 }) } : {}),
+            seed: parseOneNumber('--seed', flags.seed, { integer: true, min: 0 }),
             ...(flags.engine ? { engine: flags.engine } : {}),
             ...(flags.threads ? { threads: flags.threads } : {}),
           });

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { InvalidArgumentError, parseNumberList, runMain } from '@maria-ts/core';
+import { parseOneNumber, runMain } from '@maria-ts/core';
 import { temperatureSchedules } from '@maria-ts/annealer';
 import type { CommandOutput } from '../output.js';
 import { generateJson, generateText, iterationLine } from './format-generate.js';
@@ -15,12 +15,6 @@ interface GenerateFlags {
   readonly json?: boolean;
   readonly engine?: string;
   readonly threads?: string;
-}
-
-function oneNumber(flag: string, text: string, options: { integer?: boolean; min?: number } = {}): number {
-  const values = parseNumberList(flag, text, options);
-  if (values.length !== 1) throw new InvalidArgumentError(flag, text, 'one number');
-  return values[0] as number;
 }
 
 /**
@@ -48,21 +42,20 @@ export function generateCommand(output: CommandOutput): Command {
       try {
         await runMain(
           async () => {
-            const length = oneNumber('--length', flags.length, { integer: true, min: 1 });
-            const iterations = oneNumber('--iterations', flags.iterations, { integer: true, min: 0 });
-            const remask = oneNumber('--remask', flags.remask, { min: 0 });
-            if (remask > 1) throw new InvalidArgumentError('--remask', flags.remask, 'a number in [0, 1]');
+            const length = parseOneNumber('--length', flags.length, { integer: true, min: 1 });
+            const iterations = parseOneNumber('--iterations', flags.iterations, { integer: true, min: 0 });
+            const remask = parseOneNumber('--remask', flags.remask, { min: 0, max: 1 });
             const schedule = flags.schedule;
             temperatureSchedules.get(schedule); // an unknown name fails here, listing the known ones, before the model loads
             const result = await runGenerate({
               length,
               iterations,
               remask,
-              seed: oneNumber('--seed', flags.seed, { integer: true }),
+              seed: parseOneNumber('--seed', flags.seed, { integer: true }),
               schedule,
               ...(flags.model !== undefined ? { model: flags.model } : {}),
               ...(flags.engine !== undefined ? { engine: flags.engine } : {}),
-              ...(flags.threads !== undefined ? { threads: oneNumber('--threads', flags.threads, { integer: true, min: 1 }) } : {}),
+              ...(flags.threads !== undefined ? { threads: parseOneNumber('--threads', flags.threads, { integer: true, min: 1 }) } : {}),
               signal: controller.signal,
               ...(flags.json ? {} : { onIteration: (event) => output.stderr(iterationLine(event, iterations)) }),
             });

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { InvalidArgumentError, parseNumberList, runMain } from '@maria-ts/core';
+import { InvalidArgumentError, parseNumberList, parseOneNumber, runMain } from '@maria-ts/core';
 import { infillMethods, type InfillMethod } from '@maria-ts/kv-decoder';
 import type { CommandOutput } from '../output.js';
 import { colorEnabled, infillJson, infillText } from './format-infill.js';
@@ -19,13 +19,6 @@ interface InfillFlags {
   readonly diffusionSteps: string;
   readonly engine?: string;
   readonly threads?: string;
-}
-
-/** One number from a flag, with the flag named in the error. */
-function oneNumber(flag: string, text: string, options: { integer?: boolean; min?: number } = {}): number {
-  const values = parseNumberList(flag, text, options);
-  if (values.length !== 1) throw new InvalidArgumentError(flag, text, 'one number');
-  return values[0] as number;
 }
 
 function parseMethod(text: string): InfillMethod {
@@ -68,16 +61,16 @@ export function infillCommand(output: CommandOutput, isTTY: () => boolean = () =
             const result = await runInfill({
               text: flags.text,
               ...(flags.model !== undefined ? { model: flags.model } : {}),
-              seed: oneNumber('--seed', flags.seed, { integer: true }),
+              seed: parseOneNumber('--seed', flags.seed, { integer: true }),
               tokensPerMask: tokensPerMask.length === 1 ? (tokensPerMask[0] as number) : tokensPerMask,
               method: parseMethod(flags.method),
-              temperature: oneNumber('--temperature', flags.temperature, { min: 0 }),
-              topP: oneNumber('--top-p', flags.topP),
-              ...(flags.topK !== undefined ? { topK: oneNumber('--top-k', flags.topK, { integer: true, min: 1 }) } : {}),
-              ...(flags.maxLength !== undefined ? { maxLength: oneNumber('--max-length', flags.maxLength, { integer: true, min: 1 }) } : {}),
-              diffusionSteps: oneNumber('--diffusion-steps', flags.diffusionSteps, { integer: true, min: 1 }),
+              temperature: parseOneNumber('--temperature', flags.temperature, { min: 0 }),
+              topP: parseOneNumber('--top-p', flags.topP),
+              ...(flags.topK !== undefined ? { topK: parseOneNumber('--top-k', flags.topK, { integer: true, min: 1 }) } : {}),
+              ...(flags.maxLength !== undefined ? { maxLength: parseOneNumber('--max-length', flags.maxLength, { integer: true, min: 1 }) } : {}),
+              diffusionSteps: parseOneNumber('--diffusion-steps', flags.diffusionSteps, { integer: true, min: 1 }),
               ...(flags.engine !== undefined ? { engine: flags.engine } : {}),
-              ...(flags.threads !== undefined ? { threads: oneNumber('--threads', flags.threads, { integer: true, min: 1 }) } : {}),
+              ...(flags.threads !== undefined ? { threads: parseOneNumber('--threads', flags.threads, { integer: true, min: 1 }) } : {}),
               signal: controller.signal,
             });
             if (flags.json) {
