@@ -1,7 +1,8 @@
 import { Command } from 'commander';
-import { parseOneNumber, runMain } from '@maria-ts/core';
+import { parseOneNumber } from '@maria-ts/core';
 import { temperatureSchedules } from '@maria-ts/annealer';
 import type { CommandOutput } from '../output.js';
+import { runInterruptible } from '../run-interruptible.js';
 import { generateJson, generateText, iterationLine } from './format-generate.js';
 import { runGenerate } from './run-generate.js';
 
@@ -36,35 +37,28 @@ export function generateCommand(output: CommandOutput): Command {
     .option('--engine <engine>', 'tensor engine: auto, tensorflow or wasm (default: $MARIA_ENGINE or auto)')
     .option('--threads <n>', 'wasm threads (one is faster when the cores are busy)')
     .action(async (flags: GenerateFlags) => {
-      const controller = new AbortController();
-      const onInterrupt = () => controller.abort();
-      process.once('SIGINT', onInterrupt);
-      try {
-        await runMain(
-          async () => {
-            const length = parseOneNumber('--length', flags.length, { integer: true, min: 1 });
-            const iterations = parseOneNumber('--iterations', flags.iterations, { integer: true, min: 0 });
-            const remask = parseOneNumber('--remask', flags.remask, { min: 0, max: 1 });
-            const schedule = flags.schedule;
-            temperatureSchedules.get(schedule); // an unknown name fails here, listing the known ones, before the model loads
-            const result = await runGenerate({
-              length,
-              iterations,
-              remask,
-              seed: parseOneNumber('--seed', flags.seed, { integer: true }),
-              schedule,
-              ...(flags.model !== undefined ? { model: flags.model } : {}),
-              ...(flags.engine !== undefined ? { engine: flags.engine } : {}),
-              ...(flags.threads !== undefined ? { threads: parseOneNumber('--threads', flags.threads, { integer: true, min: 1 }) } : {}),
-              signal: controller.signal,
-              ...(flags.json ? {} : { onIteration: (event) => output.stderr(iterationLine(event, iterations)) }),
-            });
-            output.stdout(flags.json ? `${generateJson(result)}\n` : generateText(result));
-          },
-          { json: () => flags.json === true },
-        );
-      } finally {
-        process.removeListener('SIGINT', onInterrupt);
-      }
+      await runInterruptible(
+        async (signal) => {
+          const length = parseOneNumber('--length', flags.length, { integer: true, min: 1 });
+          const iterations = parseOneNumber('--iterations', flags.iterations, { integer: true, min: 0 });
+          const remask = parseOneNumber('--remask', flags.remask, { min: 0, max: 1 });
+          const schedule = flags.schedule;
+          temperatureSchedules.get(schedule); // an unknown name fails here, listing the known ones, before the model loads
+          const result = await runGenerate({
+            length,
+            iterations,
+            remask,
+            seed: parseOneNumber('--seed', flags.seed, { integer: true }),
+            schedule,
+            ...(flags.model !== undefined ? { model: flags.model } : {}),
+            ...(flags.engine !== undefined ? { engine: flags.engine } : {}),
+            ...(flags.threads !== undefined ? { threads: parseOneNumber('--threads', flags.threads, { integer: true, min: 1 }) } : {}),
+            signal,
+            ...(flags.json ? {} : { onIteration: (event) => output.stderr(iterationLine(event, iterations)) }),
+          });
+          output.stdout(flags.json ? `${generateJson(result)}\n` : generateText(result));
+        },
+        { json: () => flags.json === true },
+      );
     });
 }

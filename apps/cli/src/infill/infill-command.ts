@@ -1,7 +1,8 @@
 import { Command } from 'commander';
-import { InvalidArgumentError, parseNumberList, parseOneNumber, runMain } from '@maria-ts/core';
+import { InvalidArgumentError, parseNumberList, parseOneNumber } from '@maria-ts/core';
 import { infillMethods, type InfillMethod } from '@maria-ts/kv-decoder';
 import type { CommandOutput } from '../output.js';
+import { runInterruptible } from '../run-interruptible.js';
 import { colorEnabled, infillJson, infillText } from './format-infill.js';
 import { runInfill } from './run-infill.js';
 
@@ -51,39 +52,32 @@ export function infillCommand(output: CommandOutput, isTTY: () => boolean = () =
     .option('--engine <engine>', 'tensor engine: auto, tensorflow or wasm (default: $MARIA_ENGINE or auto)')
     .option('--threads <n>', 'wasm threads (default: the engine default; 1 is faster when the cores are busy)')
     .action(async (flags: InfillFlags) => {
-      const controller = new AbortController();
-      const onInterrupt = () => controller.abort();
-      process.once('SIGINT', onInterrupt);
-      try {
-        await runMain(
-          async () => {
-            const tokensPerMask = parseNumberList('--tokens-per-mask', flags.tokensPerMask, { integer: true, min: 1 });
-            const result = await runInfill({
-              text: flags.text,
-              ...(flags.model !== undefined ? { model: flags.model } : {}),
-              seed: parseOneNumber('--seed', flags.seed, { integer: true }),
-              tokensPerMask: tokensPerMask.length === 1 ? (tokensPerMask[0] as number) : tokensPerMask,
-              method: parseMethod(flags.method),
-              temperature: parseOneNumber('--temperature', flags.temperature, { min: 0 }),
-              topP: parseOneNumber('--top-p', flags.topP),
-              ...(flags.topK !== undefined ? { topK: parseOneNumber('--top-k', flags.topK, { integer: true, min: 1 }) } : {}),
-              ...(flags.maxLength !== undefined ? { maxLength: parseOneNumber('--max-length', flags.maxLength, { integer: true, min: 1 }) } : {}),
-              diffusionSteps: parseOneNumber('--diffusion-steps', flags.diffusionSteps, { integer: true, min: 1 }),
-              ...(flags.engine !== undefined ? { engine: flags.engine } : {}),
-              ...(flags.threads !== undefined ? { threads: parseOneNumber('--threads', flags.threads, { integer: true, min: 1 }) } : {}),
-              signal: controller.signal,
-            });
-            if (flags.json) {
-              output.stdout(`${infillJson(result)}\n`);
-              if (result.encoder === 'mlm') output.stderr('note: this model has no diffusion encoder; the MLM denoised instead\n');
-            } else {
-              output.stdout(infillText(result, colorEnabled({ isTTY: isTTY() })));
-            }
-          },
-          { json: () => flags.json === true },
-        );
-      } finally {
-        process.removeListener('SIGINT', onInterrupt);
-      }
+      await runInterruptible(
+        async (signal) => {
+          const tokensPerMask = parseNumberList('--tokens-per-mask', flags.tokensPerMask, { integer: true, min: 1 });
+          const result = await runInfill({
+            text: flags.text,
+            ...(flags.model !== undefined ? { model: flags.model } : {}),
+            seed: parseOneNumber('--seed', flags.seed, { integer: true }),
+            tokensPerMask: tokensPerMask.length === 1 ? (tokensPerMask[0] as number) : tokensPerMask,
+            method: parseMethod(flags.method),
+            temperature: parseOneNumber('--temperature', flags.temperature, { min: 0 }),
+            topP: parseOneNumber('--top-p', flags.topP),
+            ...(flags.topK !== undefined ? { topK: parseOneNumber('--top-k', flags.topK, { integer: true, min: 1 }) } : {}),
+            ...(flags.maxLength !== undefined ? { maxLength: parseOneNumber('--max-length', flags.maxLength, { integer: true, min: 1 }) } : {}),
+            diffusionSteps: parseOneNumber('--diffusion-steps', flags.diffusionSteps, { integer: true, min: 1 }),
+            ...(flags.engine !== undefined ? { engine: flags.engine } : {}),
+            ...(flags.threads !== undefined ? { threads: parseOneNumber('--threads', flags.threads, { integer: true, min: 1 }) } : {}),
+            signal,
+          });
+          if (flags.json) {
+            output.stdout(`${infillJson(result)}\n`);
+            if (result.encoder === 'mlm') output.stderr('note: this model has no diffusion encoder; the MLM denoised instead\n');
+          } else {
+            output.stdout(infillText(result, colorEnabled({ isTTY: isTTY() })));
+          }
+        },
+        { json: () => flags.json === true },
+      );
     });
 }
