@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { initEngine } from '@maria-ts/core';
 import { expectTensorClose } from '@maria-ts/core/testing';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mariaProgram } from '../program.js';
+import { runMariaInProcess as run } from '../maria-in-process.test-support.js';
 
 const FIXTURES = process.env.MARIA_FIXTURES_DIR ?? '/work/shared/data/fixtures';
 const GOLDEN = { atol: 1e-4, rtol: 1e-4 };
@@ -22,19 +22,6 @@ afterEach(() => {
   vi.restoreAllMocks();
   process.exitCode = undefined;
 });
-
-/** Runs `maria …` in-process, collecting what it prints and what it writes to stderr. */
-async function run(args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  await mariaProgram({ stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) }).parseAsync(['node', 'maria', ...args]);
-  const exitCode = Number(process.exitCode ?? 0);
-  return { stdout, stderr, exitCode };
-}
 
 describe('maria forward', () => {
   const dir = join(FIXTURES, 'tiny-llama');

@@ -6,7 +6,7 @@ import { loadTokenizer } from '@maria-ts/backbones';
 import { saveMariaModel } from '@maria-ts/fusion-head';
 import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from '@maria-ts/fusion-head/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { generateCommand } from './generate-command.js';
+import { runMariaInProcess } from '../maria-in-process.test-support.js';
 
 let root: string;
 let modelDir: string;
@@ -32,21 +32,8 @@ afterEach(() => {
   process.exitCode = undefined;
 });
 
-/** Runs `maria generate …` in-process, collecting stdout, stderr (runMain's error line included) and the exit code. */
-async function run(args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  await generateCommand({ stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) }).parseAsync(args, { from: 'user' });
-  return { stdout, stderr, exitCode: Number(process.exitCode ?? 0) };
-}
+/** Runs `maria generate …` in-process. */
+const run = (args: string[]) => runMariaInProcess(['generate', ...args]);
 
 interface GenerateJson {
   text: string;

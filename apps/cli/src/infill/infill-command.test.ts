@@ -9,7 +9,7 @@ import { saveMariaModel } from '@maria-ts/fusion-head';
 import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from '@maria-ts/fusion-head/testing';
 import { hasTinyMaria } from '@maria-ts/model-tiny';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mariaProgram } from '../program.js';
+import { runMariaInProcess as run } from '../maria-in-process.test-support.js';
 import { colorEnabled, infillText } from './format-infill.js';
 import type { InfillCommandResult } from './run-infill.js';
 
@@ -46,22 +46,6 @@ afterEach(() => {
   vi.restoreAllMocks();
   process.exitCode = undefined;
 });
-
-/** Runs `maria …` in-process, collecting stdout, stderr (including runMain's error line) and the exit code. */
-async function run(args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  await mariaProgram({ stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) }).parseAsync(['node', 'maria', ...args]);
-  return { stdout, stderr, exitCode: Number(process.exitCode ?? 0) };
-}
 
 interface InfillJson {
   text: string;
