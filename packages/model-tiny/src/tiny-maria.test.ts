@@ -1,8 +1,13 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { initEngine, type MariaError, tf } from '@maria-ts/core';
+import { loadTokenizer } from '@maria-ts/backbones';
 import { expectTensorClose } from '@maria-ts/core/testing';
-import { MariaModel, productOfExpertsHead } from '@maria-ts/fusion-head';
+import { MariaModel, productOfExpertsHead, saveMariaModel } from '@maria-ts/fusion-head';
+import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from '@maria-ts/fusion-head/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TINY_MARIA_DIR, TinyMariaMissingError, hasTinyMaria, loadTinyMaria } from './tiny-maria.js';
+import { TINY_MARIA_DIR, TinyMariaMissingError, hasTinyMaria, loadMariaOrTiny, loadTinyMaria } from './tiny-maria.js';
 
 beforeAll(async () => {
   await initEngine({ engine: 'wasm', threads: 1 });
@@ -25,6 +30,31 @@ describe('loadTinyMaria', () => {
       expect((error as MariaError).message).toContain(TINY_MARIA_DIR);
       expect((error as MariaError).message).not.toContain('\n');
     }
+  });
+});
+
+describe('loadMariaOrTiny', () => {
+  it('loads the given MARIA directory, and the embedded model (or its typed error) without one', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'maria-or-tiny-'));
+    const saved = createRandomMariaModel({ tokenizer: await loadTokenizer(MONOREPO_TINY_TOKENIZER_DIR), seed: 3, hiddenSize: 16, numLayers: 1, withDiffusion: true });
+    try {
+      await saveMariaModel(saved, root);
+      const loaded = await loadMariaOrTiny(root, { skipDiffusion: true });
+      try {
+        expect(loaded.ar.info.hiddenSize).toBe(16);
+        expect(loaded.diffusion).toBeUndefined();
+      } finally {
+        loaded.dispose();
+      }
+    } finally {
+      saved.dispose();
+      await rm(root, { recursive: true, force: true });
+    }
+    const tiny = await loadMariaOrTiny(undefined, { skipDiffusion: true }).then(
+      (model) => (model.dispose(), 'loaded'),
+      (caught: unknown) => (TinyMariaMissingError.isInstance(caught) ? 'missing' : caught),
+    );
+    expect(tiny).toBe((await hasTinyMaria()) ? 'loaded' : 'missing');
   });
 });
 

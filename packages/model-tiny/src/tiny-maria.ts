@@ -29,3 +29,12 @@ export async function loadTinyMaria(options: LoadMariaModelOptions = {}): Promis
   if (!(await hasTinyMaria())) throw new TinyMariaMissingError(TINY_MARIA_DIR);
   return loadMariaModel(TINY_MARIA_DIR, options);
 }
+
+/**
+ * The `--model DIR` default every command shares (maria infill/generate, maria-bench): loads
+ * the MARIA directory `dir` when one is given, else the embedded tiny MARIA. Call
+ * `initEngine` first.
+ */
+export function loadMariaOrTiny(dir: string | undefined, options: LoadMariaModelOptions = {}): Promise<MariaModel> {
+  return dir === undefined ? loadTinyMaria(options) : loadMariaModel(dir, options);
+}

@@ -3,9 +3,8 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { InvalidArgumentError, initEngine, parseNumberList, parseOneNumber, runMain, writeFileAtomic, type EngineInfo } from '@maria-ts/core';
 import { writeLineChart } from '@maria-ts/eval';
-import { loadMariaModel } from '@maria-ts/fusion-head';
 import { DEFAULT_DIFFUSION_STEPS, infillMethods, type InfillMethod } from '@maria-ts/kv-decoder';
-import { loadTinyMaria } from '@maria-ts/model-tiny';
+import { loadMariaOrTiny } from '@maria-ts/model-tiny';
 import { runThroughputBenchmark, throughputRatios, type ThroughputRow } from './throughput-benchmark.js';
 
 interface ThroughputFlags {
@@ -95,7 +94,7 @@ export function throughputCommand(): Command {
           const seed = parseOneNumber('--seed', flags.seed, { integer: true, min: 0 });
           const threads = flags.threads === undefined ? undefined : parseOneNumber('--threads', flags.threads, { integer: true, min: 1 });
           const engine = await initEngine({ ...(flags.engine ? { engine: flags.engine } : {}), ...(threads ? { threads } : {}) });
-          const model = flags.model === undefined ? await loadTinyMaria() : await loadMariaModel(flags.model);
+          const model = await loadMariaOrTiny(flags.model);
           let rows: ThroughputRow[];
           try {
             rows = await runThroughputBenchmark(model, {

@@ -1,7 +1,6 @@
 import { initEngine, type EngineInfo } from '@maria-ts/core';
 import { generate, type GenerateIteration, mariaResampler } from '@maria-ts/annealer';
-import { loadMariaModel, type MariaModel } from '@maria-ts/fusion-head';
-import { loadTinyMaria } from '@maria-ts/model-tiny';
+import { loadMariaOrTiny } from '@maria-ts/model-tiny';
 
 /** What `maria generate` was asked to do (flags already parsed and checked). */
 export interface GenerateCommandRequest {
@@ -33,17 +32,13 @@ export interface GenerateCommandResult {
   readonly engine: EngineInfo;
 }
 
-function loadModel(dir: string | undefined): Promise<MariaModel> {
-  return dir === undefined ? loadTinyMaria() : loadMariaModel(dir);
-}
-
 /**
  * The library side of `maria generate`: loads the model, samples x⁰ from its AR backbone at
  * T = 1, anneals it with MARIA for `iterations` steps, and frees the model.
  */
 export async function runGenerate(request: GenerateCommandRequest): Promise<GenerateCommandResult> {
   const engine = await initEngine({ ...(request.engine !== undefined ? { engine: request.engine } : {}), ...(request.threads !== undefined ? { threads: request.threads } : {}) });
-  const model = await loadModel(request.model);
+  const model = await loadMariaOrTiny(request.model);
   try {
     const result = await generate(model, {
       length: request.length,

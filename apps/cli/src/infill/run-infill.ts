@@ -1,8 +1,7 @@
 import { initEngine, type EngineInfo } from '@maria-ts/core';
-import { loadMariaModel, type MariaModel } from '@maria-ts/fusion-head';
 import { infill, type FilledToken, type InfillMethod, type InfillToken } from '@maria-ts/kv-decoder';
 import { parseMaskedText, type MaskedTextSegment } from '@maria-ts/masking';
-import { loadTinyMaria } from '@maria-ts/model-tiny';
+import { loadMariaOrTiny } from '@maria-ts/model-tiny';
 
 /** What `maria infill` was asked to do (flags already parsed and checked). */
 export interface InfillCommandRequest {
@@ -50,11 +49,6 @@ export interface InfillCommandResult {
   readonly engine: EngineInfo;
 }
 
-/** Loads a MARIA directory, or the embedded tiny model when `dir` is undefined. */
-export function loadInfillModel(dir: string | undefined): Promise<MariaModel> {
-  return dir === undefined ? loadTinyMaria() : loadMariaModel(dir);
-}
-
 function outputSegments(segments: readonly MaskedTextSegment[], tokens: readonly number[], decode: (ids: number[]) => string): OutputSegment[] {
   return segments.map((segment) => ({ kind: segment.kind === 'mask' ? 'fill' : 'text', text: decode(tokens.slice(segment.start, segment.end)) }));
 }
@@ -67,7 +61,7 @@ function outputSegments(segments: readonly MaskedTextSegment[], tokens: readonly
  */
 export async function runInfill(request: InfillCommandRequest): Promise<InfillCommandResult> {
   const engine = await initEngine({ ...(request.engine !== undefined ? { engine: request.engine } : {}), ...(request.threads !== undefined ? { threads: request.threads } : {}) });
-  const model = await loadInfillModel(request.model);
+  const model = await loadMariaOrTiny(request.model);
   try {
     const parsed = parseMaskedText(request.text, model.tokenizer, { tokensPerMask: request.tokensPerMask, maskTokenId: model.maskTokenId });
     const result = await infill(model, { ids: parsed.ids, masked: parsed.masked }, {
