@@ -1,16 +1,17 @@
 import type { Command } from 'commander';
-import { initEngine, runMain, tf, integerOption, numberOption } from '@maria-ts/core';
+import { initEngine, runMain, tf } from '@maria-ts/core';
 import type { StoredDtype } from '@maria-ts/backbones';
 import { DEFAULT_CORPUS_DIRECTORY } from '../corpus/build-corpus.js';
 import { openShards } from '../corpus/open-shards.js';
 import { DEFAULT_TOKENIZER_PATH } from '../tokenizer/load-tokenizer.js';
+import { addTrainerOptions, trainerOptionsFromFlags, type TrainerFlags } from '../trainer/trainer-flags.js';
 import { parseStoredDtype } from './export-maria.js';
 import { initialHead, parseHeadInit, type HeadInitChoice } from './initial-head.js';
 import { loadBackbonePair } from './load-backbone-pair.js';
 import { resolveCheckpointDir } from './resolve-checkpoint.js';
 import { trainHead } from './train-head.js';
 
-interface HeadFlags {
+interface HeadFlags extends TrainerFlags {
   ar: string;
   mlm: string;
   head?: string;
@@ -18,18 +19,6 @@ interface HeadFlags {
   data: string;
   tokenizer: string;
   out: string;
-  steps: number;
-  batch: number;
-  accumulation: number;
-  lr: number;
-  warmup: number;
-  weightDecay: number;
-  clip: number;
-  checkpointEvery: number;
-  evalEvery: number;
-  evalBatches: number;
-  seed: number;
-  resume: boolean;
   export?: string;
   dtype: StoredDtype;
   engine?: string;
@@ -46,7 +35,7 @@ export const HEAD_TRAINING_DEFAULTS = { steps: 1000, batch: 8, lr: 1e-4, warmup:
 
 /** `maria-train head`: train the fusion head on frozen AR and MLM backbones, then optionally export a MARIA directory. */
 export function registerHeadCommand(program: Command): void {
-  program
+  const command = program
     .command('head')
     .description('train the MARIA fusion head on frozen backbones (Beta(2.5,2.5) masking, AdamW, warm-up + cosine), resumable; --export writes a MARIA directory')
     .requiredOption('--ar <dir>', 'AR checkpoint, or a pretraining run folder (its latest checkpoint)')
@@ -55,19 +44,12 @@ export function registerHeadCommand(program: Command): void {
     .option('--init <kind>', 'fresh head init: poe | random', parseHeadInit, 'poe')
     .option('--data <dir>', 'token shards from `maria-train corpus`', DEFAULT_CORPUS_DIRECTORY)
     .option('--tokenizer <file>', 'the shared tokenizer.json', DEFAULT_TOKENIZER_PATH)
-    .option('--out <dir>', 'run folder (checkpoints, metrics.jsonl, loss.svg)', 'runs/head')
-    .option('--steps <n>', 'optimisation steps', integerOption('--steps', 1), HEAD_TRAINING_DEFAULTS.steps)
-    .option('--batch <n>', 'sequences per micro-batch', integerOption('--batch', 1), HEAD_TRAINING_DEFAULTS.batch)
-    .option('--accumulation <n>', 'micro-batches per step (gradient accumulation)', integerOption('--accumulation', 1), 1)
-    .option('--lr <x>', 'peak learning rate', numberOption('--lr', 1e-8, 10), HEAD_TRAINING_DEFAULTS.lr)
-    .option('--warmup <n>', 'linear warm-up steps before the cosine decay', integerOption('--warmup', 0), HEAD_TRAINING_DEFAULTS.warmup)
-    .option('--weight-decay <x>', 'AdamW decoupled weight decay (pulls W3 towards 0, not towards the PoE init)', numberOption('--weight-decay', 0, 10), HEAD_TRAINING_DEFAULTS.weightDecay)
-    .option('--clip <x>', 'gradient clipping by global norm', numberOption('--clip', 1e-8, 1e9), 1)
-    .option('--checkpoint-every <n>', 'steps between checkpoints', integerOption('--checkpoint-every', 1), HEAD_TRAINING_DEFAULTS.checkpointEvery)
-    .option('--eval-every <n>', 'steps between validation passes', integerOption('--eval-every', 1), HEAD_TRAINING_DEFAULTS.evalEvery)
-    .option('--eval-batches <n>', 'validation batches per pass (fixed masks)', integerOption('--eval-batches', 0), HEAD_TRAINING_DEFAULTS.evalBatches)
-    .option('--seed <n>', 'seed of the data order, masks and a random init', integerOption('--seed', 0), 0)
-    .option('--resume', 'continue from the latest checkpoint in --out', false)
+    .option('--out <dir>', 'run folder (checkpoints, metrics.jsonl, loss.svg)', 'runs/head');
+  addTrainerOptions(command, {
+    defaults: HEAD_TRAINING_DEFAULTS,
+    help: { weightDecay: 'AdamW decoupled weight decay (pulls W3 towards 0, not towards the PoE init)', evalBatches: 'validation batches per pass (fixed masks)', seed: 'seed of the data order, masks and a random init' },
+  });
+  command
     .option('--export <dir>', 'write a MARIA directory (tokenizer, backbones, trained head) here when training completes')
     .option('--dtype <dtype>', 'stored precision of the export: F32 | F16 | BF16', parseStoredDtype, 'F32' as StoredDtype)
     .option('--engine <name>', 'auto | tensorflow | wasm')
@@ -96,18 +78,7 @@ export function registerHeadCommand(program: Command): void {
               exportDtype: flags.dtype,
               tokenizerPath: flags.tokenizer,
               progress: flags.progress && !flags.json ? `head ${flags.init}` : false,
-              trainer: {
-                steps: flags.steps,
-                accumulation: flags.accumulation,
-                learningRate: flags.lr,
-                warmupSteps: flags.warmup,
-                weightDecay: flags.weightDecay,
-                clipNorm: flags.clip,
-                checkpointEvery: flags.checkpointEvery,
-                evalEvery: flags.evalEvery,
-                evalBatches: flags.evalBatches,
-                seed: flags.seed,
-              },
+              trainer: trainerOptionsFromFlags(flags),
             });
             const { metrics: _metrics, exported, ...rest } = result;
             const summary = { ...rest, out: flags.out, init: flags.init, ar: pair.sources.ar, mlm: pair.sources.mlm, export: exported ? flags.export : null };

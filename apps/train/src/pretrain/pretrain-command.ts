@@ -1,18 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { CheckpointError, TokenizerMismatchError, initEngine, runMain, tf, integerOption, numberOption } from '@maria-ts/core';
+import { CheckpointError, TokenizerMismatchError, initEngine, runMain, tf } from '@maria-ts/core';
 import { createBackbone, loadBackbone, loadTokenizer, saveCheckpointFiles } from '@maria-ts/backbones';
 import { DEFAULT_CORPUS_DIRECTORY } from '../corpus/build-corpus.js';
 import { openShards } from '../corpus/open-shards.js';
 import { DEFAULT_TOKENIZER_PATH } from '../tokenizer/load-tokenizer.js';
 import { runTraining } from '../trainer/train-loop.js';
+import { addTrainerOptions, trainerOptionsFromFlags, type TrainerFlags } from '../trainer/trainer-flags.js';
 import { objectives, type ObjectiveName } from './objectives.js';
 import { architecturePresets } from './presets.js';
 import { shardBatchSource } from './shard-batch-source.js';
 import { trainingProgress } from './training-progress.js';
 
-interface PretrainFlags {
+interface PretrainFlags extends TrainerFlags {
   arch: string;
   config?: string;
   initFrom?: string;
@@ -20,18 +21,6 @@ interface PretrainFlags {
   data: string;
   tokenizer: string;
   out: string;
-  steps: number;
-  batch: number;
-  accumulation: number;
-  lr: number;
-  warmup: number;
-  weightDecay: number;
-  clip: number;
-  checkpointEvery: number;
-  evalEvery: number;
-  evalBatches: number;
-  seed: number;
-  resume: boolean;
   engine?: string;
   threads?: string;
   progress: boolean;
@@ -40,7 +29,7 @@ interface PretrainFlags {
 
 /** `maria-train pretrain`: train a tiny AR, MLM or diffusion backbone from scratch on token shards. */
 export function registerPretrainCommand(program: Command): void {
-  program
+  const command = program
     .command('pretrain')
     .description('pretrain a backbone from scratch (AR next-token, MLM at 30%, or MDLM masked diffusion) with resumable checkpoints')
     .option('--arch <preset>', `architecture preset (${architecturePresets.names().join(', ')})`, 'tiny-llama')
@@ -49,19 +38,12 @@ export function registerPretrainCommand(program: Command): void {
     .option('--objective <name>', 'ar | mlm | diffusion', 'ar')
     .option('--data <dir>', 'token shards from `maria-train corpus`', DEFAULT_CORPUS_DIRECTORY)
     .option('--tokenizer <file>', 'tokenizer.json the shards were made with', DEFAULT_TOKENIZER_PATH)
-    .option('--out <dir>', 'run folder (checkpoints, metrics.jsonl, loss.svg)', 'runs/pretrain')
-    .option('--steps <n>', 'optimisation steps', integerOption('--steps', 1), 3000)
-    .option('--batch <n>', 'sequences per micro-batch', integerOption('--batch', 1), 8)
-    .option('--accumulation <n>', 'micro-batches per step (gradient accumulation)', integerOption('--accumulation', 1), 1)
-    .option('--lr <x>', 'peak learning rate', numberOption('--lr', 1e-8, 10), 1e-3)
-    .option('--warmup <n>', 'linear warm-up steps before the cosine decay', integerOption('--warmup', 0), 100)
-    .option('--weight-decay <x>', 'AdamW decoupled weight decay', numberOption('--weight-decay', 0, 10), 0.1)
-    .option('--clip <x>', 'gradient clipping by global norm', numberOption('--clip', 1e-8, 1e9), 1)
-    .option('--checkpoint-every <n>', 'steps between checkpoints', integerOption('--checkpoint-every', 1), 100)
-    .option('--eval-every <n>', 'steps between validation passes', integerOption('--eval-every', 1), 100)
-    .option('--eval-batches <n>', 'validation batches per pass', integerOption('--eval-batches', 0), 8)
-    .option('--seed <n>', 'seed of the init, data order and masks', integerOption('--seed', 0), 0)
-    .option('--resume', 'continue from the latest checkpoint in --out', false)
+    .option('--out <dir>', 'run folder (checkpoints, metrics.jsonl, loss.svg)', 'runs/pretrain');
+  addTrainerOptions(command, {
+    defaults: { steps: 3000, batch: 8, lr: 1e-3, warmup: 100, weightDecay: 0.1, checkpointEvery: 100, evalEvery: 100, evalBatches: 8 },
+    help: { weightDecay: 'AdamW decoupled weight decay', evalBatches: 'validation batches per pass', seed: 'seed of the init, data order and masks' },
+  });
+  command
     .option('--engine <name>', 'auto | tensorflow | wasm')
     .option('--threads <n>', "wasm threads (a number or 'auto')")
     .option('--no-progress', 'no progress bar')
@@ -100,18 +82,7 @@ export function registerPretrainCommand(program: Command): void {
             outDir: flags.out,
             resume: flags.resume,
             taskDescription: { objective: flags.objective, modelType, config, ...(flags.initFrom ? { initFrom: path.resolve(flags.initFrom), initHash: backbone.info.contentHash } : {}), tokenizer: tokenizer.fingerprint(), batch: flags.batch, data: path.resolve(flags.data) },
-            options: {
-              steps: flags.steps,
-              accumulation: flags.accumulation,
-              learningRate: flags.lr,
-              warmupSteps: flags.warmup,
-              weightDecay: flags.weightDecay,
-              clipNorm: flags.clip,
-              checkpointEvery: flags.checkpointEvery,
-              evalEvery: flags.evalEvery,
-              evalBatches: flags.evalBatches,
-              seed: flags.seed,
-            },
+            options: trainerOptionsFromFlags(flags),
             exportModel: async (dir) => {
               const { config: checkpointConfig, tensors } = backbone.toCheckpoint();
               await saveCheckpointFiles(dir, { config: checkpointConfig, tensors, dtype: 'F32', tokenizerJson });
