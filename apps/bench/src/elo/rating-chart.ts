@@ -1,7 +1,6 @@
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
-import { writeFileAtomic } from '@maria-ts/core';
+import type { TopLevelSpec } from 'vega-lite';
 import type { RatingInterval } from '@maria-ts/elo';
+import { renderVegaLiteSvg, writeVegaLiteSvg } from '@maria-ts/eval';
 
 export interface RatingChartOptions {
   readonly title: string;
@@ -48,17 +47,11 @@ export function ratingChartSpec(options: RatingChartOptions): TopLevelSpec {
 }
 
 /** Renders the rating chart to a standalone SVG string, headless (no browser, no canvas). */
-export async function renderRatingChartSvg(options: RatingChartOptions): Promise<string> {
-  const { spec } = compile(ratingChartSpec(options));
-  const view = new vega.View(vega.parse(spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+export function renderRatingChartSvg(options: RatingChartOptions): Promise<string> {
+  return renderVegaLiteSvg(ratingChartSpec(options));
 }
 
 /** Renders the rating chart and writes it atomically as SVG. */
-export async function writeRatingChart(file: string, options: RatingChartOptions): Promise<void> {
-  await writeFileAtomic(file, await renderRatingChartSvg(options));
+export function writeRatingChart(file: string, options: RatingChartOptions): Promise<void> {
+  return writeVegaLiteSvg(file, ratingChartSpec(options));
 }

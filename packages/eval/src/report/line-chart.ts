@@ -1,6 +1,5 @@
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
-import { writeFileAtomic } from '@maria-ts/core';
+import type { TopLevelSpec } from 'vega-lite';
+import { renderVegaLiteSvg, writeVegaLiteSvg } from './vega-lite-svg.js';
 
 /** One line of a chart. */
 export interface ChartSeries {
@@ -43,17 +42,11 @@ export function lineChartSpec(options: LineChartOptions): TopLevelSpec {
  * Renders a line chart to a standalone SVG string with Vega-Lite, headless (no browser, no
  * canvas), so benchmarks and training runs can drop a chart next to their JSON.
  */
-export async function renderLineChartSvg(options: LineChartOptions): Promise<string> {
-  const { spec } = compile(lineChartSpec(options));
-  const view = new vega.View(vega.parse(spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+export function renderLineChartSvg(options: LineChartOptions): Promise<string> {
+  return renderVegaLiteSvg(lineChartSpec(options));
 }
 
 /** Renders and writes the chart atomically to `file` (an `.svg` path). */
-export async function writeLineChart(file: string, options: LineChartOptions): Promise<void> {
-  await writeFileAtomic(file, await renderLineChartSvg(options));
+export function writeLineChart(file: string, options: LineChartOptions): Promise<void> {
+  return writeVegaLiteSvg(file, lineChartSpec(options));
 }
