@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import { InvalidArgumentError, parseNumberList, runMain } from '@maria-ts/core';
-import { integerFlag } from '../ppl/ppl-command.js';
+import { InvalidArgumentError, parseOneNumber, runMain } from '@maria-ts/core';
 import { withBenchModel, type BenchModelFlags } from '../ppl/with-bench-model.js';
 import { posMarkdown, runPosBench, type PosBenchReport } from './run-pos-bench.js';
 
@@ -53,19 +52,19 @@ export function posCommand(): Command {
     .option('--threads <n>', 'wasm threads (a count or auto)')
     .action((flags: PosFlags) =>
       runMain(async () => {
-        const [learningRate] = parseNumberList('--lr', flags.lr);
-        if (learningRate === undefined || !(learningRate > 0)) throw new InvalidArgumentError('--lr', flags.lr, 'a positive number');
+        const learningRate = parseOneNumber('--lr', flags.lr);
+        if (!(learningRate > 0)) throw new InvalidArgumentError('--lr', flags.lr, 'a positive number');
         const options = {
           train: flags.train,
           test: flags.test,
-          ...(flags.trainSentences ? { trainSentences: integerFlag('--train-sentences', flags.trainSentences, 1) } : {}),
-          ...(flags.testSentences ? { testSentences: integerFlag('--test-sentences', flags.testSentences, 1) } : {}),
-          seed: integerFlag('--seed', flags.seed, 0),
-          epochs: integerFlag('--epochs', flags.epochs, 1),
-          batchSize: integerFlag('--batch-size', flags.batchSize, 1),
+          ...(flags.trainSentences ? { trainSentences: parseOneNumber('--train-sentences', flags.trainSentences, { integer: true, min: 1 }) } : {}),
+          ...(flags.testSentences ? { testSentences: parseOneNumber('--test-sentences', flags.testSentences, { integer: true, min: 1 }) } : {}),
+          seed: parseOneNumber('--seed', flags.seed, { integer: true, min: 0 }),
+          epochs: parseOneNumber('--epochs', flags.epochs, { integer: true, min: 1 }),
+          batchSize: parseOneNumber('--batch-size', flags.batchSize, { integer: true, min: 1 }),
           learningRate,
-          maxTokens: integerFlag('--max-tokens', flags.maxTokens, 1),
-          maxBatchTokens: integerFlag('--batch-tokens', flags.batchTokens, 1),
+          maxTokens: parseOneNumber('--max-tokens', flags.maxTokens, { integer: true, min: 1 }),
+          maxBatchTokens: parseOneNumber('--batch-tokens', flags.batchTokens, { integer: true, min: 1 }),
           ...(flags.write ? { out: flags.out } : {}),
           modelName: flags.model ?? 'tiny (embedded)',
         };

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { Command } from 'commander';
-import { InvalidArgumentError, parseNumberList, runMain } from '@maria-ts/core';
+import { InvalidArgumentError, parseNumberList, parseOneNumber, runMain } from '@maria-ts/core';
 import { maskedPplMarkdown, parseDatasetFormat, parseMaskedPplMethod } from '@maria-ts/eval';
 import { runPplBench, type PplBenchReport } from './run-ppl-bench.js';
 import { withBenchModel, type BenchModelFlags } from './with-bench-model.js';
@@ -14,13 +14,6 @@ interface PplFlags extends BenchModelFlags {
   readonly window: string;
   readonly k: string;
   readonly detokenize: boolean;
-}
-
-/** One integer flag ≥ `min`, or a typed error naming the flag. */
-export function integerFlag(flag: string, text: string, min: number): number {
-  const [value, ...rest] = parseNumberList(flag, text, { integer: true, min });
-  if (value === undefined || rest.length > 0) throw new InvalidArgumentError(flag, text, `one integer ≥ ${min}`);
-  return value;
 }
 
 function humanSummary(report: PplBenchReport): string {
@@ -70,11 +63,11 @@ export function pplCommand(): Command {
           format,
           rates,
           ...(methods ? { methods } : {}),
-          n: integerFlag('--n', flags.n, 1),
-          seed: integerFlag('--seed', flags.seed, 0),
-          window: integerFlag('--window', flags.window, 2),
-          k: integerFlag('--k', flags.k, 1),
-          maxBatchTokens: integerFlag('--batch-tokens', flags.batchTokens, 1),
+          n: parseOneNumber('--n', flags.n, { integer: true, min: 1 }),
+          seed: parseOneNumber('--seed', flags.seed, { integer: true, min: 0 }),
+          window: parseOneNumber('--window', flags.window, { integer: true, min: 2 }),
+          k: parseOneNumber('--k', flags.k, { integer: true, min: 1 }),
+          maxBatchTokens: parseOneNumber('--batch-tokens', flags.batchTokens, { integer: true, min: 1 }),
           detokenize: flags.detokenize,
           ...(flags.write ? { out: flags.out } : {}),
           modelName: flags.model ?? 'tiny (embedded)',
