@@ -3,12 +3,16 @@ import path from 'node:path';
 import { initEngine } from '@maria-ts/core';
 import type { MariaModel } from '@maria-ts/fusion-head';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { benchInProcess as bench } from '../ppl/bench-in-process.js';
+import { benchInProcess } from '../ppl/bench-in-process.js';
+import { annealCommand } from './anneal-command.js';
 import type { ArJudgeModel } from '../judge-model/ar-judge-model.js';
 import { type OpenBenchFixtures, openBenchFixtures } from '../testing/bench-fixtures.js';
 import { formatAnnealTable } from './anneal-report.js';
 import { runAnnealBench } from './run-anneal-bench.js';
 import { meanTokenEntropy } from './token-entropy.js';
+
+/** Runs `maria-bench …` in-process with only this command registered. */
+const bench = (args: readonly string[]) => benchInProcess(annealCommand, args);
 
 let fixtures: OpenBenchFixtures;
 let model: MariaModel;

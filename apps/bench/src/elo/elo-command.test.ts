@@ -4,8 +4,12 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { initEngine } from '@maria-ts/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { benchInProcess as bench } from '../ppl/bench-in-process.js';
+import { benchInProcess } from '../ppl/bench-in-process.js';
+import { eloCommand } from './elo-command.js';
 import { type BenchFixtures, createBenchFixtures } from '../testing/bench-fixtures.js';
+
+/** Runs `maria-bench …` in-process with only this command registered. */
+const bench = (args: readonly string[]) => benchInProcess(eloCommand, args);
 
 let fixtures: BenchFixtures;
 let data: string;

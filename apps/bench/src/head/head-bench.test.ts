@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '@maria-ts/core';
 import { buildCorpus } from '@maria-ts/train';
 import { benchInProcess } from '../ppl/bench-in-process.js';
+import { headLossCommand } from './head-loss-command.js';
+import { initCurvesCommand } from './init-curves-command.js';
 import { type BenchFixtures, createBenchFixtures } from '../testing/bench-fixtures.js';
 import type { HeadLossReport } from './head-loss-command.js';
 import type { InitCurvesReport } from './init-curves-command.js';
@@ -28,7 +30,7 @@ afterAll(() => rm(fixtures.root, { recursive: true, force: true }));
 describe('maria-bench head-loss', () => {
   it('scores MARIA, AR alone and MLM alone on the same masked tokens; a PoE head is at most the experts\' mean (convexity)', async () => {
     const out = path.join(fixtures.root, 'head-loss');
-    const result = await benchInProcess(['head-loss', '--model', fixtures.modelDir, '--data', corpus, '--rate', '0.5', '--batches', '3', '--batch', '4', '--out', out, ...quiet]);
+    const result = await benchInProcess(headLossCommand, ['head-loss', '--model', fixtures.modelDir, '--data', corpus, '--rate', '0.5', '--batches', '3', '--batch', '4', '--out', out, ...quiet]);
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     const report = JSON.parse(result.stdout) as HeadLossReport;
@@ -45,7 +47,7 @@ describe('maria-bench head-loss', () => {
   });
 
   it('refuses a rate outside (0, 1] in one line', async () => {
-    const result = await benchInProcess(['head-loss', '--model', fixtures.modelDir, '--data', corpus, '--rate', '1.5', ...quiet]);
+    const result = await benchInProcess(headLossCommand, ['head-loss', '--model', fixtures.modelDir, '--data', corpus, '--rate', '1.5', ...quiet]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(JSON.parse(result.stdout)).toMatchObject({ error: 'InvalidArgument' });
@@ -55,7 +57,7 @@ describe('maria-bench head-loss', () => {
 describe('maria-bench init-curves', () => {
   it('trains PoE and random heads on the same schedule and writes both validation curves as JSON and SVG', async () => {
     const out = path.join(fixtures.root, 'init-curves');
-    const result = await benchInProcess(['init-curves', '--model', fixtures.modelDir, '--data', corpus, '--steps', '6', '--batch', '4', '--lr', '3e-2', '--warmup', '1', '--eval-every', '3', '--eval-batches', '2', '--out', out, ...quiet]);
+    const result = await benchInProcess(initCurvesCommand, ['init-curves', '--model', fixtures.modelDir, '--data', corpus, '--steps', '6', '--batch', '4', '--lr', '3e-2', '--warmup', '1', '--eval-every', '3', '--eval-batches', '2', '--out', out, ...quiet]);
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     const report = JSON.parse(result.stdout) as InitCurvesReport;

@@ -1,6 +1,6 @@
 import { initEngine } from '@maria-ts/core';
-import { loadMariaModel, type MariaModel } from '@maria-ts/fusion-head';
-import { loadTinyMaria } from '@maria-ts/model-tiny';
+import type { MariaModel } from '@maria-ts/fusion-head';
+import { loadMariaOrTiny } from '@maria-ts/model-tiny';
 import { workProgress, type WorkProgress } from './work-progress.js';
 
 /** The flags every model benchmark shares. */
@@ -22,13 +22,13 @@ export interface BenchModelFlags {
  */
 export async function withBenchModel<T>(
   label: string,
-  flags: BenchModelFlags,
+  flags: Pick<BenchModelFlags, 'model' | 'engine' | 'threads' | 'progress'>,
   options: { readonly skipDiffusion?: boolean },
   body: (model: MariaModel, progress: WorkProgress) => Promise<T>,
 ): Promise<T> {
   await initEngine({ ...(flags.engine ? { engine: flags.engine } : {}), ...(flags.threads ? { threads: flags.threads } : {}) });
   const load = options.skipDiffusion ? { skipDiffusion: true } : {};
-  const model = flags.model ? await loadMariaModel(flags.model, load) : await loadTinyMaria(load);
+  const model = await loadMariaOrTiny(flags.model || undefined, load);
   const progress = workProgress(label, flags.progress);
   try {
     return await body(model, progress);
