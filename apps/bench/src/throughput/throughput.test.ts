@@ -5,7 +5,8 @@ import { initEngine } from '@maria-ts/core';
 import { loadTokenizer } from '@maria-ts/backbones';
 import { type MariaModel, saveMariaModel } from '@maria-ts/fusion-head';
 import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from '@maria-ts/fusion-head/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { benchInProcess } from '../ppl/bench-in-process.js';
 import { runThroughputBenchmark, throughputRatios, throughputRequest, type ThroughputRow } from './throughput-benchmark.js';
 import { throughputCommand, type ThroughputReport } from './throughput-command.js';
 
@@ -24,11 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   model.dispose();
   await rm(root, { recursive: true, force: true });
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
 });
 
 describe('throughput benchmark', () => {
@@ -73,20 +69,8 @@ describe('throughput benchmark', () => {
   });
 });
 
-async function run(args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  await throughputCommand().parseAsync(['node', 'throughput', ...args]);
-  return { stdout, stderr, exitCode: Number(process.exitCode ?? 0) };
-}
+/** Runs `maria-bench throughput …` in-process. */
+const run = (args: readonly string[]) => benchInProcess(throughputCommand, ['throughput', ...args]);
 
 describe('maria-bench throughput', () => {
   it('prints {"rows": [{method, length, tokensPerSecond}]} and writes throughput.json and an SVG chart', async () => {
