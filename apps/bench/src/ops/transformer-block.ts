@@ -56,7 +56,7 @@ export class BenchmarkBlock {
     const context = ops.matMul(tf.softmax(scores), split(2)).transpose([0, 2, 1, 3]).reshape([b, t, d]);
     const afterAttention = tf.add(x, ops.matMul(context, outW));
     const hiddenMlp = ops.matMul(norm(afterAttention), upW);
-    const gelu = tf.mul(tf.mul(hiddenMlp, 0.5), tf.add(1, tf.tanh(tf.mul(tf.add(hiddenMlp, tf.mul(tf.pow(hiddenMlp, 3), 0.044715)), Math.sqrt(2 / Math.PI)))));
+    const gelu = tf.mul(tf.mul(hiddenMlp, 0.5), tf.add(1, tf.tanh(tf.mul(tf.add(hiddenMlp, tf.mul(tf.mul(tf.mul(hiddenMlp, hiddenMlp), hiddenMlp), 0.044715)), Math.sqrt(2 / Math.PI)))));
     const output = tf.add(afterAttention, ops.matMul(gelu, downW));
     const logits = ops.matMul(norm(output), headW).reshape([b * t, this.shape.vocabSize]) as tf.Tensor2D;
     return ops.crossEntropy(logits, labels);

@@ -5,19 +5,26 @@ import { ShapeMismatchError } from '../../errors.js';
 /*
  * Fused softmax cross-entropy. Composing logSoftmax + gather through autodiff keeps
  * several [N, V] intermediates alive and routes the backward pass through gather's
- * unsupported gradient on wasm. Here the forward pass is logsumexp minus the picked logit,
- * and the backward pass is the closed form (softmax − onehot) · dy in one expression.
+ * unsupported gradient on wasm. Here the forward pass is logsumexp minus the picked logit
+ * (picked with a gather of N values, not a one-hot product over [N, V]), and it keeps the
+ * exponentials it computed, so the backward pass, (softmax − onehot) · dy, needs no second
+ * exp over [N, V]. Elementwise kernels run on one thread even in the threaded wasm build,
+ * so every [N, V] pass saved here is time that threads cannot win back.
  */
 const fused = binaryCustomGrad<tf.Tensor1D>((logits: tf.Tensor, labels: tf.Tensor, save: tf.GradSaveFunc) => {
-  const vocab = logits.shape[1] as number;
-  const logNormaliser = tf.logSumExp(logits, 1, true);
-  const picked = tf.sum(tf.mul(logits, tf.oneHot(labels as tf.Tensor1D, vocab)), 1);
-  save([logits, labels, logNormaliser]);
+  const [rows, vocab] = logits.shape as [number, number];
+  const rowMax = tf.max(logits, 1, true);
+  const exponentials = tf.exp(tf.sub(logits, rowMax));
+  const partition = tf.sum(exponentials, 1, true);
+  const logNormaliser = tf.add(tf.squeeze(rowMax, [1]), tf.log(tf.squeeze(partition, [1])));
+  const flatIndex = tf.add(tf.mul(tf.range(0, rows, 1, 'int32'), tf.scalar(vocab, 'int32')), labels);
+  const picked = tf.gather(tf.reshape(logits, [-1]), flatIndex);
+  save([exponentials, partition, labels]);
   return {
-    value: tf.sub(tf.squeeze(logNormaliser, [1]), picked),
+    value: tf.sub(logNormaliser, picked),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [savedLogits, savedLabels, savedNormaliser] = saved as [tf.Tensor2D, tf.Tensor1D, tf.Tensor2D];
-      const probabilities = tf.exp(tf.sub(savedLogits, savedNormaliser));
+      const [savedExponentials, savedPartition, savedLabels] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+      const probabilities = tf.div(savedExponentials, savedPartition);
       const residual = tf.sub(probabilities, tf.oneHot(savedLabels, vocab));
       return [tf.mul(residual, tf.expandDims(dy, 1)), tf.zerosLike(savedLabels)];
     },
