@@ -1,6 +1,7 @@
 export { infill, infillStream, infillDecoders, infillMethods, DEFAULT_DIFFUSION_STEPS } from './infill.js';
 export type { InfillRequest, InfillOptions, InfillResult, InfillMethod, FilledToken, InfillToken } from './infill-types.js';
 export type { InfillDecoder, DecodedToken, DecoderContext } from './infill-decoder.js';
+export { specialTokenIds } from './infill-decoder.js';
 export type { InfillRow } from './infill-row.js';
 export { modelMaxLength } from './infill-row.js';
 export { diffusionStepCount } from './diffusion-decoder.js';

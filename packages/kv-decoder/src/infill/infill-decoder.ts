@@ -54,6 +54,16 @@ export function chooseTokens(
   });
 }
 
+/**
+ * The ids no fill may take: the tokenizer's special tokens (BOS/EOS, `[MASK]`, `[PAD]`,
+ * CLS/SEP), the model's mask id and the AR's BOS, ascending and without duplicates.
+ */
+export function specialTokenIds(model: MariaModel): number[] {
+  const { bos, eos, mask, pad, cls, sep } = model.tokenizer.specialTokens;
+  const ids = [bos, eos, mask, pad, cls, sep, model.maskTokenId, model.ar.bosTokenId].filter((id): id is number => id !== undefined && id < model.vocabSize);
+  return [...new Set(ids)].sort((a, b) => a - b);
+}
+
 /** Reads a logits tensor back to the host and frees it (also when the read fails). */
 export function readAndDispose(logits: tf.Tensor): Float32Array {
   try {

@@ -1,6 +1,7 @@
 import { tf } from '@maria-ts/core';
 import type { MariaModel } from '@maria-ts/fusion-head';
 import { argmax } from '../sampling/argmax.js';
+import { specialTokenIds } from './infill-decoder.js';
 import type { InfillRequest } from './infill-types.js';
 
 /** Requests of different lengths and mask patterns: masks at the start, the end, in runs and alone. */
@@ -11,10 +12,11 @@ export const REQUESTS: InfillRequest[] = [
   { ids: [90, 91, 92, 93, 94, 95, 96, 97, 98, 99], masked: [9, 0, 4] },
 ];
 
-/** One row of a [1, vocab] logits tensor as a host array, disposing the tensor. */
-function row(logits: tf.Tensor2D): Float32Array {
-  const values = logits.dataSync() as Float32Array;
+/** One row of a [1, vocab] logits tensor as a host array, disposing the tensor, with the special tokens banned as infill bans them. */
+function row(model: MariaModel, logits: tf.Tensor2D): Float32Array {
+  const values = Float32Array.from(logits.dataSync() as Float32Array);
   logits.dispose();
+  for (const id of specialTokenIds(model)) values[id] = -Infinity;
   return values;
 }
 
@@ -32,7 +34,7 @@ export function naiveMariaGreedy(model: MariaModel, request: InfillRequest): num
       const states = model.alignedStates(tf.tensor2d([current], undefined, 'int32'), tf.tensor2d([maskedTilde], undefined, 'int32'));
       return model.logitsAt(states, [position]);
     });
-    current[position] = argmax(row(logits));
+    current[position] = argmax(row(model, logits));
   }
   return current;
 }
@@ -46,7 +48,7 @@ export function naiveMlmGreedy(model: MariaModel, request: InfillRequest): numbe
       const hidden = model.mlmStates(tf.tensor2d([current], undefined, 'int32'));
       return model.mlm.project(hidden.slice([0, position, 0], [1, 1, -1]).reshape([1, -1])).slice([0, 0], [1, model.vocabSize]) as tf.Tensor2D;
     });
-    current[position] = argmax(row(logits));
+    current[position] = argmax(row(model, logits));
   }
   return current;
 }
@@ -61,7 +63,7 @@ export function naiveArGreedy(model: MariaModel, request: InfillRequest): number
       const output = model.ar.forward(input, { returnLogits: true }).logits as tf.Tensor3D;
       return output.slice([0, position, 0], [1, 1, model.vocabSize]).reshape([1, model.vocabSize]) as tf.Tensor2D;
     });
-    current[position] = argmax(row(logits));
+    current[position] = argmax(row(model, logits));
   }
   return current;
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenSampler } from '../sampling/sample-token.js';
 import { cachedDecode, type Decision } from './cached-decode.js';
 import { infill, infillStream } from './infill.js';
+import { specialTokenIds } from './infill-decoder.js';
 import { prepareRows } from './infill-row.js';
 import type { InfillMethod, InfillToken } from './infill-types.js';
 import { naiveArGreedy, naiveMariaGreedy, naiveMlmGreedy, REQUESTS } from './infill.test-support.js';
@@ -22,6 +23,27 @@ const GREEDY = { temperature: 0 } as const;
 const METHODS: InfillMethod[] = ['maria', 'mlm', 'diffusion', 'ar'];
 
 describe('Algorithm 1 (maria)', () => {
+  it('never fills a special token, even from a head that prefers [MASK] and BOS above everything', async () => {
+    const banned = specialTokenIds(model);
+    expect(banned).toEqual(expect.arrayContaining([model.maskTokenId, model.ar.bosTokenId]));
+    const { bias } = model.head.variables();
+    const original = bias.clone();
+    try {
+      bias.assign(tf.tidy(() => tf.add(original, tf.scatterND([[model.maskTokenId], [model.ar.bosTokenId]], [1e4, 1e4], [model.vocabSize]))));
+      for (const method of METHODS) {
+        for (const request of REQUESTS) {
+          const result = await infill(model, request, { method, temperature: 1, seed: 3 });
+          for (const position of request.masked) expect(banned).not.toContain(result.ids[position]);
+        }
+      }
+      const greedy = await infill(model, REQUESTS[0] as (typeof REQUESTS)[0], GREEDY);
+      expect(greedy.ids).toEqual(naiveMariaGreedy(model, REQUESTS[0] as (typeof REQUESTS)[0]));
+    } finally {
+      bias.assign(original);
+      original.dispose();
+    }
+  });
+
   it('greedy fills equal a naive reference that runs full uncached forwards for every masked position', async () => {
     for (const request of REQUESTS) {
       const result = await infill(model, request, GREEDY);

@@ -1,9 +1,9 @@
 import { AbortedError, InvalidArgumentError, Registry } from '@maria-ts/core';
 import type { MariaModel } from '@maria-ts/fusion-head';
-import { createTokenSampler } from '../sampling/sample-token.js';
+import { createTokenSampler, withBannedTokens } from '../sampling/sample-token.js';
 import { arOnlyDecoder } from './ar-only-decoder.js';
 import { diffusionDecoder } from './diffusion-decoder.js';
-import type { InfillDecoder } from './infill-decoder.js';
+import { specialTokenIds, type InfillDecoder } from './infill-decoder.js';
 import { prepareRows } from './infill-row.js';
 import type { InfillMethod, InfillOptions, InfillRequest, InfillResult, InfillToken } from './infill-types.js';
 import { mariaDecoder } from './maria-decoder.js';
@@ -36,7 +36,7 @@ interface Session {
 /** Checks everything up front (method, sampling options, requests), then returns the lazy token stream. */
 function startSession(model: MariaModel, requests: readonly InfillRequest[], options: InfillOptions): Session {
   const decoder = infillDecoders.get(options.method ?? 'maria');
-  const sampler = createTokenSampler(options);
+  const sampler = withBannedTokens(createTokenSampler(options), specialTokenIds(model));
   const diffusionSteps = options.diffusionSteps ?? DEFAULT_DIFFUSION_STEPS;
   if (!Number.isInteger(diffusionSteps) || diffusionSteps < 1) throw new InvalidArgumentError('diffusionSteps', diffusionSteps, 'an integer >= 1');
   const seed = options.seed ?? 0;

@@ -1,7 +1,7 @@
 import { Rng, ShapeMismatchError } from '@maria-ts/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createTokenSampler, sampleToken, sampleTokenRows } from './sample-token.js';
+import { createTokenSampler, sampleToken, sampleTokenRows, withBannedTokens } from './sample-token.js';
 import { samplingDistribution } from './sampling-distribution.js';
 import type { SamplingOptions } from './sampling-options.js';
 
@@ -277,3 +277,15 @@ function nucleusByHand(logits: Float32Array, topP: number): number[] {
   }
   return kept;
 }
+
+describe('withBannedTokens', () => {
+  it('never returns a banned id, picks the best allowed one greedily, and leaves the caller\'s row alone', () => {
+    const logits = Float32Array.from([0, 9, 1, 8, 2]);
+    const greedy = withBannedTokens(createTokenSampler({ temperature: 0 }), [1, 3]);
+    expect(greedy(logits, new Rng(0))).toBe(4);
+    expect(Array.from(logits)).toEqual([0, 9, 1, 8, 2]);
+    const sampled = withBannedTokens(createTokenSampler({ temperature: 1 }), [1, 3]);
+    const rng = new Rng(5);
+    for (let draw = 0; draw < 500; draw++) expect([0, 2, 4]).toContain(sampled(logits, rng));
+  });
+});

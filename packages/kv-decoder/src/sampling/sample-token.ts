@@ -52,3 +52,17 @@ export function sampleTokenRows(logits: Float32Array, vocabSize: number, rng: Rn
   for (let row = 0; row < rows; row++) chosen[row] = sampler(logits.subarray(row * vocabSize, (row + 1) * vocabSize), rng);
   return chosen;
 }
+
+/**
+ * A sampler that never returns one of `bannedIds`: it samples from a copy of the row with
+ * those logits set to -Infinity (the caller's buffer is left as it was). Infilling bans the
+ * tokenizer's special tokens this way, so a fill is never `[MASK]`, `[PAD]` or a BOS/EOS.
+ */
+export function withBannedTokens(sampler: TokenSampler, bannedIds: readonly number[]): TokenSampler {
+  if (bannedIds.length === 0) return sampler;
+  return (logits, rng) => {
+    const copy = Float32Array.from(logits);
+    for (const id of bannedIds) if (id >= 0 && id < copy.length) copy[id] = -Infinity;
+    return sampler(copy, rng);
+  };
+}
