@@ -61,7 +61,7 @@ export function sampleTokenRows(logits: Float32Array, vocabSize: number, rng: Rn
 export function withBannedTokens(sampler: TokenSampler, bannedIds: readonly number[]): TokenSampler {
   if (bannedIds.length === 0) return sampler;
   return (logits, rng) => {
-    const copy = Float32Array.from(logits);
+    const copy = new Float32Array(logits); // a plain copy: Float32Array.from would walk the iterator protocol per element
     for (const id of bannedIds) if (id >= 0 && id < copy.length) copy[id] = -Infinity;
     return sampler(copy, rng);
   };
