@@ -3,7 +3,7 @@ import { tf } from '../../index.js';
 import { initEngine } from '../engine.js';
 import { expectNoTensorLeak, expectTensorClose, finiteDifferenceGradient } from '../../testing/index.js';
 import { Rng } from '../../rng.js';
-import { linear, matMul } from './matmul.js';
+import { linear, matMul, splitsIntoPlainProducts } from './matmul.js';
 
 /** Float32 products of O(1) values: relative error ~1e-6, so 1e-5 is tight but safe. */
 const FLOAT32_PRODUCT = { atol: 1e-5, rtol: 1e-5 };
@@ -71,6 +71,22 @@ describe('matMul (explicit-transpose gradient)', () => {
     ourGrads.forEach((g, i) => expectTensorClose(g, refGrads[i] as tf.Tensor, FLOAT32_PRODUCT));
     const numeric = finiteDifferenceGradient((y) => ours(q, y), k, { maxCoordinates: 12 });
     expectTensorClose(numeric.indices.map((i) => ourGrads[1]!.dataSync()[i] as number), numeric.values, FINITE_DIFFERENCE);
+  });
+
+  it('splits large batched products into 2-D products with the same values and gradients', () => {
+    const rng = new Rng(7);
+    const q = randomTensor(rng, [3, 64, 32]);
+    const k = randomTensor(rng, [3, 32, 64]);
+    expect(splitsIntoPlainProducts(3, 64, 32, 64)).toBe(true);
+    expect(splitsIntoPlainProducts(3, 1, 64, 256)).toBe(false);
+    expect(splitsIntoPlainProducts(1, 64, 32, 64)).toBe(false);
+    const weights = randomTensor(rng, [3, 64, 64]);
+    const ours = (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(matMul(x, y), weights)) as tf.Scalar;
+    const builtIn = (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D), weights)) as tf.Scalar;
+    expectTensorClose(matMul(q, k), tf.matMul(q as tf.Tensor3D, k as tf.Tensor3D), { atol: 1e-4, rtol: 1e-5 });
+    const ourGrads = tf.grads(ours)([q, k]);
+    const refGrads = tf.grads(builtIn)([q, k]);
+    ourGrads.forEach((g, i) => expectTensorClose(g, refGrads[i] as tf.Tensor, { atol: 1e-4, rtol: 1e-5 }));
   });
 
   it('linear adds the bias and differentiates through it', () => {

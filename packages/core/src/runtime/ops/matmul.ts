@@ -31,6 +31,21 @@ const explicitProduct = binaryCustomGrad<tf.Tensor>((a, b, save) => {
   };
 });
 
+/**
+ * Per-item work (multiply-adds) from which a batched product is split into one 2-D product
+ * per item. wasm runs every batched product (batch > 1) on a scalar, single-threaded loop at
+ * ~1 GFLOP/s, but 2-D products on XNNPACK (SIMD, on every wasm thread). Splitting costs a
+ * slice and a product call per item, plus a threadpool wake per product, so tiny items (a
+ * decode step's single query row) stay batched; attention over a training window
+ * ([B·H, 128, 64] · [B·H, 64, 128], 1M multiply-adds per item) is split.
+ */
+export const SPLIT_BATCHED_PRODUCT_MIN_WORK = 1 << 16;
+
+/** Whether a batched product of `items` [m, k] · [k, n] products runs faster as 2-D products (wasm only; native engines batch well). */
+export function splitsIntoPlainProducts(items: number, m: number, k: number, n: number): boolean {
+  return items > 1 && m > 1 && m * k * n >= SPLIT_BATCHED_PRODUCT_MIN_WORK && tf.getBackend() === 'wasm';
+}
+
 export interface MatMulOptions {
   readonly transposeA?: boolean;
   readonly transposeB?: boolean;
@@ -60,8 +75,18 @@ export function matMul(a: tf.Tensor, b: tf.Tensor, options: MatMulOptions = {}):
       throw new ShapeMismatchError('matMul operands (batched operands need equal rank)', right.shape, [...left.shape.slice(0, -2), k, null]);
     }
     const batch = left.shape.slice(0, -2);
-    const product = explicitProduct(left.reshape([-1, left.shape[left.rank - 2] as number, k]), right.reshape([-1, k, right.shape[right.rank - 1] as number]));
-    return product.reshape([...batch, left.shape[left.rank - 2] as number, right.shape[right.rank - 1] as number]);
+    const m = left.shape[left.rank - 2] as number;
+    const n = right.shape[right.rank - 1] as number;
+    const left3 = left.reshape([-1, m, k]);
+    const right3 = right.reshape([-1, k, n]);
+    let product: tf.Tensor;
+    if (splitsIntoPlainProducts(left3.shape[0] as number, m, k, n)) {
+      const rights = tf.unstack(right3);
+      product = tf.stack(tf.unstack(left3).map((item, i) => explicitProduct(item, rights[i] as tf.Tensor)));
+    } else {
+      product = explicitProduct(left3, right3);
+    }
+    return product.reshape([...batch, m, n]);
   });
 }
 
