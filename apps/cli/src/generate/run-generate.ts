@@ -38,7 +38,7 @@ export interface GenerateCommandResult {
  */
 export async function runGenerate(request: GenerateCommandRequest): Promise<GenerateCommandResult> {
   const engine = await initEngine({ ...(request.engine !== undefined ? { engine: request.engine } : {}), ...(request.threads !== undefined ? { threads: request.threads } : {}) });
-  const model = await loadMariaOrTiny(request.model);
+  const model = await loadMariaOrTiny(request.model, { skipDiffusion: true });
   try {
     const result = await generate(model, {
       length: request.length,

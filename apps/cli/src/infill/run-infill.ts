@@ -61,7 +61,8 @@ function outputSegments(segments: readonly MaskedTextSegment[], tokens: readonly
  */
 export async function runInfill(request: InfillCommandRequest): Promise<InfillCommandResult> {
   const engine = await initEngine({ ...(request.engine !== undefined ? { engine: request.engine } : {}), ...(request.threads !== undefined ? { threads: request.threads } : {}) });
-  const model = await loadMariaOrTiny(request.model);
+  // Only --method diffusion reads the diffusion encoder; the other methods skip loading it.
+  const model = await loadMariaOrTiny(request.model, request.method === 'diffusion' ? {} : { skipDiffusion: true });
   try {
     const parsed = parseMaskedText(request.text, model.tokenizer, { tokensPerMask: request.tokensPerMask, maskTokenId: model.maskTokenId });
     const result = await infill(model, { ids: parsed.ids, masked: parsed.masked }, {
