@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,17 @@ describe('maria-train assemble', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
     expect(JSON.parse(refused.stdout)).toMatchObject({ error: 'BackboneMismatch' });
+  });
+
+  it('keeps the training record of a head it copies', async () => {
+    const source = path.join(root, 'trained');
+    expect((await runTrainCommand('assemble', '--ar', backbones.ar, '--mlm', backbones.mlm, '--tokenizer', TINY_TOKENIZER, '--out', source)).code).toBe(0);
+    const headConfigFile = path.join(source, 'head', 'config.json');
+    const training = { objective: 'maria-head', steps: 7, learningRate: 0.001 };
+    await writeFile(headConfigFile, JSON.stringify({ ...JSON.parse(await readFile(headConfigFile, 'utf8')), training }));
+    const out = path.join(root, 'copied');
+    expect((await runTrainCommand('assemble', '--ar', backbones.ar, '--mlm', backbones.mlm, '--head', path.join(source, 'head'), '--tokenizer', TINY_TOKENIZER, '--out', out)).code).toBe(0);
+    expect((await readFusionHeadConfig(path.join(out, 'head'))).training).toEqual(training);
   });
 
   it('refuses an MLM given as --ar', async () => {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { initEngine, runMain, tf, integerOption } from '@maria-ts/core';
 import type { StoredDtype } from '@maria-ts/backbones';
+import { readFusionHeadConfig } from '@maria-ts/fusion-head';
 import { DEFAULT_TOKENIZER_PATH } from '../tokenizer/load-tokenizer.js';
 import { exportMariaDirectory, parseStoredDtype } from './export-maria.js';
 import { initialHead, parseHeadInit, type HeadInitChoice } from './initial-head.js';
@@ -48,7 +49,9 @@ export function registerAssembleCommand(program: Command): void {
         try {
           const head = await initialHead(pair, { init: flags.init, seed: flags.seed, from: flags.head });
           try {
-            const config = await exportMariaDirectory(pair, head, { out: flags.out, dtype: flags.dtype, tokenizerPath: flags.tokenizer });
+            // A trained head keeps the record of how it was trained.
+            const training = flags.head === undefined ? undefined : (await readFusionHeadConfig(flags.head)).training;
+            const config = await exportMariaDirectory(pair, head, { out: flags.out, dtype: flags.dtype, tokenizerPath: flags.tokenizer, ...(training ? { training: { ...training } } : {}) });
             const summary = { out: flags.out, dtype: flags.dtype, head: flags.head ?? `init ${flags.init}`, ar: config.ar, mlm: config.mlm, diffusion: pair.sources.diffusion ?? null, tokenizer: config.tokenizer.fingerprint };
             process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `assemble: wrote ${flags.out} (AR ${config.ar.name} ${config.ar.contentHash?.slice(0, 12)}, MLM ${config.mlm.name} ${config.mlm.contentHash?.slice(0, 12)}, head ${summary.head}, ${flags.dtype})\n`);
           } finally {
