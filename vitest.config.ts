@@ -10,15 +10,23 @@ process.env.MARIA_THREADS ??= '1';
 
 /**
  * One root config; every package and app is a vitest project with its own
- * `vitest.config.ts` built from `@maria-ts/vitest-config`. `core-threads-2` runs core's
- * suite once more with two wasm threads (the tfjs pattern: one suite on every engine
- * configuration); the files that pin their own thread counts run once, in `core`.
+ * `vitest.config.ts` built from `@maria-ts/vitest-config`. `core-threads-2` and
+ * `backbones-threads-2` run core's and the backbones' suites once more with two wasm threads
+ * (the tfjs pattern: one suite on every engine configuration; tests start their engine with
+ * `testThreads()`); the files that pin their own thread counts run once, in `core`.
  */
 export default defineConfig({
   test: {
     projects: [
       'packages/*',
       'apps/*',
+      {
+        // The golden and invariant suites of every backbone family (KV-cached decoding equals a
+        // full forward, loaded checkpoints equal the PyTorch goldens) at two wasm threads.
+        extends: './packages/backbones/vitest.config.ts',
+        root: './packages/backbones',
+        test: { name: 'backbones-threads-2', env: { MARIA_THREADS: '2' } },
+      },
       {
         extends: './packages/core/vitest.config.ts',
         root: './packages/core',
