@@ -44,11 +44,18 @@ describe.skipIf(!hasChromium)('the playground in headless Chromium', () => {
     });
     await page.goto(url);
     // Record every status line, to see the fills arrive one by one rather than all at the end.
+    // Read each mutation record's added text, not the element's current text: the observer runs
+    // once per task, and two events parsed from one network chunk set the status twice in it.
     await page.evaluate(() => {
       const seen: string[] = [];
       (window as unknown as { statusLog: string[] }).statusLog = seen;
       const status = document.getElementById('status') as HTMLElement;
-      new MutationObserver(() => seen.push(status.textContent ?? '')).observe(status, { childList: true, characterData: true, subtree: true });
+      new MutationObserver((records) => {
+        for (const record of records) {
+          if (record.type === 'characterData') seen.push(record.target.textContent ?? '');
+          for (const node of record.addedNodes) seen.push(node.textContent ?? '');
+        }
+      }).observe(status, { childList: true, characterData: true, subtree: true });
     });
     const text = 'The [MASK] sat on the [MASK] and looked at the [MASK].';
     await page.locator('#text').fill(text);
