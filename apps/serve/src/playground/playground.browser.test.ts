@@ -53,7 +53,7 @@ describe.skipIf(!hasChromium)('the playground in headless Chromium', () => {
       new MutationObserver((records) => {
         for (const record of records) {
           if (record.type === 'characterData') seen.push(record.target.textContent ?? '');
-          for (const node of record.addedNodes) seen.push(node.textContent ?? '');
+          for (const node of Array.from(record.addedNodes)) seen.push(node.textContent ?? '');
         }
       }).observe(status, { childList: true, characterData: true, subtree: true });
     });
