@@ -10,8 +10,9 @@ process.env.MARIA_THREADS ??= '1';
 
 /**
  * One root config; every package and app is a vitest project with its own
- * `vitest.config.ts` built from `@maria-ts/vitest-config`. `core-threads-2` and
- * `backbones-threads-2` run core's and the backbones' suites once more with two wasm threads
+ * `vitest.config.ts` built from `@maria-ts/vitest-config`. `core-threads-2`,
+ * `backbones-threads-2`, `fusion-head-threads-2` and `kv-decoder-threads-2` run those suites
+ * once more with two wasm threads
  * (the tfjs pattern: one suite on every engine configuration; tests start their engine with
  * `testThreads()`); the files that pin their own thread counts run once, in `core`.
  */
@@ -20,13 +21,14 @@ export default defineConfig({
     projects: [
       'packages/*',
       'apps/*',
-      {
-        // The golden and invariant suites of every backbone family (KV-cached decoding equals a
-        // full forward, loaded checkpoints equal the PyTorch goldens) at two wasm threads.
-        extends: './packages/backbones/vitest.config.ts',
-        root: './packages/backbones',
-        test: { name: 'backbones-threads-2', env: { MARIA_THREADS: '2' } },
-      },
+      // The golden and invariant suites at two wasm threads: every backbone family (KV-cached
+      // decoding equals a full forward, loaded checkpoints equal the PyTorch goldens), the
+      // fusion head (PoE init equals averaged logits, gradients) and MARIA's KV-cached infill.
+      ...['backbones', 'fusion-head', 'kv-decoder'].map((name) => ({
+        extends: `./packages/${name}/vitest.config.ts`,
+        root: `./packages/${name}`,
+        test: { name: `${name}-threads-2`, env: { MARIA_THREADS: '2' } },
+      })),
       {
         extends: './packages/core/vitest.config.ts',
         root: './packages/core',
