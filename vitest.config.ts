@@ -12,9 +12,9 @@ process.env.MARIA_THREADS ??= '1';
  * One root config; every package and app is a vitest project with its own
  * `vitest.config.ts` built from `@maria-ts/vitest-config`. `core-threads-2`,
  * `backbones-threads-2`, `fusion-head-threads-2` and `kv-decoder-threads-2` run those suites
- * once more with two wasm threads
- * (the tfjs pattern: one suite on every engine configuration; tests start their engine with
- * `testThreads()`); the files that pin their own thread counts run once, in `core`.
+ * once more with `MARIA_THREADS=2` (the tfjs pattern: one suite on every engine configuration;
+ * their tests start the engine without a thread count, so the variable decides); the files
+ * that pin their own thread counts run once, in `core`.
  */
 export default defineConfig({
   test: {

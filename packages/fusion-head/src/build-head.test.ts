@@ -1,5 +1,4 @@
 import { TokenizerMismatchError, initEngine, tf } from '@maria-ts/core';
-import { testThreads } from '@maria-ts/core/testing';
 import { HuggingFaceTokenizer, loadTokenizer } from '@maria-ts/backbones';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProductOfExpertsHead } from './build-head.js';
@@ -10,7 +9,7 @@ import { assertSameTokenizer } from './tokenizer-compatibility.js';
 let tokenizer: HuggingFaceTokenizer;
 let model: MariaModel;
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm', threads: testThreads() });
+  await initEngine({ engine: 'wasm' });
   tokenizer = await loadTokenizer(MONOREPO_TINY_TOKENIZER_DIR);
   model = createRandomMariaModel({ tokenizer, seed: 2, hiddenSize: 8, numLayers: 1 });
 });

@@ -51,7 +51,7 @@ export function registerAssembleCommand(program: Command): void {
           try {
             // A trained head keeps the record of how it was trained.
             const training = flags.head === undefined ? undefined : (await readFusionHeadConfig(flags.head)).training;
-            const config = await exportMariaDirectory(pair, head, { out: flags.out, dtype: flags.dtype, tokenizerPath: flags.tokenizer, ...(training ? { training: { ...training } } : {}) });
+            const config = await exportMariaDirectory(pair, head, { out: flags.out, dtype: flags.dtype, tokenizerPath: flags.tokenizer, ...(training ? { training } : {}) });
             const summary = { out: flags.out, dtype: flags.dtype, head: flags.head ?? `init ${flags.init}`, ar: config.ar, mlm: config.mlm, diffusion: pair.sources.diffusion ?? null, tokenizer: config.tokenizer.fingerprint };
             process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `assemble: wrote ${flags.out} (AR ${config.ar.name} ${config.ar.contentHash?.slice(0, 12)}, MLM ${config.mlm.name} ${config.mlm.contentHash?.slice(0, 12)}, head ${summary.head}, ${flags.dtype})\n`);
           } finally {

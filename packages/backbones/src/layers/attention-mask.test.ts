@@ -1,11 +1,10 @@
 import type { tf } from '@maria-ts/core';
-import { testThreads } from '@maria-ts/core/testing';
 import { initEngine } from '@maria-ts/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attentionBias, MASKED_SCORE } from './attention-mask.js';
 
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm', threads: testThreads() });
+  await initEngine({ engine: 'wasm' });
 });
 
 /** The bias as a 0/1 "visible" matrix per batch row. */

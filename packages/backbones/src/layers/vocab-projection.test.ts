@@ -1,12 +1,12 @@
 import { initEngine, Rng, tf } from '@maria-ts/core';
-import { expectNoTensorLeak, expectTensorClose, testThreads } from '@maria-ts/core/testing';
+import { expectNoTensorLeak, expectTensorClose } from '@maria-ts/core/testing';
 import { beforeAll, describe, it } from 'vitest';
 import { VocabProjection } from './vocab-projection.js';
 
 const FLOAT32 = { atol: 1e-5, rtol: 1e-5 };
 
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm', threads: testThreads() });
+  await initEngine({ engine: 'wasm' });
 });
 
 const rng = new Rng(9);

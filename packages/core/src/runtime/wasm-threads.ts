@@ -315,8 +315,8 @@ export interface ThreadedWasmBackend {
  * box; the caller then falls back to one thread.
  *
  * Only the pool's `threads − 1` workers are pre-started; pool threads are `unref`'d, so they
- * never keep a finished process alive, and any idle pre-started worker is terminated. `BackendWasm.dispose()` (called by
- * `tf.removeBackend('wasm')`) terminates the rest.
+ * never keep a finished process alive, and any idle pre-started worker is terminated.
+ * `BackendWasm.dispose()` (called by `tf.removeBackend('wasm')`) terminates the rest.
  */
 export async function startThreadedWasm(wasmPackage: WasmBackendPackage, options: ThreadedWasmOptions): Promise<ThreadedWasmBackend> {
   const { threads, fault } = options;
