@@ -10,6 +10,7 @@ import { registerAssembleCommand } from './head/assemble-command.js';
 import { registerHeadCommand } from './head/head-command.js';
 import { registerEvalLmCommand } from './eval-lm/eval-lm-command.js';
 import { registerEvalMlmCommand } from './eval-mlm/eval-mlm-command.js';
+import { registerTieEmbeddingsCommand } from './convert/tie-embeddings-command.js';
 
 export * from './corpus/build-corpus.js';
 export * from './corpus/document-format.js';
@@ -37,6 +38,7 @@ export * from './head/initial-head.js';
 export * from './head/export-maria.js';
 export * from './head/head-task.js';
 export * from './head/train-head.js';
+export * from './convert/tie-embeddings.js';
 export { HEAD_TRAINING_DEFAULTS } from './head/head-command.js';
 
 /** The `maria-train` program with every subcommand registered; later subcommands (pretrain, head) register here too. */
@@ -49,5 +51,6 @@ export function createProgram(): Command {
   registerAssembleCommand(program);
   registerEvalLmCommand(program);
   registerEvalMlmCommand(program);
+  registerTieEmbeddingsCommand(program);
   return program;
 }
