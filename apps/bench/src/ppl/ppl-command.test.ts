@@ -1,13 +1,14 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { initEngine } from '@maria-ts/core';
 import { loadTokenizer } from '@maria-ts/backbones';
-import { saveMariaModel } from '@maria-ts/fusion-head';
+import { loadMariaModel, saveMariaModel } from '@maria-ts/fusion-head';
 import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from '@maria-ts/fusion-head/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pplCommand } from './ppl-command.js';
 import { benchInProcess } from './bench-in-process.js';
+import { runPplBench } from './run-ppl-bench.js';
 
 let root: string;
 let withDiffusion: string;
@@ -55,6 +56,42 @@ describe('maria-bench ppl', () => {
     expect(stdout).not.toContain('diffusion (NELBO');
     expect(stderr).toContain('no diffusion encoder');
   }, 60_000);
+
+  it('--resume reuses the cells a killed run saved, scores the rest identically, and refuses a different configuration', async () => {
+    const args = ['--data', data, '--format', 'lines', '--rates', '0.3,0.8', '--n', '2', '--window', '8', '--k', '2', '--seed', '3', '--model', withDiffusion, '--json', '--no-progress'];
+    const full = await benchInProcess(pplCommand, ['ppl', ...args, '--out', path.join(root, 'full')]);
+    type Row = { method: string; rate: number; ppl: number };
+    const fullRows = (JSON.parse(full.stdout) as { rows: Row[] }).rows;
+    // A run killed after its fourth cell: each cell is on disk as soon as it is scored.
+    const out = path.join(root, 'killed');
+    const model = await loadMariaModel(withDiffusion);
+    const killAt = 'diffusion@0.3';
+    const progress = { start: () => {}, advance: () => {}, stage: (line: string) => { if (line.startsWith(killAt)) throw new Error('killed'); } };
+    await expect(runPplBench(model, { data, format: 'lines', rates: [0.3, 0.8], n: 2, seed: 3, window: 8, k: 2, maxBatchTokens: 2048, detokenize: true, out, modelName: withDiffusion, progress })).rejects.toThrow('killed');
+    model.dispose();
+    const partialFile = path.join(out, 'docs.partial.json');
+    const partial = JSON.parse(await readFile(partialFile, 'utf8')) as { key: Record<string, unknown>; rows: Row[] };
+    expect(partial.rows.map((row) => `${row.method}@${row.rate}`)).toEqual(['maria@0.3', 'ar@0.3', 'mlm@0.3', 'diffusion@0.3']);
+    // Mark a saved cell, to see that the resumed run takes it as it is rather than scoring it again.
+    partial.rows[0] = { ...partial.rows[0]!, ppl: 12345 };
+    await writeFile(partialFile, JSON.stringify(partial));
+    const resumed = await benchInProcess(pplCommand, ['ppl', ...args, '--out', out, '--resume']);
+    expect(resumed.exitCode).toBe(0);
+    expect(resumed.stderr).toContain('resuming: 4 cell(s)');
+    const rows = (JSON.parse(resumed.stdout) as { rows: Row[] }).rows;
+    expect(rows.map((row) => `${row.method}@${row.rate}`)).toEqual(fullRows.map((row) => `${row.method}@${row.rate}`));
+    expect(rows[0]!.ppl).toBe(12345);
+    for (const [index, row] of rows.entries()) if (index > 0) expect(row.ppl).toBe(fullRows[index]!.ppl);
+    await expect(access(partialFile)).rejects.toThrow();
+    // Another configuration's partial results are refused, naming what differs.
+    await writeFile(partialFile, JSON.stringify({ ...partial, key: { ...partial.key, seed: 4 } }));
+    const mismatch = await benchInProcess(pplCommand, ['ppl', ...args, '--out', out, '--resume']);
+    expect(mismatch.exitCode).toBe(2);
+    expect(mismatch.stderr).toMatch(/invalid --resume.*differs in: seed/);
+    const noOut = await benchInProcess(pplCommand, ['ppl', ...args, '--no-write', '--resume']);
+    expect(noOut.exitCode).toBe(2);
+    expect(noOut.stderr).toContain('invalid --resume');
+  }, 120_000);
 
   it('fails with one line and a non-zero exit on bad input', async () => {
     const missingDiffusion = await benchInProcess(pplCommand, ['ppl', '--data', data, '--format', 'lines', '--methods', 'maria,diffusion', '--n', '1', '--window', '8', '--model', withoutDiffusion, '--no-write', '--json']);

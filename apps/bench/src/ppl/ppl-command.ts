@@ -14,6 +14,7 @@ interface PplFlags extends BenchModelFlags {
   readonly window: string;
   readonly k: string;
   readonly detokenize: boolean;
+  readonly resume?: boolean;
 }
 
 function humanSummary(report: PplBenchReport): string {
@@ -48,6 +49,7 @@ export function pplCommand(): Command {
     .option('--no-detokenize', 'score WikiText with its tokenised spacing (wikitext format only)')
     .option('--out <dir>', 'where the JSON, CSV, Markdown table and SVG chart go', 'runs/bench/ppl')
     .option('--no-write', 'write no files')
+    .option('--resume', 'reuse the cells a killed run of the same configuration saved under --out (<data>.partial.json)')
     .option('--json', 'print {"rows": [{method, rate, ppl, tokens, ...}], "config": ...} on stdout')
     .option('--no-progress', 'no progress bar on stderr')
     .option('--engine <name>', 'auto | tensorflow | wasm (overrides MARIA_ENGINE)')
@@ -70,6 +72,7 @@ export function pplCommand(): Command {
           maxBatchTokens: parseOneNumber('--batch-tokens', flags.batchTokens, { integer: true, min: 1 }),
           detokenize: flags.detokenize,
           ...(flags.write ? { out: flags.out } : {}),
+          resume: Boolean(flags.resume),
           modelName: flags.model ?? 'tiny (embedded)',
         };
         const file = await stat(flags.data).catch(() => undefined);

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { InvalidArgumentError, writeFileAtomic } from '@maria-ts/core';
+import { InvalidArgumentError, tf, writeFileAtomic, writeFileAtomicSync } from '@maria-ts/core';
 import {
   buildEvalSet,
   maskedPerplexityTable,
@@ -32,6 +34,11 @@ export interface PplBenchOptions {
   readonly detokenize: boolean;
   /** Where ppl.json / .csv / .md / .svg go; undefined writes nothing. */
   readonly out?: string;
+  /**
+   * Reuse the cells an interrupted run of the same configuration left in `<stem>.partial.json`
+   * under `out` (each cell is saved there as soon as it is scored, whether or not this is set).
+   */
+  readonly resume?: boolean;
   /** Shown in the report: the model directory, or "tiny" for the embedded one. */
   readonly modelName: string;
   /** Progress in examples scored (total = windows × rates × methods). */
@@ -67,6 +74,53 @@ export function resolveMethods(model: MariaModel, requested: readonly MaskedPplM
   return all.filter((method) => method !== 'diffusion');
 }
 
+/** What must match for the cells of an earlier run to be reused. */
+interface PartialKey {
+  readonly data: string;
+  readonly format: DatasetFormat;
+  readonly detokenize: boolean;
+  readonly n: number;
+  readonly window: number;
+  readonly seed: number;
+  readonly k: number;
+  readonly model: string;
+}
+
+interface PartialFile {
+  readonly key: PartialKey;
+  readonly rows: MaskedPplRow[];
+}
+
+/** A digest of the model's weights: backbone content hashes and the head's parameters. */
+function modelFingerprint(model: MariaModel): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify([model.ar.info.contentHash ?? null, model.mlm.info.contentHash ?? null, model.diffusion?.info.contentHash ?? null]));
+  const { arWeight, mlmWeight, bias } = model.head.variables();
+  for (const variable of [arWeight, mlmWeight, bias]) {
+    const values = variable.dataSync() as Float32Array;
+    hash.update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+  }
+  return hash.digest('hex');
+}
+
+/** The cells saved by an earlier run with the same key; a different key is refused, naming what differs. */
+async function readPartialRows(file: string, key: PartialKey): Promise<MaskedPplRow[]> {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (text === undefined) return [];
+  let partial: PartialFile;
+  try {
+    partial = JSON.parse(text) as PartialFile;
+  } catch {
+    throw new InvalidArgumentError('--resume', file, 'a partial-results file holding JSON (delete it to start over)');
+  }
+  const differs = (Object.keys(key) as (keyof PartialKey)[]).filter((name) => partial.key?.[name] !== key[name]);
+  if (differs.length > 0) throw new InvalidArgumentError('--resume', file, `partial results of this same configuration, but it differs in: ${differs.join(', ')} (delete it, or pick another --out)`);
+  return Array.isArray(partial.rows) ? partial.rows : [];
+}
+
 /**
  * `maria-bench ppl`: reads the dataset, cuts rolling windows, subsamples `n` with the seed,
  * scores every method on the same masks at every rate, and writes JSON, CSV, the Markdown
@@ -79,6 +133,22 @@ export async function runPplBench(model: MariaModel, options: PplBenchOptions): 
   if (windows.length === 0) throw new InvalidArgumentError('--data', options.data, `documents of at least ${Math.min(8, options.window)} tokens`);
   const methods = resolveMethods(model, options.methods, options.onNote);
   const ids = windows.map((window) => window.ids);
+  if (options.resume && !options.out) throw new InvalidArgumentError('--resume', true, 'an --out directory to resume from (not --no-write)');
+  const stem = options.out ? path.join(options.out, path.basename(options.data).replace(/\.[^.]*$/, '') || 'ppl') : undefined;
+  const partialFile = stem ? `${stem}.partial.json` : undefined;
+  const key: PartialKey = {
+    data: path.resolve(options.data),
+    format: options.format,
+    detokenize: options.detokenize,
+    n: options.n,
+    window: options.window,
+    seed: options.seed,
+    k: options.k,
+    model: tf.tidy(() => modelFingerprint(model)),
+  };
+  const saved = partialFile && options.resume ? await readPartialRows(partialFile, key) : [];
+  if (saved.length > 0) options.onNote?.(`resuming: ${saved.length} cell(s) from ${partialFile}`);
+  const partialRows = [...saved];
   options.progress?.start(ids.length * options.rates.length * methods.length);
   options.progress?.stage(`${ids.length} windows`);
   const rows = maskedPerplexityTable(model, ids, {
@@ -88,7 +158,15 @@ export async function runPplBench(model: MariaModel, options: PplBenchOptions): 
     diffusionSamples: options.k,
     maxBatchTokens: options.maxBatchTokens,
     ...(options.progress ? { onProgress: (units: number) => options.progress?.advance(units) } : {}),
-    onRow: (row) => options.progress?.stage(`${row.method}@${row.rate}: ppl ${row.ppl.toFixed(2)}`),
+    completed: saved,
+    onRow: (row) => {
+      if (partialFile) {
+        partialRows.push(row);
+        // Synchronously: the scoring loop does not yield, and a killed run must keep this cell.
+        writeFileAtomicSync(partialFile, `${JSON.stringify({ key, rows: partialRows } satisfies PartialFile, null, 2)}\n`);
+      }
+      options.progress?.stage(`${row.method}@${row.rate}: ppl ${row.ppl.toFixed(2)}`);
+    },
   });
   const report: PplBenchReport = {
     rows,
@@ -105,13 +183,13 @@ export async function runPplBench(model: MariaModel, options: PplBenchOptions): 
       maskSampler: 'fixed-count',
     },
   };
-  if (!options.out) return report;
-  const stem = path.join(options.out, path.basename(options.data).replace(/\.[^.]*$/, '') || 'ppl');
+  if (!stem) return report;
   const files = { json: `${stem}.json`, csv: `${stem}.csv`, markdown: `${stem}.md`, chart: `${stem}.svg` };
   const withFiles = { ...report, files };
   await writeFileAtomic(files.json, `${JSON.stringify(withFiles, null, 2)}\n`);
   await writeFileAtomic(files.csv, maskedPplCsv(rows));
   await writeFileAtomic(files.markdown, maskedPplMarkdown(rows));
   await writeLineChart(files.chart, maskedPplChart(rows, `Masked PPL on ${path.basename(options.data)} (${ids.length} windows of ≤${options.window} tokens)`));
+  if (partialFile) await rm(partialFile, { force: true });
   return withFiles;
 }

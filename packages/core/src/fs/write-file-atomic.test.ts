@@ -2,9 +2,12 @@ import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileAtomic } from './write-file-atomic.js';
+import { writeFileAtomic, writeFileAtomicSync } from './write-file-atomic.js';
 
-describe('writeFileAtomic', () => {
+describe.each([
+  ['writeFileAtomic', writeFileAtomic],
+  ['writeFileAtomicSync', (file: string, content: string | Uint8Array) => Promise.resolve().then(() => writeFileAtomicSync(file, content))],
+] as const)('%s', (_name, writeFileAtomic) => {
   it('creates parents, replaces the file and leaves no temporary files', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'maria-atomic-'));
     const file = path.join(dir, 'a', 'b', 'out.json');

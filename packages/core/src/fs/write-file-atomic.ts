@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -47,5 +48,39 @@ async function syncDirectory(directory: string): Promise<void> {
     // Best effort only, see above.
   } finally {
     await handle?.close();
+  }
+}
+
+/**
+ * `writeFileAtomic` for callers that cannot await, e.g. a long synchronous scoring loop that
+ * saves each result as it comes so a killed run loses at most the cell in progress. Same
+ * guarantees: temporary file, fsync, rename, directory sync.
+ */
+export function writeFileAtomicSync(file: string, content: string | Uint8Array): void {
+  const directory = path.dirname(file);
+  mkdirSync(directory, { recursive: true });
+  const temporary = path.join(directory, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const descriptor = openSync(temporary, 'wx');
+    try {
+      writeFileSync(descriptor, content);
+      fsyncSync(descriptor);
+    } finally {
+      closeSync(descriptor);
+    }
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+  try {
+    const descriptor = openSync(directory, 'r');
+    try {
+      fsyncSync(descriptor);
+    } finally {
+      closeSync(descriptor);
+    }
+  } catch {
+    // Best effort, as in `syncDirectory`.
   }
 }

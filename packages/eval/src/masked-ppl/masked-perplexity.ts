@@ -49,6 +49,11 @@ export interface MaskedPplOptions extends Omit<MaskedScoreOptions, 'onProgress'>
   readonly onRow?: (row: MaskedPplRow) => void;
   /** Injected clock (ms), for tests; default `performance.now`. */
   readonly now?: () => number;
+  /**
+   * Cells scored by an earlier, interrupted run of the same table (same model, windows and
+   * seed; the caller checks that): returned as they are, in table order, instead of scored again.
+   */
+  readonly completed?: readonly MaskedPplRow[];
 }
 
 /** Runs one method on one set of masks. */
@@ -83,9 +88,17 @@ export function maskedPerplexityTable(model: MariaModel, windows: readonly (read
   const now = options.now ?? (() => performance.now());
   const specialIds = specialIdsOf(model.tokenizer.specialTokens);
   const rows: MaskedPplRow[] = [];
+  const completedRow = (method: MaskedPplMethod, rate: number) => options.completed?.find((row) => row.method === method && row.rate === rate);
   for (const rate of options.rates) {
-    const masks = drawEvaluationMasks(windows, { rate, seed: options.seed, specialIds, ...(options.maskSampler ? { sampler: options.maskSampler } : {}) });
+    let masks: ReturnType<typeof drawEvaluationMasks> | undefined;
     for (const method of options.methods) {
+      const earlier = completedRow(method, rate);
+      if (earlier) {
+        rows.push(earlier);
+        options.onProgress?.(windows.length);
+        continue;
+      }
+      masks ??= drawEvaluationMasks(windows, { rate, seed: options.seed, specialIds, ...(options.maskSampler ? { sampler: options.maskSampler } : {}) });
       const started = now();
       const result = scoreMaskedMethod(model, method, { ids: windows, masks }, {
         ...options,
