@@ -14,6 +14,7 @@ import { trainHead } from './train-head.js';
 interface HeadFlags extends TrainerFlags {
   ar: string;
   mlm: string;
+  diffusion?: string;
   head?: string;
   init: HeadInitChoice;
   data: string;
@@ -40,6 +41,7 @@ export function registerHeadCommand(program: Command): void {
     .description('train the MARIA fusion head on frozen backbones (Beta(2.5,2.5) masking, AdamW, warm-up + cosine), resumable; --export writes a MARIA directory')
     .requiredOption('--ar <dir>', 'AR checkpoint, or a pretraining run folder (its latest checkpoint)')
     .requiredOption('--mlm <dir>', 'MLM checkpoint, or a pretraining run folder')
+    .option('--diffusion <dir>', 'masked-diffusion checkpoint or run folder to include in the --export (not used in training)')
     .option('--head <dir>', 'start from this head directory (or head run folder) instead of a fresh init')
     .option('--init <kind>', 'fresh head init: poe | random', parseHeadInit, 'poe')
     .option('--data <dir>', 'token shards from `maria-train corpus`', DEFAULT_CORPUS_DIRECTORY)
@@ -60,7 +62,7 @@ export function registerHeadCommand(program: Command): void {
       runMain(async () => {
         await initEngine({ engine: flags.engine, threads: flags.threads });
         const shards = await openShards(flags.data, { tokenizer: flags.tokenizer });
-        const pair = await loadBackbonePair({ ar: flags.ar, mlm: flags.mlm }, flags.tokenizer).catch((error: unknown) => {
+        const pair = await loadBackbonePair({ ar: flags.ar, mlm: flags.mlm, diffusion: flags.diffusion }, flags.tokenizer).catch((error: unknown) => {
           shards.close();
           throw error;
         });
@@ -81,7 +83,7 @@ export function registerHeadCommand(program: Command): void {
               trainer: trainerOptionsFromFlags(flags),
             });
             const { metrics: _metrics, exported, ...rest } = result;
-            const summary = { ...rest, out: flags.out, init: flags.init, ar: pair.sources.ar, mlm: pair.sources.mlm, export: exported ? flags.export : null };
+            const summary = { ...rest, out: flags.out, init: flags.init, ar: pair.sources.ar, mlm: pair.sources.mlm, diffusion: pair.sources.diffusion ?? null, export: exported ? flags.export : null };
             process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `head: ${JSON.stringify(summary)}\n`);
           } finally {
             head.dispose();

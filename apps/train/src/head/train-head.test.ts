@@ -90,11 +90,11 @@ describe('head training', () => {
 });
 
 describe('maria-train head (command)', () => {
-  it('trains, writes metrics and a chart, and exports a loadable MARIA directory in F16', async () => {
+  it('trains, writes metrics and a chart, and exports a loadable MARIA directory in F16 (with the diffusion encoder given)', async () => {
     const out = path.join(scratch, 'cli');
     const exported = path.join(scratch, 'maria');
     const result = await runTrainCommand(
-      'head', '--ar', backbones.ar, '--mlm', backbones.mlm, '--data', corpus, '--tokenizer', TINY_TOKENIZER, '--out', out,
+      'head', '--ar', backbones.ar, '--mlm', backbones.mlm, '--diffusion', backbones.mlm, '--data', corpus, '--tokenizer', TINY_TOKENIZER, '--out', out,
       '--steps', '4', '--batch', '4', '--warmup', '1', '--lr', '1e-2', '--eval-every', '2', '--eval-batches', '2', '--export', exported, '--dtype', 'F16', '--engine', 'wasm', '--threads', '1', '--json',
     );
     expect(result.stderr).toBe('');
@@ -108,6 +108,7 @@ describe('maria-train head (command)', () => {
     expect(config).toMatchObject({ dtype: 'F16', init: 'product-of-experts', training: { objective: 'maria-head', steps: 4 } });
     const model = await loadMariaModel(exported);
     expect(model.vocabSize).toBe(8192);
+    expect(model.diffusion?.info.contentHash).toBe(model.mlm.info.contentHash);
     model.dispose();
   });
 
