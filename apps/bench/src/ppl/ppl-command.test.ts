@@ -72,16 +72,20 @@ describe('maria-bench ppl', () => {
     const partialFile = path.join(out, 'docs.partial.json');
     const partial = JSON.parse(await readFile(partialFile, 'utf8')) as { key: Record<string, unknown>; rows: Row[] };
     expect(partial.rows.map((row) => `${row.method}@${row.rate}`)).toEqual(['maria@0.3', 'ar@0.3', 'mlm@0.3', 'diffusion@0.3']);
-    // Mark a saved cell, to see that the resumed run takes it as it is rather than scoring it again.
-    partial.rows[0] = { ...partial.rows[0]!, ppl: 12345 };
-    await writeFile(partialFile, JSON.stringify(partial));
+    // Mark two saved cells, to see which the resumed run takes as they are: after a head change,
+    // the AR-only cell still holds and is kept; MARIA's reads the head, so it is scored again.
+    const saved = { ...partial, parts: { ...(partial as unknown as { parts: Record<string, unknown> }).parts, head: 'another head' } };
+    saved.rows[0] = { ...saved.rows[0]!, ppl: 12345 };
+    saved.rows[1] = { ...saved.rows[1]!, ppl: 777 };
+    await writeFile(partialFile, JSON.stringify(saved));
     const resumed = await benchInProcess(pplCommand, ['ppl', ...args, '--out', out, '--resume']);
     expect(resumed.exitCode).toBe(0);
-    expect(resumed.stderr).toContain('resuming: 4 cell(s)');
+    expect(resumed.stderr).toContain('dropped 1 saved cell(s)');
+    expect(resumed.stderr).toContain('resuming: 3 cell(s)');
     const rows = (JSON.parse(resumed.stdout) as { rows: Row[] }).rows;
     expect(rows.map((row) => `${row.method}@${row.rate}`)).toEqual(fullRows.map((row) => `${row.method}@${row.rate}`));
-    expect(rows[0]!.ppl).toBe(12345);
-    for (const [index, row] of rows.entries()) if (index > 0) expect(row.ppl).toBe(fullRows[index]!.ppl);
+    expect(rows[1]!.ppl).toBe(777);
+    for (const [index, row] of rows.entries()) if (index !== 1) expect(row.ppl).toBe(fullRows[index]!.ppl);
     await expect(access(partialFile)).rejects.toThrow();
     // Another configuration's partial results are refused, naming what differs.
     await writeFile(partialFile, JSON.stringify({ ...partial, key: { ...partial.key, seed: 4 } }));

@@ -74,7 +74,7 @@ export function resolveMethods(model: MariaModel, requested: readonly MaskedPplM
   return all.filter((method) => method !== 'diffusion');
 }
 
-/** What must match for the cells of an earlier run to be reused. */
+/** What must match for the cells of an earlier run to be reused at all. */
 interface PartialKey {
   readonly data: string;
   readonly format: DatasetFormat;
@@ -83,28 +83,49 @@ interface PartialKey {
   readonly window: number;
   readonly seed: number;
   readonly k: number;
-  readonly model: string;
+  /** Digest of the token ids of every window (covers the tokenizer and the subsample). */
+  readonly windows: string;
 }
+
+/** Digests of the model's parts; a saved cell is reused only if the parts its method reads are unchanged. */
+type PartDigests = Readonly<Record<'ar' | 'mlm' | 'diffusion' | 'head', string | null>>;
+
+/** The parts each method's score depends on. */
+const METHOD_PARTS: Readonly<Record<MaskedPplMethod, readonly (keyof PartDigests)[]>> = {
+  maria: ['ar', 'mlm', 'head'],
+  ar: ['ar'],
+  mlm: ['mlm'],
+  diffusion: ['diffusion'],
+};
 
 interface PartialFile {
   readonly key: PartialKey;
+  readonly parts: PartDigests;
   readonly rows: MaskedPplRow[];
 }
 
-/** A digest of the model's weights: backbone content hashes and the head's parameters. */
-function modelFingerprint(model: MariaModel): string {
+function sha256(chunks: Iterable<Uint8Array | string>): string {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify([model.ar.info.contentHash ?? null, model.mlm.info.contentHash ?? null, model.diffusion?.info.contentHash ?? null]));
-  const { arWeight, mlmWeight, bias } = model.head.variables();
-  for (const variable of [arWeight, mlmWeight, bias]) {
-    const values = variable.dataSync() as Float32Array;
-    hash.update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
-  }
+  for (const chunk of chunks) hash.update(chunk);
   return hash.digest('hex');
 }
 
-/** The cells saved by an earlier run with the same key; a different key is refused, naming what differs. */
-async function readPartialRows(file: string, key: PartialKey): Promise<MaskedPplRow[]> {
+/** Backbone content hashes, and a digest of the head's parameters. */
+function partDigests(model: MariaModel): PartDigests {
+  const { arWeight, mlmWeight, bias } = model.head.variables();
+  const head = sha256([arWeight, mlmWeight, bias].map((variable) => {
+    const values = variable.dataSync() as Float32Array;
+    return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  }));
+  return { ar: model.ar.info.contentHash ?? null, mlm: model.mlm.info.contentHash ?? null, diffusion: model.diffusion?.info.contentHash ?? null, head };
+}
+
+/**
+ * The cells an earlier run saved that still hold: a different configuration is refused, naming
+ * what differs; cells whose method reads a part that has changed since (e.g. MARIA's rows after
+ * a head retrain, while the MLM AR-decode rows stay) are dropped, and `onNote` says so.
+ */
+async function readPartialRows(file: string, key: PartialKey, parts: PartDigests, onNote?: (line: string) => void): Promise<MaskedPplRow[]> {
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;
@@ -118,7 +139,10 @@ async function readPartialRows(file: string, key: PartialKey): Promise<MaskedPpl
   }
   const differs = (Object.keys(key) as (keyof PartialKey)[]).filter((name) => partial.key?.[name] !== key[name]);
   if (differs.length > 0) throw new InvalidArgumentError('--resume', file, `partial results of this same configuration, but it differs in: ${differs.join(', ')} (delete it, or pick another --out)`);
-  return Array.isArray(partial.rows) ? partial.rows : [];
+  const rows = Array.isArray(partial.rows) ? partial.rows : [];
+  const valid = rows.filter((row) => METHOD_PARTS[row.method]?.every((part) => partial.parts?.[part] === parts[part]));
+  if (valid.length < rows.length) onNote?.(`resume: dropped ${rows.length - valid.length} saved cell(s) whose method reads weights that have changed since`);
+  return valid;
 }
 
 /**
@@ -144,9 +168,10 @@ export async function runPplBench(model: MariaModel, options: PplBenchOptions): 
     window: options.window,
     seed: options.seed,
     k: options.k,
-    model: tf.tidy(() => modelFingerprint(model)),
+    windows: sha256(ids.map((row) => new Uint8Array(Int32Array.of(row.length, ...row).buffer))),
   };
-  const saved = partialFile && options.resume ? await readPartialRows(partialFile, key) : [];
+  const parts = tf.tidy(() => partDigests(model));
+  const saved = partialFile && options.resume ? await readPartialRows(partialFile, key, parts, options.onNote) : [];
   if (saved.length > 0) options.onNote?.(`resuming: ${saved.length} cell(s) from ${partialFile}`);
   const partialRows = [...saved];
   options.progress?.start(ids.length * options.rates.length * methods.length);
@@ -163,7 +188,7 @@ export async function runPplBench(model: MariaModel, options: PplBenchOptions): 
       if (partialFile) {
         partialRows.push(row);
         // Synchronously: the scoring loop does not yield, and a killed run must keep this cell.
-        writeFileAtomicSync(partialFile, `${JSON.stringify({ key, rows: partialRows } satisfies PartialFile, null, 2)}\n`);
+        writeFileAtomicSync(partialFile, `${JSON.stringify({ key, parts, rows: partialRows } satisfies PartialFile, null, 2)}\n`);
       }
       options.progress?.stage(`${row.method}@${row.rate}: ppl ${row.ppl.toFixed(2)}`);
     },
