@@ -16,6 +16,7 @@ import {
   type WasmBackendPackage,
   waitForWasmThreadWorkersToExit,
 } from './wasm-threads.js';
+import { installThreadPoolSwitch, resolveThreadPoolPolicy, withThreadPool, type ThreadPoolPolicy } from './thread-pool-switch.js';
 
 export {
   MAX_WASM_THREADS,
@@ -66,6 +67,12 @@ export interface EngineOptions {
   readonly threadStartTimeoutMs?: number;
   /** Test hook: make the threaded start fail (`'error'`) or never finish (`'hang'`). Also `MARIA_THREADS_FAULT`. */
   readonly threadStartFault?: ThreadStartFault;
+  /**
+   * Threaded wasm only: `'large'` (default) runs only large matrix products on XNNPACK's pool
+   * and every small op inline, `'all'` every XNNPACK op on the pool (see `thread-pool-switch.ts`).
+   * Default: the `MARIA_THREAD_POOL` env var, else `'large'`.
+   */
+  readonly threadPool?: ThreadPoolPolicy | string;
 }
 
 /** What a provider needs to know beyond its package, resolved from {@link EngineOptions}. */
@@ -74,6 +81,7 @@ export interface EngineStartContext {
   readonly threads: number;
   readonly threadStartTimeoutMs: number;
   readonly threadStartFault?: ThreadStartFault;
+  readonly threadPool?: ThreadPoolPolicy;
 }
 
 /** A way to start one engine. `start` throws when its package is missing or broken. */
@@ -125,7 +133,8 @@ function restorePackageWasmFactory(): void {
 
 /** Threads the package's wasm backend reports, once it runs. */
 function wasmThreadsInUse(wasm: WasmBackendPackage): number {
-  const threads = wasm.getThreadsCount();
+  // With the pool switched off between large products, the binary reports no pool (-1).
+  const threads = withThreadPool(() => wasm.getThreadsCount());
   if (!Number.isSafeInteger(threads) || threads < 1) throw new Error(`the wasm backend reports ${threads} threads`);
   return threads;
 }
@@ -157,8 +166,10 @@ const wasmProvider: EngineProvider = {
         installWasmBackend(threaded.backend);
         if (!(await tf.setBackend('wasm'))) throw new Error('the threaded wasm backend failed to initialise');
         await tf.ready();
+        installThreadPoolSwitch(context.threadPool === 'all' ? undefined : threaded.poolSwitch);
         return { ...info, threads: threaded.threads };
       } catch (error) {
+        installThreadPoolSwitch(undefined);
         if (tf.engine().registry.wasm) tf.removeBackend('wasm');
         restorePackageWasmFactory();
         log(`wasm threads: the ${context.threads}-thread start failed (${(error as Error)?.message ?? String(error)}); falling back to 1 thread`);
@@ -210,7 +221,12 @@ export function resolveEngineStartContext(options: EngineOptions = {}): EngineSt
   if (requested > threads) logOnce(`threads-cap:${requested}`, `wasm runs at most ${MAX_WASM_THREADS} threads; using ${threads} of the ${requested} asked for`);
   const timeout = options.threadStartTimeoutMs ?? DEFAULT_THREAD_START_TIMEOUT_MS;
   if (!(timeout > 0)) throw new InvalidArgumentError('threadStartTimeoutMs', timeout, 'a positive number of milliseconds');
-  return { threads, threadStartTimeoutMs: timeout, threadStartFault: resolveThreadStartFault(options.threadStartFault, env) };
+  return {
+    threads,
+    threadStartTimeoutMs: timeout,
+    threadStartFault: resolveThreadStartFault(options.threadStartFault, env),
+    threadPool: resolveThreadPoolPolicy(options.threadPool, env),
+  };
 }
 
 /** Resolves the engine choice from options and environment, before anything is loaded. */
@@ -275,6 +291,7 @@ export function currentEngine(): EngineInfo | undefined {
 export async function shutdownEngine(): Promise<void> {
   const running = current;
   current = undefined;
+  installThreadPoolSwitch(undefined);
   // Native TensorFlow registers its backend on import only, so it stays; wasm can start again.
   if (running?.backend === 'wasm' && tf.engine().registryFactory.wasm) {
     packageWasmFactory ??= tf.engine().registryFactory.wasm;

@@ -7,6 +7,7 @@ import { type EngineInfo, initEngine, shutdownEngine } from './engine.js';
 import { resetLogOnce, setLogSink } from './log.js';
 import { linear, matMul } from './ops/index.js';
 import { liveWasmThreadWorkers, MAX_WASM_THREADS, resolveThreadCount, resolveThreadStartFault, THREADS_ENV_VAR } from './wasm-threads.js';
+import { hasThreadPoolSwitch, withThreadPool } from './thread-pool-switch.js';
 
 /** float32 sums of ~100 products of O(1) values against a float64 reference. */
 const FLOAT32_DOT = { atol: 1e-4, rtol: 1e-4 };
@@ -74,16 +75,27 @@ describe('wasm on the thread count this process asks for', () => {
   it(`runs ${expected} thread(s), read back from the backend, and says so once`, async () => {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     expect(info.threads).toBe(expected);
-    expect(wasm.getThreadsCount()).toBe(expected);
+    expect(withThreadPool(() => wasm.getThreadsCount())).toBe(expected);
     expect(lines.filter((line) => line.startsWith('engine '))).toEqual([`engine wasm (@tensorflow/tfjs-backend-wasm, ${expected} thread${expected === 1 ? '' : 's'})`]);
     expect(lines.filter((line) => line.includes('falling back'))).toEqual([]);
     // The pool's threads besides the main thread; idle pre-started workers are stopped.
     expect(liveWasmThreadWorkers()).toBe(expected - 1);
   });
 
-  it('multiplies like a float64 reference computed in JavaScript', () => {
+  it(expected > 1 ? 'runs only large products on the pool: off outside withThreadPool, on inside' : 'has no pool to switch on one thread', () => {
+    expect(hasThreadPoolSwitch()).toBe(expected > 1);
+    // The binary itself (not the package's cached count) reports -1 while its pool pointer is null.
+    const binaryThreads = (tf.backend() as unknown as { wasm: { tfjs: { getThreadsCount(): number } } }).wasm.tfjs.getThreadsCount;
+    expect(binaryThreads()).toBe(expected > 1 ? -1 : 1);
+    expect(withThreadPool(() => binaryThreads())).toBe(expected);
+  });
+
+  it.each([
+    ['a product large enough for the pool', [130, 96, 70]],
+    ['a small product, run inline', [9, 16, 20]],
+  ])('multiplies like a float64 reference computed in JavaScript: %s', (_name, shape) => {
     const rng = new Rng(11);
-    const [m, k, n] = [130, 96, 70];
+    const [m, k, n] = shape as [number, number, number];
     const a = Float32Array.from({ length: m * k }, () => rng.normal());
     const b = Float32Array.from({ length: k * n }, () => rng.normal());
     const c = Float32Array.from({ length: n }, () => rng.normal());

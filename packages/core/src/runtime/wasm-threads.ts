@@ -34,6 +34,7 @@ import vm from 'node:vm';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '../errors.js';
+import { createThreadPoolSwitch, type ThreadPoolSwitch } from './thread-pool-switch.js';
 
 /** The environment variable that sets the wasm thread count (a `threads` option wins over it). */
 export const THREADS_ENV_VAR = 'MARIA_THREADS';
@@ -307,6 +308,8 @@ export interface ThreadedWasmBackend {
   readonly threads: number;
   /** Wall time of the start. */
   readonly startMilliseconds: number;
+  /** Turns XNNPACK's pool on and off (see `thread-pool-switch.ts`); absent if the binary's pool global was not found. */
+  readonly poolSwitch?: ThreadPoolSwitch;
 }
 
 /**
@@ -337,6 +340,8 @@ export async function startThreadedWasm(wasmPackage: WasmBackendPackage, options
   const failed = new Promise<never>((_, reject) => {
     failStart = reject;
   });
+  let binaryBytes: Uint8Array | undefined;
+  let memory: WebAssembly.Memory | undefined;
   const module: ThreadedModule = {
     locateFile: (file, prefix) => (file.endsWith('.worker.js') ? workerScript : file.endsWith('.wasm') ? binary : prefix + file),
     mainScriptUrlOrBlob: files.factory,
@@ -345,8 +350,12 @@ export async function startThreadedWasm(wasmPackage: WasmBackendPackage, options
       if (typeof env?.emscripten_num_logical_cores !== 'function') throw new Error('the binary no longer imports emscripten_num_logical_cores');
       // The C++ side halves this count (two hyper-threads per core) before capping the pool.
       env.emscripten_num_logical_cores = () => 2 * threads;
+      if (env.memory instanceof WebAssembly.Memory) memory = env.memory;
       readFile(binary)
-        .then((bytes) => WebAssembly.instantiate(bytes, imports))
+        .then((bytes) => {
+          binaryBytes = bytes;
+          return WebAssembly.instantiate(bytes, imports);
+        })
         .then(({ instance, module: compiled }) => receiveInstance(instance, compiled))
         .catch(failStart);
       return {};
@@ -381,10 +390,12 @@ export async function startThreadedWasm(wasmPackage: WasmBackendPackage, options
     wasmPackage.setThreadsCount(threads);
     const backend = new wasmPackage.BackendWasm(module as never);
     const actual = wasmPackage.getThreadsCount();
+    const getThreadsCount = module.tfjs.getThreadsCount as () => number;
+    const poolSwitch = binaryBytes && memory ? createThreadPoolSwitch(binaryBytes, memory, getThreadsCount, actual) : undefined;
     track(pthread);
     for (const worker of pthread.runningWorkers) worker.unref();
     await Promise.all(pthread.unusedWorkers.splice(0).map((worker) => worker.terminate()));
-    return { backend, threads: actual, startMilliseconds: performance.now() - started };
+    return { backend, threads: actual, startMilliseconds: performance.now() - started, ...(poolSwitch ? { poolSwitch } : {}) };
   } catch (error) {
     module.PThread?.terminateAllThreads();
     removeAddedListeners(listenersBefore);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { binaryCustomGrad } from './binary-custom-grad.js';
 import { ShapeMismatchError } from '../../errors.js';
+import { POOL_MIN_WORK, withThreadPool } from '../thread-pool-switch.js';
 
 /*
  * On the wasm backend a matMul with transposeA/transposeB, or any batched rank-3 matMul
@@ -17,16 +18,25 @@ function swapLastTwo(x: tf.Tensor): tf.Tensor {
 }
 
 /**
+ * `tf.matMul` on XNNPACK's thread pool when the product is large enough to gain from it
+ * (threaded wasm; elsewhere the pool switch is absent and this is `tf.matMul`).
+ */
+function pooledProduct(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const work = a.size * (b.shape[b.rank - 1] as number);
+  return work >= POOL_MIN_WORK ? withThreadPool(() => tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D)) : tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D);
+}
+
+/**
  * a [m, k] · b [k, n], or batched a [batch, m, k] · b [batch, k, n], with a gradient that
  * transposes explicitly instead of using matMul's transpose flags.
  */
 const explicitProduct = binaryCustomGrad<tf.Tensor>((a, b, save) => {
   save([a, b]);
   return {
-    value: tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D),
+    value: pooledProduct(a, b),
     gradFunc: (dy, saved) => {
       const [savedA, savedB] = saved as [tf.Tensor, tf.Tensor];
-      return [tf.matMul(dy as tf.Tensor3D, swapLastTwo(savedB) as tf.Tensor3D), tf.matMul(swapLastTwo(savedA) as tf.Tensor3D, dy as tf.Tensor3D)];
+      return [pooledProduct(dy, swapLastTwo(savedB)), pooledProduct(swapLastTwo(savedA), dy)];
     },
   };
 });
