@@ -1,5 +1,10 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TINY_SPECIAL_TOKENS, loadTinyTokenizer } from './assets.js';
+import { MODEL_TINY_ASSETS, TINY_SPECIAL_TOKENS, loadTinyTokenizer } from './assets.js';
+
+/** Issue 4's budget for the three backbones (AR, MLM, diffusion), fp16 safetensors. */
+const BACKBONE_BUDGET_BYTES = 32_000_000;
 
 describe('model-tiny assets', () => {
   it('loads the 8,192-id tokenizer with its special tokens and exact round trips', async () => {
@@ -14,5 +19,19 @@ describe('model-tiny assets', () => {
     expect(tokenizer.decode(ids)).toBe(text);
     // GPT-2's ids for common words survive the truncation to 7,933 merges.
     expect(tokenizer.encode(' the')).toEqual([262]);
+  });
+
+  it(`stores the three backbones in fp16 within ${BACKBONE_BUDGET_BYTES / 1e6} MB`, async () => {
+    let total = 0;
+    for (const backbone of ['ar', 'mlm', 'diffusion']) {
+      const file = path.join(MODEL_TINY_ASSETS, 'maria', backbone, 'model.safetensors');
+      const bytes = await readFile(file);
+      const headerLength = Number(bytes.readBigUInt64LE(0));
+      const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8')) as Record<string, { dtype?: string }>;
+      const dtypes = new Set(Object.entries(header).filter(([name]) => name !== '__metadata__').map(([, tensor]) => tensor.dtype));
+      expect([...dtypes], backbone).toEqual(['F16']);
+      total += (await stat(file)).size;
+    }
+    expect(total).toBeLessThanOrEqual(BACKBONE_BUDGET_BYTES);
   });
 });
