@@ -43,9 +43,12 @@ export const POOL_MIN_WORK = 1 << 19;
 let active: ThreadPoolSwitch | undefined;
 let depth = 0;
 
-/** Installs (or, with `undefined`, removes) the switch of the running engine; the pool starts off. */
+/**
+ * Installs (or, with `undefined`, removes) the switch of the running engine; the pool starts off.
+ * A removed switch puts the pool pointer back, so the binary's own teardown sees its pool.
+ */
 export function installThreadPoolSwitch(poolSwitch: ThreadPoolSwitch | undefined): void {
-  if (active && depth > 0) active.enable();
+  active?.enable();
   active = poolSwitch;
   depth = 0;
   active?.disable();
