@@ -29,7 +29,7 @@ const body = (code: number[]) => [...unsigned(code.length), ...code];
  * an imported shared memory before the local functions, and an exported `get_threads_count`
  * whose body starts `i32.const base; i32.load offset`.
  */
-function moduleBytes(options: { base: number; offset: number; firstOp?: number; exportName?: string }): Uint8Array {
+function moduleBytes(options: { base: number; offset: number; firstOp?: number; exportName?: string }): Uint8Array<ArrayBuffer> {
   const getter = [0x01, 0x01, 0x7f, options.firstOp ?? 0x41, ...signed(options.base), 0x28, 0x02, ...unsigned(options.offset), 0x0b];
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
