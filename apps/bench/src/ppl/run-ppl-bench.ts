@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { InvalidArgumentError, tf, writeFileAtomic, writeFileAtomicSync } from '@maria-ts/core';
+import { InvalidArgumentError, writeFileAtomic, writeFileAtomicSync } from '@maria-ts/core';
 import {
   buildEvalSet,
   maskedPerplexityTable,
@@ -170,7 +170,7 @@ export async function runPplBench(model: MariaModel, options: PplBenchOptions): 
     k: options.k,
     windows: sha256(ids.map((row) => new Uint8Array(Int32Array.of(row.length, ...row).buffer))),
   };
-  const parts = tf.tidy(() => partDigests(model));
+  const parts = partDigests(model);
   const saved = partialFile && options.resume ? await readPartialRows(partialFile, key, parts, options.onNote) : [];
   if (saved.length > 0) options.onNote?.(`resuming: ${saved.length} cell(s) from ${partialFile}`);
   const partialRows = [...saved];
