@@ -1,6 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readSafetensorsHeader } from '@maria-ts/backbones';
 import { MODEL_TINY_ASSETS, TINY_SPECIAL_TOKENS, loadTinyTokenizer } from './assets.js';
 
 /** Issue 4's budget for the three backbones (AR, MLM, diffusion), fp16 safetensors. */
@@ -25,12 +25,9 @@ describe('model-tiny assets', () => {
     let total = 0;
     for (const backbone of ['ar', 'mlm', 'diffusion']) {
       const file = path.join(MODEL_TINY_ASSETS, 'maria', backbone, 'model.safetensors');
-      const bytes = await readFile(file);
-      const headerLength = Number(bytes.readBigUInt64LE(0));
-      const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8')) as Record<string, { dtype?: string }>;
-      const dtypes = new Set(Object.entries(header).filter(([name]) => name !== '__metadata__').map(([, tensor]) => tensor.dtype));
-      expect([...dtypes], backbone).toEqual(['F16']);
-      total += (await stat(file)).size;
+      const header = await readSafetensorsHeader(file);
+      expect([...new Set(header.entries.map((entry) => entry.dtype))], backbone).toEqual(['F16']);
+      total += header.fileSize;
     }
     expect(total).toBeLessThanOrEqual(BACKBONE_BUDGET_BYTES);
   });

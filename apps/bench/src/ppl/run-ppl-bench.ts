@@ -159,20 +159,25 @@ export async function runPplBench(model: MariaModel, options: PplBenchOptions): 
   const ids = windows.map((window) => window.ids);
   if (options.resume && !options.out) throw new InvalidArgumentError('--resume', true, 'an --out directory to resume from (not --no-write)');
   const stem = options.out ? path.join(options.out, path.basename(options.data).replace(/\.[^.]*$/, '') || 'ppl') : undefined;
-  const partialFile = stem ? `${stem}.partial.json` : undefined;
-  const key: PartialKey = {
-    data: path.resolve(options.data),
-    format: options.format,
-    detokenize: options.detokenize,
-    n: options.n,
-    window: options.window,
-    seed: options.seed,
-    k: options.k,
-    windows: sha256(ids.map((row) => new Uint8Array(Int32Array.of(row.length, ...row).buffer))),
-  };
-  const parts = partDigests(model);
-  const saved = partialFile && options.resume ? await readPartialRows(partialFile, key, parts, options.onNote) : [];
-  if (saved.length > 0) options.onNote?.(`resuming: ${saved.length} cell(s) from ${partialFile}`);
+  // The digests are only needed when cells are saved (not with --no-write).
+  const partial = stem
+    ? {
+        file: `${stem}.partial.json`,
+        key: {
+          data: path.resolve(options.data),
+          format: options.format,
+          detokenize: options.detokenize,
+          n: options.n,
+          window: options.window,
+          seed: options.seed,
+          k: options.k,
+          windows: sha256(ids.map((row) => new Uint8Array(Int32Array.of(row.length, ...row).buffer))),
+        } satisfies PartialKey,
+        parts: partDigests(model),
+      }
+    : undefined;
+  const saved = partial && options.resume ? await readPartialRows(partial.file, partial.key, partial.parts, options.onNote) : [];
+  if (saved.length > 0) options.onNote?.(`resuming: ${saved.length} cell(s) from ${partial?.file}`);
   const partialRows = [...saved];
   options.progress?.start(ids.length * options.rates.length * methods.length);
   options.progress?.stage(`${ids.length} windows`);
@@ -185,10 +190,10 @@ export async function runPplBench(model: MariaModel, options: PplBenchOptions): 
     ...(options.progress ? { onProgress: (units: number) => options.progress?.advance(units) } : {}),
     completed: saved,
     onRow: (row) => {
-      if (partialFile) {
+      if (partial) {
         partialRows.push(row);
         // Synchronously: the scoring loop does not yield, and a killed run must keep this cell.
-        writeFileAtomicSync(partialFile, `${JSON.stringify({ key, parts, rows: partialRows } satisfies PartialFile, null, 2)}\n`);
+        writeFileAtomicSync(partial.file, `${JSON.stringify({ key: partial.key, parts: partial.parts, rows: partialRows } satisfies PartialFile, null, 2)}\n`);
       }
       options.progress?.stage(`${row.method}@${row.rate}: ppl ${row.ppl.toFixed(2)}`);
     },
@@ -215,6 +220,6 @@ export async function runPplBench(model: MariaModel, options: PplBenchOptions): 
   await writeFileAtomic(files.csv, maskedPplCsv(rows));
   await writeFileAtomic(files.markdown, maskedPplMarkdown(rows));
   await writeLineChart(files.chart, maskedPplChart(rows, `Masked PPL on ${path.basename(options.data)} (${ids.length} windows of ≤${options.window} tokens)`));
-  if (partialFile) await rm(partialFile, { force: true });
+  if (partial) await rm(partial.file, { force: true });
   return withFiles;
 }

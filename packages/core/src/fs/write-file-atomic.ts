@@ -73,6 +73,11 @@ export function writeFileAtomicSync(file: string, content: string | Uint8Array):
     rmSync(temporary, { force: true });
     throw error;
   }
+  syncDirectorySync(directory);
+}
+
+/** `syncDirectory` for synchronous callers; best effort, for the same reason. */
+function syncDirectorySync(directory: string): void {
   try {
     const descriptor = openSync(directory, 'r');
     try {
@@ -81,6 +86,6 @@ export function writeFileAtomicSync(file: string, content: string | Uint8Array):
       closeSync(descriptor);
     }
   } catch {
-    // Best effort, as in `syncDirectory`.
+    // Best effort only, see `syncDirectory`.
   }
 }
