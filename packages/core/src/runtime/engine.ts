@@ -17,6 +17,7 @@ import {
   waitForWasmThreadWorkersToExit,
 } from './wasm-threads.js';
 import { installThreadPoolSwitch, resolveThreadPoolPolicy, withThreadPool, type ThreadPoolPolicy } from './thread-pool-switch.js';
+import { installWasmCopyKernels } from './wasm-copy-kernels.js';
 
 export {
   MAX_WASM_THREADS,
@@ -152,6 +153,7 @@ const wasmProvider: EngineProvider = {
     if (tf.engine().registry.wasm) {
       // Started before (by initEngine or directly by tfjs): the module cannot load twice.
       if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
+      installWasmCopyKernels();
       return { ...info, threads: wasmThreadsInUse(wasm) };
     }
     wasm.setWasmPaths(`${wasmBinaryDirectory()}${path.sep}`);
@@ -167,6 +169,7 @@ const wasmProvider: EngineProvider = {
         if (!(await tf.setBackend('wasm'))) throw new Error('the threaded wasm backend failed to initialise');
         await tf.ready();
         installThreadPoolSwitch(context.threadPool === 'all' ? undefined : threaded.poolSwitch);
+        installWasmCopyKernels();
         return { ...info, threads: threaded.threads };
       } catch (error) {
         installThreadPoolSwitch(undefined);
@@ -177,6 +180,7 @@ const wasmProvider: EngineProvider = {
     }
     if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
     await tf.ready();
+    installWasmCopyKernels();
     return { ...info, threads: wasmThreadsInUse(wasm) };
   },
 };
