@@ -34,11 +34,18 @@ export type ThreadPoolPolicy = 'large' | 'all';
 export const THREAD_POOL_ENV_VAR = 'MARIA_THREAD_POOL';
 
 /**
- * Multiply-adds from which a product runs on the pool. A decode step's projections
- * (1 × 256 × 768: 0.2M) run inline; its vocabulary projection (1 × 256 × 8192: 2.1M) and any
- * prefill or training product use the pool.
+ * Multiply-adds from which a product runs on the pool, if it also has {@link POOL_MIN_ROWS}
+ * rows. Prefill, scoring and training products use the pool; a decode step's do not.
  */
 export const POOL_MIN_WORK = 1 << 19;
+
+/**
+ * Rows (m of m × k × n) from which a product runs on the pool. A batch-1 decode step's
+ * vocabulary projection (1 × 256 × 8192: 2.1M multiply-adds) took 1.7 ms on the pool against
+ * 0.3 ms inline: the pool's threads have gone to sleep during the step's small ops, and
+ * waking them costs more than the product.
+ */
+export const POOL_MIN_ROWS = 16;
 
 let active: ThreadPoolSwitch | undefined;
 let depth = 0;

@@ -4,6 +4,7 @@ import { initEngine } from '../engine.js';
 import { expectNoTensorLeak, expectTensorClose, finiteDifferenceGradient } from '../../testing/index.js';
 import { Rng } from '../../rng.js';
 import { linear, matMul, splitsIntoPlainProducts } from './matmul.js';
+import { recordingGradients } from './binary-custom-grad.js';
 
 /** Float32 products of O(1) values: relative error ~1e-6, so 1e-5 is tight but safe. */
 const FLOAT32_PRODUCT = { atol: 1e-5, rtol: 1e-5 };
@@ -113,5 +114,36 @@ describe('matMul (explicit-transpose gradient)', () => {
     await expectNoTensorLeak(() => {
       for (let i = 0; i < 5; i++) step();
     });
+  });
+});
+
+describe('custom-gradient ops outside a gradient tape', () => {
+  beforeAll(async () => {
+    await initEngine({ engine: 'wasm' });
+  });
+
+  it('knows when tfjs records a tape (the tfjs internal it reads exists)', () => {
+    expect(recordingGradients()).toBe(false);
+    let inside: boolean | undefined;
+    tf.grad((x: tf.Tensor) => {
+      inside = recordingGradients();
+      return tf.sum(x);
+    })(tf.ones([2]));
+    expect(inside).toBe(true);
+  });
+
+  it('gives the same values as under a tape, and gradients under a tape still flow', () => {
+    const rng = new Rng(3);
+    const a = randomTensor(rng, [2, 3, 5, 7]);
+    const b = randomTensor(rng, [2, 3, 7, 4]);
+    const outside = matMul(a, b);
+    let taped: tf.Tensor | undefined;
+    const grad = tf.grad((x: tf.Tensor) => {
+      taped = tf.keep(matMul(x, b));
+      return tf.sum(taped);
+    })(a);
+    expectTensorClose(outside, taped as tf.Tensor, { atol: 0, rtol: 0 });
+    // d Σ(a·b) / da = 1 · bᵀ summed over columns: every row of a item gets Σ_j b[k, j].
+    expectTensorClose(grad, tf.tile(tf.sum(b, 3).reshape([2, 3, 1, 7]), [1, 1, 5, 1]), FLOAT32_PRODUCT);
   });
 });

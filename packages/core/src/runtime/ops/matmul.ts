@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { binaryCustomGrad } from './binary-custom-grad.js';
 import { ShapeMismatchError } from '../../errors.js';
-import { POOL_MIN_WORK, withThreadPool } from '../thread-pool-switch.js';
+import { POOL_MIN_ROWS, POOL_MIN_WORK, withThreadPool } from '../thread-pool-switch.js';
 
 /*
  * On the wasm backend a matMul with transposeA/transposeB, or any batched rank-3 matMul
@@ -23,7 +23,8 @@ function swapLastTwo(x: tf.Tensor): tf.Tensor {
  */
 function pooledProduct(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   const work = a.size * (b.shape[b.rank - 1] as number);
-  return work >= POOL_MIN_WORK ? withThreadPool(() => tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D)) : tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D);
+  const rows = a.shape[a.rank - 2] as number;
+  return work >= POOL_MIN_WORK && rows >= POOL_MIN_ROWS ? withThreadPool(() => tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D)) : tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D);
 }
 
 /**
