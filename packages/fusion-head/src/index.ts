@@ -24,12 +24,15 @@ export {
 } from './fusion-head-io.js';
 export {
   MARIA_MANIFEST_FILE,
+  buildMariaModel,
   isMariaDirectory,
   loadMariaModel,
+  readMariaDirectory,
   readMariaManifest,
   saveMariaModel,
   tokenizerConfigFor,
   type LoadMariaModelOptions,
+  type MariaDirectoryFiles,
   type MariaManifest,
   type SaveMariaModelOptions,
 } from './maria-directory.js';

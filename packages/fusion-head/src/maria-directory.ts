@@ -4,9 +4,11 @@ import path from 'node:path';
 import { type ARBackbone, CheckpointError, InvalidArgumentError, type LanguageBackbone, type MLMBackbone, type Tokenizer, writeFileAtomic } from '@maria-ts/core';
 import {
   type CheckpointContents,
+  type CheckpointFiles,
   type HuggingFaceTokenizer,
   isDirectory,
   loadBackboneWithCheckpoint,
+  loadCheckpointFiles,
   loadTokenizer,
   pathExists,
   readJsonFile,
@@ -157,29 +159,52 @@ export interface LoadMariaModelOptions {
 }
 
 /**
- * Loads a MARIA directory into a `MariaModel` (call `initEngine` first). Refuses, with typed
- * errors and nothing left allocated:
- * - a directory without maria.json (`CheckpointError`);
+ * A MARIA directory read into host memory: manifest, shared tokenizer and the backbones'
+ * checkpoint files (config, weights as typed arrays, own tokenizer). No tensor exists yet,
+ * so reading needs no engine and can run while `initEngine` starts (`buildMariaModel`
+ * then creates the model).
+ */
+export interface MariaDirectoryFiles {
+  readonly dir: string;
+  readonly manifest: MariaManifest;
+  readonly tokenizer: HuggingFaceTokenizer;
+  readonly ar: CheckpointFiles;
+  readonly mlm: CheckpointFiles;
+  /** Absent when the directory has none or `skipDiffusion` was set. */
+  readonly diffusion?: CheckpointFiles;
+}
+
+/** Reads a MARIA directory into host memory (see `MariaDirectoryFiles`); typed errors as `loadMariaModel`. */
+export async function readMariaDirectory(dir: string, options: Pick<LoadMariaModelOptions, 'skipDiffusion'> = {}): Promise<MariaDirectoryFiles> {
+  const manifest = await readMariaManifest(dir);
+  const tokenizer = await loadTokenizer(path.join(dir, manifest.tokenizer));
+  const ar = await loadCheckpointFiles(path.join(dir, manifest.ar));
+  const mlm = await loadCheckpointFiles(path.join(dir, manifest.mlm));
+  const diffusion = manifest.diffusion && !options.skipDiffusion ? await loadCheckpointFiles(path.join(dir, manifest.diffusion)) : undefined;
+  return { dir, manifest, tokenizer, ar, mlm, ...(diffusion ? { diffusion } : {}) };
+}
+
+/**
+ * Creates the `MariaModel` of a directory read by `readMariaDirectory` (call `initEngine`
+ * first). Refuses, with typed errors and nothing left allocated:
  * - backbones whose own tokenizer.json differs from the shared one (`TokenizerMismatchError`);
  * - a head recorded for other backbone weights (`BackboneMismatchError`) or another tokenizer.
  */
-export async function loadMariaModel(dir: string, options: LoadMariaModelOptions = {}): Promise<MariaModel> {
-  const manifest = await readMariaManifest(dir);
-  const tokenizer = await loadTokenizer(path.join(dir, manifest.tokenizer));
+export async function buildMariaModel(files: MariaDirectoryFiles, options: LoadMariaModelOptions = {}): Promise<MariaModel> {
+  const { dir, manifest, tokenizer } = files;
   const maskTokenId = tokenizer.specialTokens.mask;
   const loaded: LanguageBackbone[] = [];
-  const load = async (relative: string, kind: 'ar' | 'mlm', role: string) => {
-    const source = path.join(dir, relative);
-    const { backbone, checkpoint } = await loadBackboneWithCheckpoint(source, { ...(maskTokenId !== undefined ? { maskTokenId } : {}), onWarning: options.onWarning ?? (() => undefined) });
+  const load = async (checkpoint: CheckpointFiles, kind: 'ar' | 'mlm', role: string) => {
+    const { backbone } = await loadBackboneWithCheckpoint(checkpoint, { ...(maskTokenId !== undefined ? { maskTokenId } : {}), onWarning: options.onWarning ?? (() => undefined) });
     loaded.push(backbone);
-    if (backbone.kind !== kind) throw new CheckpointError(source, `the ${role} part must be ${kind === 'ar' ? 'a causal (AR)' : 'a masked (MLM)'} model; ${backbone.info.family} is ${backbone.kind}`);
+    if (backbone.kind !== kind) throw new CheckpointError(checkpoint.dir, `the ${role} part must be ${kind === 'ar' ? 'a causal (AR)' : 'a masked (MLM)'} model; ${backbone.info.family} is ${backbone.kind}`);
     return { backbone, own: checkpoint.tokenizer };
   };
   try {
-    const ar = await load(manifest.ar, 'ar', 'AR');
-    const mlm = await load(manifest.mlm, 'mlm', 'MLM');
+    const ar = await load(files.ar, 'ar', 'AR');
+    const mlm = await load(files.mlm, 'mlm', 'MLM');
     assertBackbonesShareTokenizer(ar.backbone as ARBackbone, mlm.backbone as MLMBackbone, tokenizer, { ...(ar.own ? { ar: ar.own } : {}), ...(mlm.own ? { mlm: mlm.own } : {}) });
-    const diffusion = manifest.diffusion && !options.skipDiffusion ? await load(manifest.diffusion, 'mlm', 'diffusion') : undefined;
+    const diffusion = files.diffusion && !options.skipDiffusion ? await load(files.diffusion, 'mlm', 'diffusion') : undefined;
     if (diffusion?.own) assertSameTokenizer(diffusion.own, tokenizer, 'the diffusion backbone', 'the shared tokenizer');
     const { head } = await loadFusionHead(path.join(dir, manifest.head), { expect: { ar: ar.backbone, mlm: mlm.backbone, tokenizer } });
     return new MariaModel({
@@ -193,4 +218,15 @@ export async function loadMariaModel(dir: string, options: LoadMariaModelOptions
     for (const backbone of loaded) backbone.dispose();
     throw error;
   }
+}
+
+/**
+ * Loads a MARIA directory into a `MariaModel` (call `initEngine` first): `readMariaDirectory`
+ * then `buildMariaModel`. Refuses, with typed errors and nothing left allocated:
+ * - a directory without maria.json (`CheckpointError`);
+ * - backbones whose own tokenizer.json differs from the shared one (`TokenizerMismatchError`);
+ * - a head recorded for other backbone weights (`BackboneMismatchError`) or another tokenizer.
+ */
+export async function loadMariaModel(dir: string, options: LoadMariaModelOptions = {}): Promise<MariaModel> {
+  return buildMariaModel(await readMariaDirectory(dir, options), options);
 }

@@ -3,4 +3,4 @@
  * trained) the tiny AR and MLM backbones with their fusion head as a MARIA directory.
  */
 export { MODEL_TINY_ASSETS, TINY_SPECIAL_TOKENS, TINY_TOKENIZER_FILE, loadTinyTokenizer } from './assets.js';
-export { TINY_MARIA_DIR, TinyMariaMissingError, hasTinyMaria, loadMariaOrTiny, loadTinyMaria } from './tiny-maria.js';
+export { TINY_MARIA_DIR, TinyMariaMissingError, hasTinyMaria, loadMariaOrTiny, loadTinyMaria, readMariaOrTiny } from './tiny-maria.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { defineError } from '@maria-ts/core';
-import { isMariaDirectory, loadMariaModel, type LoadMariaModelOptions, type MariaModel } from '@maria-ts/fusion-head';
+import { isMariaDirectory, loadMariaModel, readMariaDirectory, type LoadMariaModelOptions, type MariaDirectoryFiles, type MariaModel } from '@maria-ts/fusion-head';
 import { MODEL_TINY_ASSETS } from './assets.js';
 
 /** The embedded MARIA directory (maria.json, tokenizer, ar/, mlm/, head/, optional diffusion/). */
@@ -37,4 +37,13 @@ export async function loadTinyMaria(options: LoadMariaModelOptions = {}): Promis
  */
 export function loadMariaOrTiny(dir: string | undefined, options: LoadMariaModelOptions = {}): Promise<MariaModel> {
   return dir === undefined ? loadTinyMaria(options) : loadMariaModel(dir, options);
+}
+
+/**
+ * `loadMariaOrTiny`'s first half: reads the directory (or the embedded one) into host memory
+ * without an engine, so it can run while `initEngine` starts; `buildMariaModel` finishes.
+ */
+export async function readMariaOrTiny(dir: string | undefined, options: Pick<LoadMariaModelOptions, 'skipDiffusion'> = {}): Promise<MariaDirectoryFiles> {
+  if (dir === undefined && !(await hasTinyMaria())) throw new TinyMariaMissingError(TINY_MARIA_DIR);
+  return readMariaDirectory(dir ?? TINY_MARIA_DIR, options);
 }

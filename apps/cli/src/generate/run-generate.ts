@@ -1,6 +1,6 @@
-import { initEngine, type EngineInfo } from '@maria-ts/core';
+import type { EngineInfo } from '@maria-ts/core';
 import { generate, type GenerateIteration, mariaResampler } from '@maria-ts/annealer';
-import { loadMariaOrTiny } from '@maria-ts/model-tiny';
+import { startEngineAndLoadModel } from '../engine-and-model.js';
 
 /** What `maria generate` was asked to do (flags already parsed and checked). */
 export interface GenerateCommandRequest {
@@ -37,8 +37,7 @@ export interface GenerateCommandResult {
  * T = 1, anneals it with MARIA for `iterations` steps, and frees the model.
  */
 export async function runGenerate(request: GenerateCommandRequest): Promise<GenerateCommandResult> {
-  const engine = await initEngine({ ...(request.engine !== undefined ? { engine: request.engine } : {}), ...(request.threads !== undefined ? { threads: request.threads } : {}) });
-  const model = await loadMariaOrTiny(request.model, { skipDiffusion: true });
+  const { engine, model } = await startEngineAndLoadModel(request, request.model, { skipDiffusion: true });
   try {
     const result = await generate(model, {
       length: request.length,

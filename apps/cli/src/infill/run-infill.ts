@@ -1,7 +1,7 @@
-import { initEngine, type EngineInfo } from '@maria-ts/core';
+import type { EngineInfo } from '@maria-ts/core';
 import { infill, type FilledToken, type InfillMethod, type InfillToken } from '@maria-ts/kv-decoder';
 import { parseMaskedText, type MaskedTextSegment } from '@maria-ts/masking';
-import { loadMariaOrTiny } from '@maria-ts/model-tiny';
+import { startEngineAndLoadModel } from '../engine-and-model.js';
 
 /** What `maria infill` was asked to do (flags already parsed and checked). */
 export interface InfillCommandRequest {
@@ -60,9 +60,8 @@ function outputSegments(segments: readonly MaskedTextSegment[], tokens: readonly
  * model directory that is missing or whose head does not match its backbones).
  */
 export async function runInfill(request: InfillCommandRequest): Promise<InfillCommandResult> {
-  const engine = await initEngine({ ...(request.engine !== undefined ? { engine: request.engine } : {}), ...(request.threads !== undefined ? { threads: request.threads } : {}) });
   // Only --method diffusion reads the diffusion encoder; the other methods skip loading it.
-  const model = await loadMariaOrTiny(request.model, request.method === 'diffusion' ? {} : { skipDiffusion: true });
+  const { engine, model } = await startEngineAndLoadModel(request, request.model, request.method === 'diffusion' ? {} : { skipDiffusion: true });
   try {
     const parsed = parseMaskedText(request.text, model.tokenizer, { tokensPerMask: request.tokensPerMask, maskTokenId: model.maskTokenId });
     const result = await infill(model, { ids: parsed.ids, masked: parsed.masked }, {
