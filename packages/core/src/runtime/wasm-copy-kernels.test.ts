@@ -45,9 +45,9 @@ describe('wasm copy kernels (Slice, Unpack, SplitV without whole-tensor reads)',
   });
 
   it('are the kernels registered for wasm after initEngine, and installing again changes nothing', () => {
-    const before = ['Slice', 'Unpack', 'SplitV'].map((name) => tf.getKernel(name, 'wasm')?.kernelFunc);
+    const before = ['Identity', 'Slice', 'Unpack', 'SplitV'].map((name) => tf.getKernel(name, 'wasm')?.kernelFunc);
     installWasmCopyKernels();
-    const after = ['Slice', 'Unpack', 'SplitV'].map((name) => tf.getKernel(name, 'wasm')?.kernelFunc);
+    const after = ['Identity', 'Slice', 'Unpack', 'SplitV'].map((name) => tf.getKernel(name, 'wasm')?.kernelFunc);
     expect(after).toEqual(before);
     expect(tf.getBackend()).toBe('wasm');
   });
@@ -129,12 +129,30 @@ describe('wasm copy kernels (Slice, Unpack, SplitV without whole-tensor reads)',
     expect(Array.from(grad.dataSync())).toEqual(expected);
   });
 
+  it('tf.clone shares the buffer, outlives its source, and keeps its values when a variable it cloned is assigned', () => {
+    const x = tf.tensor2d([[1, 2], [3, 4]]);
+    const buffersBefore = tf.memory().numDataBuffers;
+    const copy = tf.clone(x);
+    expect(tf.memory().numDataBuffers).toBe(buffersBefore);
+    x.dispose();
+    expect(Array.from(copy.dataSync())).toEqual([1, 2, 3, 4]);
+    const variable = tf.variable(tf.tensor1d([5, 6]));
+    const snapshot = tf.clone(variable);
+    variable.assign(tf.tensor1d([7, 8]));
+    expect(Array.from(snapshot.dataSync())).toEqual([5, 6]);
+    expect(Array.from(variable.dataSync())).toEqual([7, 8]);
+    const words = tf.clone(tf.tensor1d(['a', 'b'], 'string'));
+    expect(words.arraySync()).toEqual(['a', 'b']);
+    tf.dispose([copy, variable, snapshot, words]);
+  });
+
   it('leaks no tensors across repeated unstack/split/slice', () => {
     const x = numbered([8, 16, 4], 'float32');
     expectNoTensorLeak(() => {
       tf.dispose(tf.unstack(x));
       tf.dispose(tf.split(x, 4, 1));
       tf.slice(x, [1, 2, 0], [3, 4, 4]).dispose();
+      tf.clone(x).dispose();
     });
   });
 });
