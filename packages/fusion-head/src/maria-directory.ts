@@ -186,11 +186,11 @@ export async function readMariaDirectory(dir: string, options: Pick<LoadMariaMod
 
 /**
  * Creates the `MariaModel` of a directory read by `readMariaDirectory` (call `initEngine`
- * first). Refuses, with typed errors and nothing left allocated:
+ * first), with the diffusion encoder when it was read. Refuses, with typed errors and nothing left allocated:
  * - backbones whose own tokenizer.json differs from the shared one (`TokenizerMismatchError`);
  * - a head recorded for other backbone weights (`BackboneMismatchError`) or another tokenizer.
  */
-export async function buildMariaModel(files: MariaDirectoryFiles, options: LoadMariaModelOptions = {}): Promise<MariaModel> {
+export async function buildMariaModel(files: MariaDirectoryFiles, options: Pick<LoadMariaModelOptions, 'onWarning'> = {}): Promise<MariaModel> {
   const { dir, manifest, tokenizer } = files;
   const maskTokenId = tokenizer.specialTokens.mask;
   const loaded: LanguageBackbone[] = [];
@@ -204,7 +204,7 @@ export async function buildMariaModel(files: MariaDirectoryFiles, options: LoadM
     const ar = await load(files.ar, 'ar', 'AR');
     const mlm = await load(files.mlm, 'mlm', 'MLM');
     assertBackbonesShareTokenizer(ar.backbone as ARBackbone, mlm.backbone as MLMBackbone, tokenizer, { ...(ar.own ? { ar: ar.own } : {}), ...(mlm.own ? { mlm: mlm.own } : {}) });
-    const diffusion = files.diffusion && !options.skipDiffusion ? await load(files.diffusion, 'mlm', 'diffusion') : undefined;
+    const diffusion = files.diffusion ? await load(files.diffusion, 'mlm', 'diffusion') : undefined;
     if (diffusion?.own) assertSameTokenizer(diffusion.own, tokenizer, 'the diffusion backbone', 'the shared tokenizer');
     const { head } = await loadFusionHead(path.join(dir, manifest.head), { expect: { ar: ar.backbone, mlm: mlm.backbone, tokenizer } });
     return new MariaModel({

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { defineError } from '@maria-ts/core';
-import { isMariaDirectory, loadMariaModel, readMariaDirectory, type LoadMariaModelOptions, type MariaDirectoryFiles, type MariaModel } from '@maria-ts/fusion-head';
+import { buildMariaModel, isMariaDirectory, readMariaDirectory, type LoadMariaModelOptions, type MariaDirectoryFiles, type MariaModel } from '@maria-ts/fusion-head';
 import { MODEL_TINY_ASSETS } from './assets.js';
 
 /** The embedded MARIA directory (maria.json, tokenizer, ar/, mlm/, head/, optional diffusion/). */
@@ -25,9 +25,8 @@ export async function hasTinyMaria(): Promise<boolean> {
  * tokenizer) in one call. Call `initEngine` first. A copy without weights throws
  * `TinyMariaMissingError`; damaged or mismatched files throw the loader's typed errors.
  */
-export async function loadTinyMaria(options: LoadMariaModelOptions = {}): Promise<MariaModel> {
-  if (!(await hasTinyMaria())) throw new TinyMariaMissingError(TINY_MARIA_DIR);
-  return loadMariaModel(TINY_MARIA_DIR, options);
+export function loadTinyMaria(options: LoadMariaModelOptions = {}): Promise<MariaModel> {
+  return loadMariaOrTiny(undefined, options);
 }
 
 /**
@@ -35,8 +34,8 @@ export async function loadTinyMaria(options: LoadMariaModelOptions = {}): Promis
  * the MARIA directory `dir` when one is given, else the embedded tiny MARIA. Call
  * `initEngine` first.
  */
-export function loadMariaOrTiny(dir: string | undefined, options: LoadMariaModelOptions = {}): Promise<MariaModel> {
-  return dir === undefined ? loadTinyMaria(options) : loadMariaModel(dir, options);
+export async function loadMariaOrTiny(dir: string | undefined, options: LoadMariaModelOptions = {}): Promise<MariaModel> {
+  return buildMariaModel(await readMariaOrTiny(dir, options), options);
 }
 
 /**

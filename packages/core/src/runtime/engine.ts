@@ -149,11 +149,12 @@ const wasmProvider: EngineProvider = {
   packageName: '@tensorflow/tfjs-backend-wasm',
   async start(importModule, context) {
     const wasm = (await importModule('@tensorflow/tfjs-backend-wasm')) as typeof tfjsWasm & WasmBackendPackage;
+    // The package registered its kernels on import; the replacements hold for every start below.
+    installWasmCopyKernels();
     const info = { name: 'wasm', backend: 'wasm', packageName: '@tensorflow/tfjs-backend-wasm' };
     if (tf.engine().registry.wasm) {
       // Started before (by initEngine or directly by tfjs): the module cannot load twice.
       if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
-      installWasmCopyKernels();
       return { ...info, threads: wasmThreadsInUse(wasm) };
     }
     wasm.setWasmPaths(`${wasmBinaryDirectory()}${path.sep}`);
@@ -169,7 +170,6 @@ const wasmProvider: EngineProvider = {
         if (!(await tf.setBackend('wasm'))) throw new Error('the threaded wasm backend failed to initialise');
         await tf.ready();
         installThreadPoolSwitch(context.threadPool === 'all' ? undefined : threaded.poolSwitch);
-        installWasmCopyKernels();
         return { ...info, threads: threaded.threads };
       } catch (error) {
         installThreadPoolSwitch(undefined);
@@ -180,7 +180,6 @@ const wasmProvider: EngineProvider = {
     }
     if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
     await tf.ready();
-    installWasmCopyKernels();
     return { ...info, threads: wasmThreadsInUse(wasm) };
   },
 };

@@ -25,8 +25,8 @@ function ignoreSaved(): void {}
 /**
  * Whether tfjs is recording ops for a gradient now (inside tf.grad, variableGrads, an
  * optimizer's minimize). When it is not, a custom-gradient op is its forward alone: the
- * customGrad machinery costs ~30 µs a call (a small matmul's own cost at decode time), ~40%
- * of a KV-cached decode step of the tiny model. Unknown engines count as recording.
+ * customGrad machinery costs ~30 µs a call, about a small matmul's own cost at decode time
+ * (a 1 × 256 × 256 product: 55 µs through it, 24 µs without). Unknown engines count as recording.
  */
 export function recordingGradients(): boolean {
   const engine = tf.engine() as unknown as { isTapeOn?: () => boolean };
