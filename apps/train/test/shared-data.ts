@@ -2,15 +2,16 @@ import { mkdtemp, open, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sharedDataPath } from '@maria-ts/core/testing';
 
 /** The repository root (this file is apps/train/test/shared-data.ts). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /**
- * The shared corpora (DESIGN.md §5), read at test time and never copied into the repository.
- * `MARIA_SHARED_DATA` overrides the default `../shared/data` beside the repository.
+ * The shared corpora (DESIGN.md §5), read at test time and never copied into the repository:
+ * `MARIA_SHARED_DATA`, else `../shared/data` beside the repository.
  */
-export const SHARED_DATA = process.env.MARIA_SHARED_DATA ?? join(REPO_ROOT, '..', 'shared', 'data');
+export const SHARED_DATA = sharedDataPath();
 
 /** The committed tiny tokenizer. */
 export const TINY_TOKENIZER = join(REPO_ROOT, 'packages', 'model-tiny', 'assets', 'tokenizer.json');

@@ -9,8 +9,9 @@ import { initCurvesCommand } from './init-curves-command.js';
 import { type BenchFixtures, createBenchFixtures } from '../testing/bench-fixtures.js';
 import type { HeadLossReport } from './head-loss-command.js';
 import type { InitCurvesReport } from './init-curves-command.js';
+import { sharedDataPath } from '@maria-ts/core/testing';
 
-const SHARED_DATA = process.env.MARIA_SHARED_DATA ?? '/work/shared/data';
+const SHARED_DATA = sharedDataPath();
 let fixtures: BenchFixtures;
 let corpus: string;
 const quiet = ['--engine', 'wasm', '--threads', '1', '--no-progress', '--json'];

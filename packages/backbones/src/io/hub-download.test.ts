@@ -6,8 +6,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadCheckpointFiles } from './checkpoint-files.js';
 import { resolveModelDir } from './hub-download.js';
 import { useTempDir } from './io.test-support.js';
+import { sharedDataPath } from '@maria-ts/core/testing';
 
-const FIXTURES = '/work/shared/data/fixtures';
+const FIXTURES = sharedDataPath('fixtures');
 const HUB = 'https://hub.test';
 
 interface FakeHubOptions {

@@ -6,8 +6,9 @@ import { readSafetensors } from './read-safetensors.js';
 import { useTempDir } from './io.test-support.js';
 import { readShardedIndex, readShardedSafetensors, SHARDED_INDEX_FILE } from './sharded-index.js';
 import { writeSafetensors } from './write-safetensors.js';
+import { sharedDataPath } from '@maria-ts/core/testing';
 
-const FIXTURES = '/work/shared/data/fixtures';
+const FIXTURES = sharedDataPath('fixtures');
 
 describe('sharded safetensors', () => {
   const temp = useTempDir();
