@@ -1,6 +1,6 @@
 import { initEngine, Rng, tf } from '@maria-ts/core';
 import { expectNoTensorLeak, expectTensorClose } from '@maria-ts/core/testing';
-import { beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { VocabProjection } from './vocab-projection.js';
 
 const FLOAT32 = { atol: 1e-5, rtol: 1e-5 };
@@ -50,5 +50,30 @@ describe('VocabProjection', () => {
     tf.dispose([gradient, expected, replacement, logits, hidden, table, frozen]);
     cached.dispose();
     trainable.dispose();
+  });
+
+  it('outside a gradient, projects a trainable tied table through one cached transpose that follows assign', async () => {
+    const table = tf.variable(tf.tensor2d(random(6 * 4), [6, 4]), true);
+    const hidden = tf.tensor2d(random(2 * 4), [2, 4]);
+    const projection = new VocabProjection({ tied: true, table, bias: null });
+    const reference = () => tf.tidy(() => tf.matMul(hidden, table, false, true));
+    const first = projection.project(hidden);
+    const firstReference = reference();
+    expectTensorClose(first, firstReference, FLOAT32);
+    // The second call reuses the copy: no transpose runs, and nothing is left behind.
+    const transposes = (await tf.profile(() => tf.dispose(projection.project(hidden)))).kernels.filter((kernel) => kernel.name === 'Transpose');
+    expect(transposes).toHaveLength(0);
+    await expectNoTensorLeak(() => tf.dispose(projection.project(hidden)));
+    // An optimizer step assigns new values: the next projection sees them.
+    const updated = tf.tensor2d(random(6 * 4), [6, 4]);
+    table.assign(updated);
+    const second = projection.project(hidden);
+    const secondReference = reference();
+    expectTensorClose(second, secondReference, FLOAT32);
+    // Under a gradient the table is still differentiated through.
+    const { grads } = tf.variableGrads(() => tf.sum(projection.project(hidden)) as tf.Scalar, [table]);
+    expectTensorClose(grads[table.name] as tf.Tensor, tf.tidy(() => tf.tile(tf.sum(hidden, 0, true), [6, 1])), FLOAT32);
+    tf.dispose([first, firstReference, second, secondReference, updated, hidden, table, ...Object.values(grads)]);
+    projection.dispose();
   });
 });

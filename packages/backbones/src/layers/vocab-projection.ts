@@ -1,4 +1,4 @@
-import { matMul, tf, type OutputProjection } from '@maria-ts/core';
+import { matMul, recordingGradients, tf, type OutputProjection } from '@maria-ts/core';
 
 /** The final vocab projection's parameters: tied to the embedding table or a weight of its own. */
 export type VocabProjectionParameters =
@@ -38,8 +38,11 @@ class TransposedCopy {
 /**
  * `logits = hidden · Wᵀ (+ b)` for tied or untied heads. Untied weights are stored
  * [hidden, vocab] so the product is a plain matmul; a tied table [vocab, hidden] is
- * transposed once and cached while it is frozen (a trainable table is transposed inside
- * the product, so its gradient flows).
+ * transposed once and cached until its data changes. Only while a gradient is being recorded
+ * is a trainable table transposed inside the product, so its gradient flows. Outside a
+ * gradient (decoding a model being pretrained, evaluation between steps) the cached copy is
+ * used too: transposing a 8192 × 256 table on every decode step cost 15 ms, and the fresh
+ * copy made XNNPACK repack it for another 11 ms, against ~1 ms for the product on a cached one.
  */
 export class VocabProjection {
   private readonly transposed: TransposedCopy;
@@ -58,7 +61,7 @@ export class VocabProjection {
       const { parameters } = this;
       let logits: tf.Tensor;
       if (!parameters.tied) logits = matMul(hidden, parameters.weight);
-      else if (isTrainable(parameters.table)) logits = matMul(hidden, parameters.table, { transposeB: true });
+      else if (isTrainable(parameters.table) && recordingGradients()) logits = matMul(hidden, parameters.table, { transposeB: true });
       else logits = matMul(hidden, this.transposed.get());
       return parameters.bias ? tf.add(logits, parameters.bias) : logits;
     });
