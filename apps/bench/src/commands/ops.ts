@@ -57,10 +57,10 @@ function runChild(threads: number, flags: OpsFlags): Promise<OpsRow[]> {
 }
 
 function printTable(report: OpsReport): void {
-  const lines = ['op                                          impl     threads   rate            s/run'];
+  const lines = [`${'op'.padEnd(44)}${'impl'.padEnd(9)}${'threads'.padEnd(10)}${'rate'.padEnd(30)}s/run`];
   for (const row of report.rows) {
-    const rate = row.gflops !== undefined ? `${row.gflops} GFLOP/s` : `${row.tokensPerSecond} tok/s`;
-    lines.push(`${row.op.padEnd(44)}${row.impl.padEnd(9)}${String(row.threads).padEnd(10)}${rate.padEnd(16)}${row.secondsPerRun}`);
+    const rate = [row.gflops !== undefined ? `${row.gflops} GFLOP/s` : '', row.tokensPerSecond !== undefined ? `${row.tokensPerSecond} tok/s` : ''].filter(Boolean).join(', ');
+    lines.push(`${row.op.padEnd(44)}${row.impl.padEnd(9)}${String(row.threads).padEnd(10)}${rate.padEnd(30)}${row.secondsPerRun}`);
   }
   lines.push('', 'fast / builtin:');
   for (const s of report.speedups) lines.push(`  ${s.op} @ ${s.threads} thread(s): ${s.fastOverBuiltin}x`);
@@ -78,7 +78,7 @@ async function writeArtefacts(report: OpsReport, out: string): Promise<void> {
       .map((row) => ({ x: row.threads, y: row.gflops ?? (row.tokensPerSecond ?? 0) / 1000 })),
   }));
   await writeLineChart(path.join(out, 'ops-threads.svg'), {
-    title: 'Op throughput against wasm threads (GFLOP/s; training steps in k tok/s)',
+    title: 'Op throughput against wasm threads (GFLOP/s; decode steps in k tok/s)',
     xLabel: 'threads',
     yLabel: 'GFLOP/s or k tokens/s',
     series,
@@ -89,7 +89,7 @@ async function writeArtefacts(report: OpsReport, out: string): Promise<void> {
 /** `maria-bench ops`: the micro-benchmark of the tensor runtime (DESIGN.md §2, §6). */
 export function opsCommand(): Command {
   return new Command('ops')
-    .description('GFLOP/s of matmuls and tokens/s of a transformer training step, built-in tfjs ops vs ours, per thread count')
+    .description('GFLOP/s of matmuls and of a transformer training step (and its tokens/s), built-in tfjs ops vs ours, per thread count')
     .option('--threads <list>', 'comma-separated wasm thread counts; each runs in its own process (default: the engine default)')
     .option('--engine <name>', 'auto | tensorflow | wasm (overrides MARIA_ENGINE)')
     .option('--json', 'print {"rows": [...]} on stdout')

@@ -3,7 +3,7 @@ import { Rng, initEngine, tf } from '@maria-ts/core';
 import { expectTensorClose } from '@maria-ts/core/testing';
 import { builtinOps, fastOps } from './op-set.js';
 import { median, medianSeconds } from './timing.js';
-import { BenchmarkBlock } from './transformer-block.js';
+import { BenchmarkBlock, blockTrainingStepFlops, DEFAULT_BLOCK_SHAPE } from './transformer-block.js';
 
 /** Same graph, different kernels: float32 reassociation only. */
 const SAME_FUNCTION = { atol: 1e-5, rtol: 1e-4 };
@@ -37,5 +37,13 @@ describe('ops benchmark', () => {
     const seconds = await medianSeconds(() => void calls++, { warmup: 2, repeats: 3, now: () => ticks.shift() ?? 0 });
     expect(calls).toBe(5);
     expect(seconds).toBe(0.3);
+  });
+
+  it('counts the block step as 3x its forward matrix products', () => {
+    // d=2, f=4, V=3, B=1, T=2 by hand: projections 2·2·(2·6 + 2·2 + 2·4 + 4·2 + 2·3) = 152,
+    // attention 2·2·1·2·2·2 = 32, times 3.
+    expect(blockTrainingStepFlops({ hiddenSize: 2, heads: 1, intermediateSize: 4, vocabSize: 3, batch: 1, length: 2 })).toBe(3 * (152 + 32));
+    // The default block: 18.1 GFLOP a step, over half of it the 256 x 8192 LM head.
+    expect(blockTrainingStepFlops(DEFAULT_BLOCK_SHAPE) / 1e9).toBeCloseTo(18.12, 2);
   });
 });

@@ -13,6 +13,21 @@ export interface BlockShape {
 
 export const DEFAULT_BLOCK_SHAPE: BlockShape = { hiddenSize: 256, heads: 4, intermediateSize: 1024, vocabSize: 8192, batch: 8, length: 128 };
 
+/**
+ * Floating-point operations of one training step of `BenchmarkBlock`, counting matrix
+ * products only (2 per multiply-add): the forward products (qkv, scores, context, out, up,
+ * down, LM head) times 3 for forward + backward, the usual convention (each product's
+ * backward is two products of the same size). Norms, softmax, GELU and the loss are left out,
+ * so GFLOP/s derived from it is a lower bound on the work done.
+ */
+export function blockTrainingStepFlops(shape: BlockShape): number {
+  const { hiddenSize: d, intermediateSize: f, vocabSize: v, batch: b, length: t } = shape;
+  const tokens = b * t;
+  const projections = 2 * tokens * (d * 3 * d + d * d + d * f + f * d + d * v);
+  const attention = 2 * 2 * b * t * t * d;
+  return 3 * (projections + attention);
+}
+
 function normal(rng: Rng, shape: number[], std: number): tf.Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
   return tf.tensor(Float32Array.from({ length: size }, () => rng.normal(0, std)), shape);
