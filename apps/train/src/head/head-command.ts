@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { initEngine, runMain, tf } from '@maria-ts/core';
+import { initEngine, numberOption, runMain, tf } from '@maria-ts/core';
 import type { StoredDtype } from '@maria-ts/backbones';
 import { DEFAULT_CORPUS_DIRECTORY } from '../corpus/build-corpus.js';
 import { openShards } from '../corpus/open-shards.js';
@@ -9,7 +9,7 @@ import { parseStoredDtype } from './export-maria.js';
 import { initialHead, parseHeadInit, type HeadInitChoice } from './initial-head.js';
 import { loadBackbonePair } from './load-backbone-pair.js';
 import { resolveCheckpointDir } from './resolve-checkpoint.js';
-import { trainHead } from './train-head.js';
+import { DEFAULT_HEAD_MASKING, trainHead } from './train-head.js';
 
 interface HeadFlags extends TrainerFlags {
   ar: string;
@@ -17,6 +17,8 @@ interface HeadFlags extends TrainerFlags {
   diffusion?: string;
   head?: string;
   init: HeadInitChoice;
+  maskAlpha: number;
+  maskBeta: number;
   data: string;
   tokenizer: string;
   out: string;
@@ -38,12 +40,14 @@ export const HEAD_TRAINING_DEFAULTS = { steps: 1000, batch: 8, lr: 1e-4, warmup:
 export function registerHeadCommand(program: Command): void {
   const command = program
     .command('head')
-    .description('train the MARIA fusion head on frozen backbones (Beta(2.5,2.5) masking, AdamW, warm-up + cosine), resumable; --export writes a MARIA directory')
+    .description('train the MARIA fusion head on frozen backbones (Beta(2.5,2.5) masking by default, AdamW, warm-up + cosine), resumable; --export writes a MARIA directory')
     .requiredOption('--ar <dir>', 'AR checkpoint, or a pretraining run folder (its latest checkpoint)')
     .requiredOption('--mlm <dir>', 'MLM checkpoint, or a pretraining run folder')
     .option('--diffusion <dir>', 'masked-diffusion checkpoint or run folder to include in the --export (not used in training)')
     .option('--head <dir>', 'start from this head directory (or head run folder) instead of a fresh init')
     .option('--init <kind>', 'fresh head init: poe | random', parseHeadInit, 'poe')
+    .option('--mask-alpha <x>', 'α of the Beta(α, β) masking rate (the paper: 2.5)', numberOption('--mask-alpha', 1e-3, 1e3), DEFAULT_HEAD_MASKING.alpha)
+    .option('--mask-beta <x>', 'β of the Beta(α, β) masking rate (the paper: 2.5; α=β=1 is uniform, α > β favours high rates)', numberOption('--mask-beta', 1e-3, 1e3), DEFAULT_HEAD_MASKING.beta)
     .option('--data <dir>', 'token shards from `maria-train corpus`', DEFAULT_CORPUS_DIRECTORY)
     .option('--tokenizer <file>', 'the shared tokenizer.json', DEFAULT_TOKENIZER_PATH)
     .option('--out <dir>', 'run folder (checkpoints, metrics.jsonl, loss.svg)', 'runs/head');
@@ -75,6 +79,7 @@ export function registerHeadCommand(program: Command): void {
               batch: flags.batch,
               init: flags.init,
               from,
+              masking: { alpha: flags.maskAlpha, beta: flags.maskBeta },
               resume: flags.resume,
               exportDir: flags.export,
               exportDtype: flags.dtype,
@@ -83,7 +88,7 @@ export function registerHeadCommand(program: Command): void {
               trainer: trainerOptionsFromFlags(flags),
             });
             const { metrics: _metrics, exported, ...rest } = result;
-            const summary = { ...rest, out: flags.out, init: flags.init, ar: pair.sources.ar, mlm: pair.sources.mlm, diffusion: pair.sources.diffusion ?? null, export: exported ? flags.export : null };
+            const summary = { ...rest, out: flags.out, init: from === undefined ? flags.init : 'head', from: from ?? null, masking: { kind: 'beta', alpha: flags.maskAlpha, beta: flags.maskBeta }, ar: pair.sources.ar, mlm: pair.sources.mlm, diffusion: pair.sources.diffusion ?? null, export: exported ? flags.export : null };
             process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `head: ${JSON.stringify(summary)}\n`);
           } finally {
             head.dispose();

@@ -1,13 +1,15 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initEngine, tf } from '@maria-ts/core';
-import { type LinearFusionHead, loadMariaModel, readFusionHeadConfig } from '@maria-ts/fusion-head';
+import { initEngine, Rng, tf } from '@maria-ts/core';
+import { type LinearFusionHead, loadMariaModel, MariaModel, readFusionHeadConfig } from '@maria-ts/fusion-head';
+import { betaMaskSampler } from '@maria-ts/masking';
 import { SHARED_DATA, TINY_TOKENIZER, temporaryDirectory, writeHeadOf } from '../../test/shared-data.js';
 import { buildCorpus } from '../corpus/build-corpus.js';
 import { openShards, type TokenShards } from '../corpus/open-shards.js';
 import { MetricsLog } from '../trainer/metrics-log.js';
 import { runTrainCommand, writeRandomBackbones } from './head.test-support.js';
+import { headTrainingTask } from './head-task.js';
 import { initialHead } from './initial-head.js';
 import { type BackbonePair, loadBackbonePair } from './load-backbone-pair.js';
 import { trainHead, type TrainHeadOptions } from './train-head.js';
@@ -84,8 +86,31 @@ describe('head training', () => {
     expect((await readFusionHeadConfig(path.join(dir, 'checkpoints', 'step-0000008'))).ar.contentHash).toBe(pair.ar.info.contentHash);
     const changed = trainHead(pair, second, shards, options(dir, { init: 'poe', resume: true }));
     await expect(changed).rejects.toThrow(/different task/);
+    const otherMasking = trainHead(pair, second, shards, options(dir, { init: 'random', resume: true, masking: { alpha: 1, beta: 1 } }));
+    await expect(otherMasking).rejects.toThrow(/different task/);
     straightHead.dispose();
     second.dispose();
+  });
+});
+
+describe('head masking rates', () => {
+  it('masks at the rates its Beta(α, β) says: the default about half, Beta(40, 1) nearly all', async () => {
+    const head = await initialHead(pair, { init: 'poe', seed: 0 });
+    const model = new MariaModel({ ar: pair.ar, mlm: pair.mlm, head, tokenizer: pair.tokenizer });
+    const rows = 64;
+    const length = 16;
+    const ids = Int32Array.from({ length: rows * length }, (_, i) => 100 + (i % 500));
+    const maskedFraction = (sampler?: ReturnType<typeof betaMaskSampler>) => {
+      const features = headTrainingTask(model, sampler ? { sampler } : {}).prepare!({ ids, batch: rows, length }, new Rng(5));
+      const count = features.targets.shape[0];
+      tf.dispose([features.hAR, features.hMLM, features.targets]);
+      return count / (rows * length);
+    };
+    // Beta(2.5, 2.5) has mean 0.5; Beta(40, 1) has mean 40/41 ≈ 0.976; 1,024 positions each.
+    expect(maskedFraction()).toBeGreaterThan(0.4);
+    expect(maskedFraction()).toBeLessThan(0.6);
+    expect(maskedFraction(betaMaskSampler({ alpha: 40, beta: 1 }))).toBeGreaterThan(0.93);
+    head.dispose();
   });
 });
 
@@ -110,6 +135,20 @@ describe('maria-train head (command)', () => {
     expect(model.vocabSize).toBe(8192);
     expect(model.diffusion?.info.contentHash).toBe(model.mlm.info.contentHash);
     model.dispose();
+
+    // Fine-tuning that head on other masking rates (over the exported F16 backbones it was
+    // recorded for): the summary says so.
+    const tuned = path.join(scratch, 'cli-tuned');
+    const fineTune = await runTrainCommand(
+      'head', '--ar', path.join(exported, 'ar'), '--mlm', path.join(exported, 'mlm'), '--head', path.join(exported, 'head'), '--mask-alpha', '4', '--mask-beta', '1', '--data', corpus, '--tokenizer', TINY_TOKENIZER,
+      '--out', tuned, '--steps', '2', '--batch', '4', '--warmup', '0', '--eval-every', '2', '--eval-batches', '1', '--engine', 'wasm', '--threads', '1', '--json',
+    );
+    expect(fineTune.stderr).toBe('');
+    expect(JSON.parse(fineTune.stdout)).toMatchObject({ finalStep: 2, init: 'head', from: path.join(exported, 'head'), masking: { kind: 'beta', alpha: 4, beta: 1 } });
+    // Refused while the flags are parsed (the bin prints it as one `error:` line).
+    await expect(runTrainCommand('head', '--ar', backbones.ar, '--mlm', backbones.mlm, '--mask-alpha', '0', '--out', path.join(scratch, 'never'))).rejects.toThrow(
+      'invalid --mask-alpha: "0" (expected a number in [0.001, 1000])',
+    );
   });
 
   it('refuses a corpus made with another tokenizer or a missing checkpoint in one line', async () => {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { StoredDtype } from '@maria-ts/backbones';
+import { betaMaskSampler } from '@maria-ts/masking';
 import { backboneIdentity, type FusionHeadConfig, type FusionHeadPairing, type LinearFusionHead, MariaModel, saveFusionHead } from '@maria-ts/fusion-head';
 import type { TokenShards } from '../corpus/open-shards.js';
 import { shardBatchSource } from '../pretrain/shard-batch-source.js';
@@ -22,6 +23,8 @@ export interface TrainHeadOptions {
   readonly init: HeadInitChoice;
   /** Head directory the run started from, when not a fresh init. */
   readonly from?: string | undefined;
+  /** Beta(α, β) of the per-sequence masking rate (default: the paper's 2.5, 2.5); recorded, so resume refuses a change. */
+  readonly masking?: { readonly alpha: number; readonly beta: number };
   readonly resume?: boolean;
   /** Write a MARIA directory here at the end. */
   readonly exportDir?: string | undefined;
@@ -34,6 +37,9 @@ export interface TrainHeadOptions {
   /** Stop after this many steps in this process (tests simulate a crash). */
   readonly stopAfter?: number;
 }
+
+/** The paper's masking-rate distribution for head training, Beta(2.5, 2.5). */
+export const DEFAULT_HEAD_MASKING = { alpha: 2.5, beta: 2.5 } as const;
 
 export interface TrainHeadResult extends TrainRunResult {
   /** Validation loss before the first step (fresh runs only). */
@@ -52,14 +58,15 @@ export interface TrainHeadResult extends TrainRunResult {
  */
 export async function trainHead(pair: BackbonePair, head: LinearFusionHead, shards: TokenShards, options: TrainHeadOptions): Promise<TrainHeadResult> {
   const model = new MariaModel({ ar: pair.ar, mlm: pair.mlm, head, tokenizer: pair.tokenizer });
-  const task = headTrainingTask(model);
+  const masking = options.masking ?? DEFAULT_HEAD_MASKING;
+  const task = headTrainingTask(model, { sampler: betaMaskSampler(masking) });
   const seed = options.trainer.seed ?? 0;
   const data = shardBatchSource(shards, { batchSize: options.batch, accumulation: options.trainer.accumulation ?? 1, seed });
   const pairing: FusionHeadPairing = { ar: backboneIdentity(pair.ar, pair.sources.ar), mlm: backboneIdentity(pair.mlm, pair.sources.mlm), tokenizer: pair.tokenizer };
   const progress = trainingProgress(options.progress || 'head', options.progress !== false);
   const taskDescription = {
     objective: 'maria-head',
-    masking: { kind: 'beta', alpha: 2.5, beta: 2.5 },
+    masking: { kind: 'beta', alpha: masking.alpha, beta: masking.beta },
     init: options.init,
     from: options.from ?? null,
     ar: pairing.ar.contentHash,
