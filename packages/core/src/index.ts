@@ -17,3 +17,4 @@ export * from './training/index.js';
 export * from './cli/run-main.js';
 export * from './cli/parse-list.js';
 export * from './cli/number-option.js';
+export * from './cli/engine-options.js';

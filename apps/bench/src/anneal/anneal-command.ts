@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { InvalidArgumentError, parseNumberList, parseOneNumber, runMain } from '@maria-ts/core';
+import { InvalidArgumentError, parseNumberList, parseOneNumber, runMain, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
 import { temperatureSchedules } from '@maria-ts/annealer';
 import { formatAnnealTable, writeAnnealArtefacts } from './anneal-report.js';
 import { runAnnealBench } from './run-anneal-bench.js';
@@ -41,8 +41,8 @@ export function annealCommand(): Command {
     .option('--warmup <n>', 'untimed runs of each method before measuring', '1')
     .option('--json', 'print the report as JSON on stdout, no progress')
     .option('--out <dir>', 'where to write anneal.json and anneal.svg', 'runs/bench/anneal')
-    .option('--engine <name>', 'auto | tensorflow | wasm (overrides MARIA_ENGINE)')
-    .option('--threads <n>', 'wasm threads')
+    .option(...ENGINE_OPTION)
+    .option(...THREADS_OPTION)
     .option('--no-progress', 'no progress bar on stderr')
     .action((flags: AnnealFlags) =>
       runMain(

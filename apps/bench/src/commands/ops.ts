@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { initEngine, parseNumberList, parseOneNumber, runMain, writeFileAtomic } from '@maria-ts/core';
+import { initEngine, parseNumberList, parseOneNumber, runMain, writeFileAtomic, ENGINE_OPTION } from '@maria-ts/core';
 import { writeLineChart } from '@maria-ts/eval';
 import { runOpsBenchmark, type OpsRow } from '../ops/ops-benchmark.js';
 
@@ -91,7 +91,7 @@ export function opsCommand(): Command {
   return new Command('ops')
     .description('GFLOP/s of matmuls and of a transformer training step (and its tokens/s), built-in tfjs ops vs ours, per thread count')
     .option('--threads <list>', 'comma-separated wasm thread counts; each runs in its own process (default: the engine default)')
-    .option('--engine <name>', 'auto | tensorflow | wasm (overrides MARIA_ENGINE)')
+    .option(...ENGINE_OPTION)
     .option('--json', 'print {"rows": [...]} on stdout')
     .option('--out <dir>', 'where to write ops.json and the chart', 'runs/bench/ops')
     .option('--repeats <n>', 'timed runs per matmul (median reported)', '5')

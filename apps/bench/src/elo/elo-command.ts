@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { parseOneNumber, runMain, writeFileAtomic } from '@maria-ts/core';
+import { parseOneNumber, runMain, writeFileAtomic, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
 import { parseDatasetFormat, readDocuments } from '@maria-ts/eval';
 import { createEloJudge } from './elo-judge.js';
 import { formatEloTable } from './format-elo.js';
@@ -59,8 +59,8 @@ export function eloCommand(): Command {
     .option('--seed <n>', 'seed of passages, masks, fills, fixtures and bootstrap', '0')
     .option('--json', 'print the report as JSON on stdout')
     .option('--out <dir>', 'where to write elo.json and elo.svg', 'runs/bench/elo')
-    .option('--engine <name>', 'auto | tensorflow | wasm (overrides MARIA_ENGINE)')
-    .option('--threads <n>', 'wasm threads')
+    .option(...ENGINE_OPTION)
+    .option(...THREADS_OPTION)
     .option('--no-progress', 'no progress bar on stderr')
     .action((flags: EloFlags) =>
       runMain(

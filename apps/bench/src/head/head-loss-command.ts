@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { InvalidArgumentError, parseOneNumber, runMain, writeFileAtomic } from '@maria-ts/core';
+import { InvalidArgumentError, parseOneNumber, runMain, writeFileAtomic, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
 import { DEFAULT_CORPUS_DIRECTORY } from '@maria-ts/train';
 import { withBenchModel } from '../ppl/with-bench-model.js';
 import { headLosses, type HeadLossRow } from './head-loss.js';
@@ -40,8 +40,8 @@ export function headLossCommand(): Command {
     .option('--batches <n>', 'validation batches to score', '16')
     .option('--batch <n>', 'sequences per batch', '8')
     .option('--seed <n>', 'seed of the masks', '0')
-    .option('--engine <name>', 'auto | tensorflow | wasm')
-    .option('--threads <n>', "wasm threads (a number or 'auto')")
+    .option(...ENGINE_OPTION)
+    .option(...THREADS_OPTION)
     .option('--out <dir>', 'where to write head-loss.json', 'runs/bench/head-loss')
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print {"rows": [{method, loss, ppl, tokens}], "settings"} on stdout')

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { InvalidArgumentError, initEngine, parseOneNumber, runMain, tf, writeFileAtomic } from '@maria-ts/core';
+import { InvalidArgumentError, initEngine, parseOneNumber, runMain, tf, writeFileAtomic, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
 import { writeLineChart } from '@maria-ts/eval';
 import { hasTinyMaria, TINY_MARIA_DIR, TinyMariaMissingError } from '@maria-ts/model-tiny';
 import { DEFAULT_CORPUS_DIRECTORY, HEAD_TRAINING_DEFAULTS, type HeadInitChoice, initialHead, loadBackbonePair, openShards, trainHead } from '@maria-ts/train';
@@ -79,8 +79,8 @@ export function initCurvesCommand(): Command {
     .option('--eval-every <n>', 'steps between validation passes (default: steps/10)')
     .option('--eval-batches <n>', 'validation batches per pass (the same fixed masks in both runs)', '8')
     .option('--seed <n>', 'seed of data order, masks and the random init', '0')
-    .option('--engine <name>', 'auto | tensorflow | wasm')
-    .option('--threads <n>', "wasm threads (a number or 'auto')")
+    .option(...ENGINE_OPTION)
+    .option(...THREADS_OPTION)
     .option('--out <dir>', 'where to write init-curves.json, init-curves.svg and the two run folders', 'runs/bench/init-curves')
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print the report as JSON')

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { InvalidArgumentError, parseOneNumber, runMain } from '@maria-ts/core';
+import { InvalidArgumentError, parseOneNumber, runMain, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
 import { withBenchModel, type BenchModelFlags } from '../ppl/with-bench-model.js';
 import { posMarkdown, runPosBench, type PosBenchReport } from './run-pos-bench.js';
 
@@ -48,8 +48,8 @@ export function posCommand(): Command {
     .option('--no-write', 'write no files')
     .option('--json', 'print the result as JSON on stdout')
     .option('--no-progress', 'no progress bar on stderr')
-    .option('--engine <name>', 'auto | tensorflow | wasm (overrides MARIA_ENGINE)')
-    .option('--threads <n>', 'wasm threads (a count or auto)')
+    .option(...ENGINE_OPTION)
+    .option(...THREADS_OPTION)
     .action((flags: PosFlags) =>
       runMain(async () => {
         const learningRate = parseOneNumber('--lr', flags.lr);

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { Command } from 'commander';
-import { InvalidArgumentError, parseNumberList, parseOneNumber, runMain } from '@maria-ts/core';
+import { InvalidArgumentError, parseNumberList, parseOneNumber, runMain, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
 import { maskedPplMarkdown, parseDatasetFormat, parseMaskedPplMethod } from '@maria-ts/eval';
 import { runPplBench, type PplBenchReport } from './run-ppl-bench.js';
 import { withBenchModel, type BenchModelFlags } from './with-bench-model.js';
@@ -52,8 +52,8 @@ export function pplCommand(): Command {
     .option('--resume', 'reuse the cells a killed run of the same configuration saved under --out (<data>.partial.json)')
     .option('--json', 'print {"rows": [{method, rate, ppl, tokens, ...}], "config": ...} on stdout')
     .option('--no-progress', 'no progress bar on stderr')
-    .option('--engine <name>', 'auto | tensorflow | wasm (overrides MARIA_ENGINE)')
-    .option('--threads <n>', 'wasm threads (a count or auto)')
+    .option(...ENGINE_OPTION)
+    .option(...THREADS_OPTION)
     .action((flags: PplFlags) =>
       runMain(async () => {
         const format = parseDatasetFormat(flags.format);

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
-import { InvalidArgumentError, initEngine, parseOneNumber, runMain } from '@maria-ts/core';
+import { InvalidArgumentError, initEngine, parseOneNumber, runMain, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
 import { loadServeEngine, type ModelSource } from '@maria-ts/serve';
 import { runServeLoad, type ServeLoadReport } from './run-serve-load.js';
 
@@ -46,8 +46,8 @@ export function serveLoadCommand(): Command {
     .option('--timeout-ms <n>', "the server's per-request timeout", '60000')
     .option('--out <dir>', 'where to write serve-load.json', 'runs/bench/serve-load')
     .option('--json', 'print the report as JSON on stdout')
-    .option('--engine <name>', 'auto | tensorflow | wasm (overrides MARIA_ENGINE)')
-    .option('--threads <n>', 'wasm threads')
+    .option(...ENGINE_OPTION)
+    .option(...THREADS_OPTION)
     .action((flags: ServeLoadFlags) =>
       runMain(
         async () => {

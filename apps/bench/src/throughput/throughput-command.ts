@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { InvalidArgumentError, initEngine, parseNumberList, parseOneNumber, runMain, writeFileAtomic, type EngineInfo } from '@maria-ts/core';
+import { InvalidArgumentError, initEngine, parseNumberList, parseOneNumber, runMain, writeFileAtomic, type EngineInfo, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
 import { writeLineChart } from '@maria-ts/eval';
 import { DEFAULT_DIFFUSION_STEPS, infillMethods, type InfillMethod } from '@maria-ts/kv-decoder';
 import { loadMariaOrTiny } from '@maria-ts/model-tiny';
@@ -77,8 +77,8 @@ export function throughputCommand(): Command {
     .option('--diffusion-steps <n>', 'denoising steps of diffusion; a sequence with fewer masked tokens takes one step per masked token', String(DEFAULT_DIFFUSION_STEPS))
     .option('--seed <n>', 'seed of the sequences, masks and sampling', '0')
     .option('--model <dir>', 'a MARIA directory; default: the embedded tiny model')
-    .option('--threads <n>', 'wasm threads (default: the engine default)')
-    .option('--engine <name>', 'auto | tensorflow | wasm (overrides MARIA_ENGINE)')
+    .option(...THREADS_OPTION)
+    .option(...ENGINE_OPTION)
     .option('--json', 'print {"rows": [{method, length, tokensPerSecond, ...}], ...} on stdout')
     .option('--out <dir>', 'where to write throughput.json and throughput.svg', 'runs/bench/throughput')
     .action((flags: ThroughputFlags) =>

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { parseNumberList, parseOneNumber, runMain } from '@maria-ts/core';
+import { parseNumberList, parseOneNumber, runMain, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
 import { runBenchDecode, type BenchDecodeReport } from '../bench-decode/run-bench-decode.js';
 import type { CommandOutput } from '../output.js';
 
@@ -54,8 +54,8 @@ export function benchDecodeCommand(output: CommandOutput): Command {
     .option('--merge-ratio <r>', 'KV cache merge ratio (default: the cache default)')
     .option('--small-chunk <n>', 'KV cache small-chunk threshold (default: the cache default)')
     .option('--seed <n>', 'seed of the weights and ids', '0')
-    .option('--engine <engine>', 'tensor engine: auto, tensorflow or wasm')
-    .option('--threads <n>', 'wasm threads (default: $MARIA_THREADS or auto)')
+    .option(...ENGINE_OPTION)
+    .option(...THREADS_OPTION)
     .option('--json', 'print the report as JSON')
     .action(async (flags: BenchDecodeFlags) => {
       await runMain(

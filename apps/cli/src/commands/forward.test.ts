@@ -48,6 +48,7 @@ describe('maria forward', () => {
     [['--model', join(FIXTURES, 'no-such-model'), '--ids', '1,2'], 1, /neither an existing local directory/],
     [['--model', dir, '--ids', '1,two'], 2, /invalid --ids: "1,two"/],
     [['--model', dir, '--ids', '5,384'], 2, /invalid token id at \[0, 1\]: 384 \(expected an integer in \[0, 384\)\)/],
+    [['--model', dir, '--ids', '1,2', '--threads', 'many'], 2, /invalid threads: "many" \(expected a positive integer or 'auto'\)/],
   ])('refuses bad input %j with one line on stderr and exit code %i', async (args, code, message) => {
     const { stdout, stderr, exitCode } = await run(['forward', ...args]);
     expect(exitCode).toBe(code);

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { parseNumberList, runMain } from '@maria-ts/core';
+import { ENGINE_OPTION, parseNumberList, runMain, THREADS_OPTION } from '@maria-ts/core';
 import { forwardJson, forwardText } from '../forward/format-forward.js';
 import { runForward } from '../forward/run-forward.js';
 import type { CommandOutput } from '../output.js';
@@ -9,10 +9,11 @@ interface ForwardFlags {
   readonly ids: string;
   readonly json?: boolean;
   readonly engine?: string;
+  readonly threads?: string;
 }
 
 /**
- * `maria forward --model DIR --ids 1,2,3 [--json] [--engine auto|tensorflow|wasm]`: hidden
+ * `maria forward --model DIR --ids 1,2,3 [--json] [--engine auto|tensorflow|wasm] [--threads N]`: hidden
  * states and logits of every position of one sequence (DESIGN.md §6). Bad input (missing
  * directory, malformed ids, an id outside the vocabulary) ends with one line on stderr
  * and a non-zero exit code.
@@ -23,12 +24,13 @@ export function forwardCommand(output: CommandOutput): Command {
     .requiredOption('--model <dir>', 'Hugging Face checkpoint directory (or Hub model id)')
     .requiredOption('--ids <ids>', 'comma-separated token ids, e.g. 1,2,3')
     .option('--json', 'print {"hidden": number[][], "logits": number[][] | null}')
-    .option('--engine <engine>', 'tensor engine: auto, tensorflow or wasm (default: $MARIA_ENGINE or auto)')
+    .option(...ENGINE_OPTION)
+    .option(...THREADS_OPTION)
     .action(async (flags: ForwardFlags) => {
       await runMain(
         async () => {
           const ids = parseNumberList('--ids', flags.ids, { integer: true, min: 0 });
-          const result = await runForward({ model: flags.model, ids, ...(flags.engine ? { engine: flags.engine } : {}) });
+          const result = await runForward({ model: flags.model, ids, ...(flags.engine ? { engine: flags.engine } : {}), ...(flags.threads ? { threads: flags.threads } : {}) });
           output.stdout(flags.json ? `${forwardJson(result)}\n` : forwardText(result));
         },
         { json: () => flags.json === true },

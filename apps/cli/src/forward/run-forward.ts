@@ -8,6 +8,8 @@ export interface ForwardRequest {
   readonly ids: readonly number[];
   /** `auto`, `tensorflow` or `wasm`; default: `MARIA_ENGINE` or `auto`. */
   readonly engine?: string;
+  /** wasm threads (a count or 'auto'); `MARIA_THREADS` or the engine default when absent. */
+  readonly threads?: string;
 }
 
 /** Hidden states and logits of every position of one sequence, as plain arrays. */
@@ -25,7 +27,7 @@ export interface ForwardResult {
  * `maria forward`, shared by the command and its tests.
  */
 export async function runForward(request: ForwardRequest): Promise<ForwardResult> {
-  const engine = await initEngine(request.engine === undefined ? {} : { engine: request.engine });
+  const engine = await initEngine({ ...(request.engine === undefined ? {} : { engine: request.engine }), ...(request.threads === undefined ? {} : { threads: request.threads }) });
   const backbone = await loadBackbone(request.model);
   try {
     const ids = tf.tensor2d([...request.ids], [1, request.ids.length], 'int32');

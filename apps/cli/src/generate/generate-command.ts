@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { parseOneNumber } from '@maria-ts/core';
+import { parseOneNumber, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
 import { temperatureSchedules } from '@maria-ts/annealer';
 import type { CommandOutput } from '../output.js';
 import { runInterruptible } from '../run-interruptible.js';
@@ -34,8 +34,8 @@ export function generateCommand(output: CommandOutput): Command {
     .option('--schedule <name>', `temperature schedule: ${temperatureSchedules.names().join(', ')}`, 'linear')
     .option('--model <dir>', 'a MARIA directory (maria.json); default: the embedded tiny model')
     .option('--json', 'print {"text", "tokens", "temperatures", ...} and no progress')
-    .option('--engine <engine>', 'tensor engine: auto, tensorflow or wasm (default: $MARIA_ENGINE or auto)')
-    .option('--threads <n>', 'wasm threads (one is faster when the cores are busy)')
+    .option(...ENGINE_OPTION)
+    .option(...THREADS_OPTION)
     .action(async (flags: GenerateFlags) => {
       await runInterruptible(
         async (signal) => {

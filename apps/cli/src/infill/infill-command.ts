@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { InvalidArgumentError, parseNumberList, parseOneNumber } from '@maria-ts/core';
+import { InvalidArgumentError, parseNumberList, parseOneNumber, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
 import { infillMethods, type InfillMethod } from '@maria-ts/kv-decoder';
 import type { CommandOutput } from '../output.js';
 import { runInterruptible } from '../run-interruptible.js';
@@ -49,8 +49,8 @@ export function infillCommand(output: CommandOutput, isTTY: () => boolean = () =
     .option('--method <name>', `maria (Algorithm 1) or a baseline: ${infillMethods().join(', ')}`, 'maria')
     .option('--max-length <n>', 'refuse texts longer than this many tokens (default: what the model supports)')
     .option('--diffusion-steps <n>', 'denoising steps of --method diffusion (at most one per masked token)', '256')
-    .option('--engine <engine>', 'tensor engine: auto, tensorflow or wasm (default: $MARIA_ENGINE or auto)')
-    .option('--threads <n>', 'wasm threads (default: the engine default; 1 is faster when the cores are busy)')
+    .option(...ENGINE_OPTION)
+    .option(...THREADS_OPTION)
     .action(async (flags: InfillFlags) => {
       await runInterruptible(
         async (signal) => {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { initEngine, integerOption } from '@maria-ts/core';
+import { initEngine, integerOption, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
 import { loadServeEngine, type ModelSource } from '../engine/load-engine.js';
 import { createServer } from '../server.js';
 
@@ -46,8 +46,8 @@ export function serveCommand(output: ServeOutput = { out: (line) => process.stdo
     .option('--body-limit <bytes>', 'largest request body (413 past it)', integerOption('--body-limit', 1), 256 * 1024)
     .option('--grace-ms <n>', 'on SIGTERM, how long in-flight requests may finish before they are cancelled', integerOption('--grace-ms', 0), 10_000)
     .option('--seed <n>', 'seed of the stream that seeds requests sent without one', integerOption('--seed', 0))
-    .option('--engine <name>', 'auto | tensorflow | wasm')
-    .option('--threads <n>', "wasm threads (a number or 'auto')")
+    .option(...ENGINE_OPTION)
+    .option(...THREADS_OPTION)
     .option('--quiet', 'no request log', false)
     .action(async (flags: ServeFlags) => {
       await initEngine({ engine: flags.engine, threads: flags.threads });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { CheckpointError, initEngine, isARBackbone, runMain, tf, integerOption } from '@maria-ts/core';
+import { CheckpointError, initEngine, isARBackbone, runMain, tf, integerOption, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
 import { loadBackbone, loadTokenizer } from '@maria-ts/backbones';
 import { SingleBar } from 'cli-progress';
 import { scoreWindows } from './language-model-loss.js';
@@ -53,8 +53,8 @@ export function registerEvalLmCommand(program: Command): void {
     .option('--window <n>', 'tokens per window', integerOption('--window', 1), 128)
     .option('--stride <n>', 'tokens the window advances by (default: --window, i.e. no overlap)', integerOption('--stride', 1))
     .option('--batch <n>', 'windows per forward pass', integerOption('--batch', 1), 16)
-    .option('--engine <name>', 'auto | tensorflow | wasm')
-    .option('--threads <n>', "wasm threads (a number or 'auto')")
+    .option(...ENGINE_OPTION)
+    .option(...THREADS_OPTION)
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print the result as JSON')
     .action((flags: EvalLmFlags) =>

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CheckpointError, initEngine, isARBackbone, runMain, tf, type MLMBackbone, integerOption, numberOption } from '@maria-ts/core';
+import { CheckpointError, initEngine, isARBackbone, runMain, tf, type MLMBackbone, integerOption, numberOption, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
 import { loadBackbone } from '@maria-ts/backbones';
 import { DEFAULT_CORPUS_DIRECTORY } from '../corpus/build-corpus.js';
 import { openShards } from '../corpus/open-shards.js';
@@ -32,8 +32,8 @@ export function registerEvalMlmCommand(program: Command): void {
     .option('--batch <n>', 'sequences per forward pass', integerOption('--batch', 1), 16)
     .option('--batches <n>', 'batches to score (default: the whole validation split)', integerOption('--batches', 1))
     .option('--seed <n>', 'seed of the masks', integerOption('--seed', 0), 0)
-    .option('--engine <name>', 'auto | tensorflow | wasm')
-    .option('--threads <n>', "wasm threads (a number or 'auto')")
+    .option(...ENGINE_OPTION)
+    .option(...THREADS_OPTION)
     .option('--json', 'print the result as JSON')
     .action((flags: EvalMlmFlags) =>
       runMain(async () => {

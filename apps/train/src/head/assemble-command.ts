@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { initEngine, runMain, tf, integerOption } from '@maria-ts/core';
+import { initEngine, runMain, tf, integerOption, ENGINE_OPTION } from '@maria-ts/core';
 import type { StoredDtype } from '@maria-ts/backbones';
 import { readFusionHeadConfig } from '@maria-ts/fusion-head';
 import { DEFAULT_TOKENIZER_PATH } from '../tokenizer/load-tokenizer.js';
@@ -39,7 +39,7 @@ export function registerAssembleCommand(program: Command): void {
     .option('--tokenizer <file>', 'the shared tokenizer.json (its tokenizer_config.json is copied too)', DEFAULT_TOKENIZER_PATH)
     .requiredOption('--out <dir>', 'the MARIA directory to write (an existing MARIA directory is replaced)')
     .option('--dtype <dtype>', 'stored precision of backbones and head: F32 | F16 | BF16', parseStoredDtype, 'F32' as StoredDtype)
-    .option('--engine <name>', 'auto | tensorflow | wasm')
+    .option(...ENGINE_OPTION)
     .option('--threads <n>', "wasm threads (a number or 'auto'; default 1)")
     .option('--json', 'print the result as JSON')
     .action((flags: AssembleFlags) =>

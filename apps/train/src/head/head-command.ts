@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { initEngine, numberOption, runMain, tf } from '@maria-ts/core';
+import { initEngine, numberOption, runMain, tf, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
 import type { StoredDtype } from '@maria-ts/backbones';
 import { DEFAULT_CORPUS_DIRECTORY } from '../corpus/build-corpus.js';
 import { openShards } from '../corpus/open-shards.js';
@@ -58,8 +58,8 @@ export function registerHeadCommand(program: Command): void {
   command
     .option('--export <dir>', 'write a MARIA directory (tokenizer, backbones, trained head) here when training completes')
     .option('--dtype <dtype>', 'stored precision of the export: F32 | F16 | BF16', parseStoredDtype, 'F32' as StoredDtype)
-    .option('--engine <name>', 'auto | tensorflow | wasm')
-    .option('--threads <n>', "wasm threads (a number or 'auto')")
+    .option(...ENGINE_OPTION)
+    .option(...THREADS_OPTION)
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print the result as JSON')
     .action((flags: HeadFlags) =>

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { CheckpointError, TokenizerMismatchError, initEngine, runMain, tf } from '@maria-ts/core';
+import { CheckpointError, TokenizerMismatchError, initEngine, runMain, tf, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
 import { createBackbone, loadBackbone, loadTokenizer, saveCheckpointFiles } from '@maria-ts/backbones';
 import { DEFAULT_CORPUS_DIRECTORY } from '../corpus/build-corpus.js';
 import { openShards } from '../corpus/open-shards.js';
@@ -44,8 +44,8 @@ export function registerPretrainCommand(program: Command): void {
     help: { weightDecay: 'AdamW decoupled weight decay', evalBatches: 'validation batches per pass', seed: 'seed of the init, data order and masks' },
   });
   command
-    .option('--engine <name>', 'auto | tensorflow | wasm')
-    .option('--threads <n>', "wasm threads (a number or 'auto')")
+    .option(...ENGINE_OPTION)
+    .option(...THREADS_OPTION)
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print the result as JSON')
     .action((flags: PretrainFlags) =>
