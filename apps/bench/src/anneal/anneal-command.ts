@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { InvalidArgumentError, parseNumberList, parseOneNumber, runMain, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
+import { ENGINE_OPTION, InvalidArgumentError, parseNumberList, parseOneNumber, runMain, THREADS_OPTION } from '@maria-ts/core';
 import { temperatureSchedules } from '@maria-ts/annealer';
 import { formatAnnealTable, writeAnnealArtefacts } from './anneal-report.js';
 import { runAnnealBench } from './run-anneal-bench.js';

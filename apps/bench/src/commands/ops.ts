@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { initEngine, parseNumberList, parseOneNumber, runMain, writeFileAtomic, ENGINE_OPTION } from '@maria-ts/core';
+import { ENGINE_OPTION, initEngine, parseNumberList, parseOneNumber, runMain, writeFileAtomic } from '@maria-ts/core';
 import { writeLineChart } from '@maria-ts/eval';
 import { runOpsBenchmark, type OpsRow } from '../ops/ops-benchmark.js';
 

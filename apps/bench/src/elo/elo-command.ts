@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { parseOneNumber, runMain, writeFileAtomic, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
+import { ENGINE_OPTION, parseOneNumber, runMain, THREADS_OPTION, writeFileAtomic } from '@maria-ts/core';
 import { parseDatasetFormat, readDocuments } from '@maria-ts/eval';
 import { createEloJudge } from './elo-judge.js';
 import { formatEloTable } from './format-elo.js';

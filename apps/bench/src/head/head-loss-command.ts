@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { InvalidArgumentError, parseOneNumber, runMain, writeFileAtomic, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
+import { ENGINE_OPTION, InvalidArgumentError, parseOneNumber, runMain, THREADS_OPTION, writeFileAtomic } from '@maria-ts/core';
 import { DEFAULT_CORPUS_DIRECTORY } from '@maria-ts/train';
 import { withBenchModel } from '../ppl/with-bench-model.js';
 import { headLosses, type HeadLossRow } from './head-loss.js';

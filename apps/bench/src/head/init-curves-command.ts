@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { InvalidArgumentError, initEngine, parseOneNumber, runMain, tf, writeFileAtomic, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
+import { ENGINE_OPTION, initEngine, InvalidArgumentError, parseOneNumber, runMain, tf, THREADS_OPTION, writeFileAtomic } from '@maria-ts/core';
 import { writeLineChart } from '@maria-ts/eval';
 import { hasTinyMaria, TINY_MARIA_DIR, TinyMariaMissingError } from '@maria-ts/model-tiny';
 import { DEFAULT_CORPUS_DIRECTORY, HEAD_TRAINING_DEFAULTS, type HeadInitChoice, initialHead, loadBackbonePair, openShards, trainHead } from '@maria-ts/train';

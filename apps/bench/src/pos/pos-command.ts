@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { InvalidArgumentError, parseOneNumber, runMain, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
+import { ENGINE_OPTION, InvalidArgumentError, parseOneNumber, runMain, THREADS_OPTION } from '@maria-ts/core';
 import { withBenchModel, type BenchModelFlags } from '../ppl/with-bench-model.js';
 import { posMarkdown, runPosBench, type PosBenchReport } from './run-pos-bench.js';
 

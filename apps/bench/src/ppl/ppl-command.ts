@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { Command } from 'commander';
-import { InvalidArgumentError, parseNumberList, parseOneNumber, runMain, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
+import { ENGINE_OPTION, InvalidArgumentError, parseNumberList, parseOneNumber, runMain, THREADS_OPTION } from '@maria-ts/core';
 import { maskedPplMarkdown, parseDatasetFormat, parseMaskedPplMethod } from '@maria-ts/eval';
 import { runPplBench, type PplBenchReport } from './run-ppl-bench.js';
 import { withBenchModel, type BenchModelFlags } from './with-bench-model.js';

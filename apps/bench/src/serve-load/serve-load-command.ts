@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
-import { InvalidArgumentError, initEngine, parseOneNumber, runMain, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
+import { ENGINE_OPTION, initEngine, InvalidArgumentError, parseOneNumber, runMain, THREADS_OPTION } from '@maria-ts/core';
 import { loadServeEngine, type ModelSource } from '@maria-ts/serve';
 import { runServeLoad, type ServeLoadReport } from './run-serve-load.js';
 

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { InvalidArgumentError, initEngine, parseNumberList, parseOneNumber, runMain, writeFileAtomic, type EngineInfo, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
+import { ENGINE_OPTION, type EngineInfo, initEngine, InvalidArgumentError, parseNumberList, parseOneNumber, runMain, THREADS_OPTION, writeFileAtomic } from '@maria-ts/core';
 import { writeLineChart } from '@maria-ts/eval';
 import { DEFAULT_DIFFUSION_STEPS, infillMethods, type InfillMethod } from '@maria-ts/kv-decoder';
 import { loadMariaOrTiny } from '@maria-ts/model-tiny';

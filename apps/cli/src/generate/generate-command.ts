@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { parseOneNumber, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
+import { ENGINE_OPTION, parseOneNumber, THREADS_OPTION } from '@maria-ts/core';
 import { temperatureSchedules } from '@maria-ts/annealer';
 import type { CommandOutput } from '../output.js';
 import { runInterruptible } from '../run-interruptible.js';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { InvalidArgumentError, parseNumberList, parseOneNumber, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
+import { ENGINE_OPTION, InvalidArgumentError, parseNumberList, parseOneNumber, THREADS_OPTION } from '@maria-ts/core';
 import { infillMethods, type InfillMethod } from '@maria-ts/kv-decoder';
 import type { CommandOutput } from '../output.js';
 import { runInterruptible } from '../run-interruptible.js';

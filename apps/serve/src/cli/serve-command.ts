@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { initEngine, integerOption, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
+import { ENGINE_OPTION, initEngine, integerOption, THREADS_OPTION } from '@maria-ts/core';
 import { loadServeEngine, type ModelSource } from '../engine/load-engine.js';
 import { createServer } from '../server.js';
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { CheckpointError, initEngine, isARBackbone, runMain, tf, integerOption, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
+import { CheckpointError, ENGINE_OPTION, initEngine, integerOption, isARBackbone, runMain, tf, THREADS_OPTION } from '@maria-ts/core';
 import { loadBackbone, loadTokenizer } from '@maria-ts/backbones';
 import { SingleBar } from 'cli-progress';
 import { scoreWindows } from './language-model-loss.js';

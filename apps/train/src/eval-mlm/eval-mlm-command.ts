@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CheckpointError, initEngine, isARBackbone, runMain, tf, type MLMBackbone, integerOption, numberOption, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
+import { CheckpointError, ENGINE_OPTION, initEngine, integerOption, isARBackbone, type MLMBackbone, numberOption, runMain, tf, THREADS_OPTION } from '@maria-ts/core';
 import { loadBackbone } from '@maria-ts/backbones';
 import { DEFAULT_CORPUS_DIRECTORY } from '../corpus/build-corpus.js';
 import { openShards } from '../corpus/open-shards.js';

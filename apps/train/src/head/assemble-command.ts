@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { initEngine, runMain, tf, integerOption, ENGINE_OPTION } from '@maria-ts/core';
+import { ENGINE_OPTION, initEngine, integerOption, runMain, tf } from '@maria-ts/core';
 import type { StoredDtype } from '@maria-ts/backbones';
 import { readFusionHeadConfig } from '@maria-ts/fusion-head';
 import { DEFAULT_TOKENIZER_PATH } from '../tokenizer/load-tokenizer.js';

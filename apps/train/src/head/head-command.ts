@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { initEngine, numberOption, runMain, tf, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
+import { ENGINE_OPTION, initEngine, numberOption, runMain, tf, THREADS_OPTION } from '@maria-ts/core';
 import type { StoredDtype } from '@maria-ts/backbones';
 import { DEFAULT_CORPUS_DIRECTORY } from '../corpus/build-corpus.js';
 import { openShards } from '../corpus/open-shards.js';

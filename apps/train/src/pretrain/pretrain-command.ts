@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { CheckpointError, TokenizerMismatchError, initEngine, runMain, tf, ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
+import { CheckpointError, ENGINE_OPTION, initEngine, runMain, tf, THREADS_OPTION, TokenizerMismatchError } from '@maria-ts/core';
 import { createBackbone, loadBackbone, loadTokenizer, saveCheckpointFiles } from '@maria-ts/backbones';
 import { DEFAULT_CORPUS_DIRECTORY } from '../corpus/build-corpus.js';
 import { openShards } from '../corpus/open-shards.js';
