@@ -30,7 +30,7 @@ export function forwardCommand(output: CommandOutput): Command {
       await runMain(
         async () => {
           const ids = parseNumberList('--ids', flags.ids, { integer: true, min: 0 });
-          const result = await runForward({ model: flags.model, ids, ...(flags.engine ? { engine: flags.engine } : {}), ...(flags.threads ? { threads: flags.threads } : {}) });
+          const result = await runForward({ model: flags.model, ids, engine: flags.engine, threads: flags.threads });
           output.stdout(flags.json ? `${forwardJson(result)}\n` : forwardText(result));
         },
         { json: () => flags.json === true },

@@ -27,7 +27,7 @@ export interface ForwardResult {
  * `maria forward`, shared by the command and its tests.
  */
 export async function runForward(request: ForwardRequest): Promise<ForwardResult> {
-  const engine = await initEngine({ ...(request.engine === undefined ? {} : { engine: request.engine }), ...(request.threads === undefined ? {} : { threads: request.threads }) });
+  const engine = await initEngine({ engine: request.engine, threads: request.threads });
   const backbone = await loadBackbone(request.model);
   try {
     const ids = tf.tensor2d([...request.ids], [1, request.ids.length], 'int32');
