@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, SHARED_DATA, temporaryDirectory, writeHeadOf } from '../test/shared-data.js';
+import { REPO_ROOT, TEST_DATA, temporaryDirectory, writeHeadOf } from '../test/test-data.js';
 
 const run = promisify(execFile);
 
@@ -53,7 +53,7 @@ describe('maria-train (the command line)', () => {
 
   it('tokenizer --json builds the 8192-id tokenizer and reports tokens per word', async () => {
     const evaluation = await writeHeadOf('eval/wikitext2_raw_test.txt', 5000, join(scratch, 'eval.txt'));
-    const result = await mariaTrain('tokenizer', '--source', join(SHARED_DATA, 'tokenizers', 'gpt2'), '--eval', evaluation, '--out', join(scratch, 'tok', 'tokenizer.json'), '--json');
+    const result = await mariaTrain('tokenizer', '--source', join(TEST_DATA, 'tokenizers', 'gpt2'), '--eval', evaluation, '--out', join(scratch, 'tok', 'tokenizer.json'), '--json');
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report.tokenizer.vocabSize).toBe(8192);

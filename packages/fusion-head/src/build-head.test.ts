@@ -5,7 +5,7 @@ import { buildProductOfExpertsHead } from './build-head.js';
 import type { MariaModel } from './maria-model.js';
 import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from './testing/index.js';
 import { assertSameTokenizer } from './tokenizer-compatibility.js';
-import { sharedDataPath } from '@maria-ts/core/testing';
+import { testDataPath } from '@maria-ts/core/testing';
 
 let tokenizer: HuggingFaceTokenizer;
 let model: MariaModel;
@@ -41,7 +41,7 @@ describe('tokenizer checks before PoE init', () => {
   });
 
   it('refuses tokenizers of different sizes, and a tokenizer larger than a backbone\'s vocab projection', async () => {
-    const gpt2 = await loadTokenizer(sharedDataPath('tokenizers', 'gpt2'));
+    const gpt2 = await loadTokenizer(testDataPath('tokenizers', 'gpt2'));
     expect(() => assertSameTokenizer(gpt2, tokenizer, 'AR', 'MLM')).toThrow(/vocab sizes 50257 vs 8192/);
     expect(() => buildProductOfExpertsHead(model.ar, model.mlm, gpt2)).toThrow(/fewer rows than the tokenizer's 50257 ids/);
   });

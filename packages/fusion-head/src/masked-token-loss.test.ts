@@ -1,5 +1,5 @@
 import { type ARBackbone, type MLMBackbone, type Tokenizer, initEngine, tf } from '@maria-ts/core';
-import { expectNoTensorLeak, expectTensorClose, finiteDifferenceGradient, sharedDataPath } from '@maria-ts/core/testing';
+import { expectNoTensorLeak, expectTensorClose, finiteDifferenceGradient, testDataPath } from '@maria-ts/core/testing';
 import { loadBackbone, loadTokenizer } from '@maria-ts/backbones';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productOfExpertsHead } from './linear-fusion-head.js';
@@ -99,7 +99,7 @@ function syntheticTokenizer(vocabSize: number): Tokenizer {
 describe('PoE init on the golden fixtures (tiny-llama 384 ids + tiny-modernbert 320 ids)', () => {
   it('head logits equal (AR logits + MLM logits)/2 over the shared 320 ids, to 1e-5', async () => {
     // The same location backbones' golden tests read (MARIA_FIXTURES_DIR overrides it).
-    const fixtures = process.env.MARIA_FIXTURES_DIR ?? sharedDataPath('fixtures');
+    const fixtures = process.env.MARIA_FIXTURES_DIR ?? testDataPath('fixtures');
     const ar = (await loadBackbone(`${fixtures}/tiny-llama`)) as ARBackbone;
     const mlm = (await loadBackbone(`${fixtures}/tiny-modernbert`, { maskTokenId: 4 })) as MLMBackbone;
     expect(mlm.outputProjection().bias).not.toBeNull();

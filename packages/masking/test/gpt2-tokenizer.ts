@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Tokenizer as HuggingFaceTokenizer } from '@huggingface/tokenizers';
 import type { SpecialTokenIds, Tokenizer } from '@maria-ts/core';
-import { sharedDataPath } from '@maria-ts/core/testing';
+import { testDataPath } from '@maria-ts/core/testing';
 
-/** The real GPT-2 tokenizer.json from the shared data folder (read, never copied into the repo). */
-export const GPT2_TOKENIZER_PATH = sharedDataPath('tokenizers', 'gpt2', 'tokenizer.json');
+/** The real GPT-2 tokenizer.json from the repository test data. */
+export const GPT2_TOKENIZER_PATH = testDataPath('tokenizers', 'gpt2', 'tokenizer.json');
 
 /**
  * A minimal test adapter from `@huggingface/tokenizers` to core's `Tokenizer`. The real

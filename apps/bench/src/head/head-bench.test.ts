@@ -9,9 +9,9 @@ import { initCurvesCommand } from './init-curves-command.js';
 import { type BenchFixtures, createBenchFixtures } from '../testing/bench-fixtures.js';
 import type { HeadLossReport } from './head-loss-command.js';
 import type { InitCurvesReport } from './init-curves-command.js';
-import { sharedDataPath } from '@maria-ts/core/testing';
+import { testDataPath } from '@maria-ts/core/testing';
 
-const SHARED_DATA = sharedDataPath();
+const TEST_DATA = testDataPath();
 let fixtures: BenchFixtures;
 let corpus: string;
 const quiet = ['--engine', 'wasm', '--threads', '1', '--no-progress', '--json'];
@@ -20,7 +20,7 @@ beforeAll(async () => {
   await initEngine({ engine: 'wasm', threads: 1 });
   fixtures = await createBenchFixtures('maria-head-bench-');
   // Brown: one short document per line, so the 20% validation split gets many of them.
-  const text = (await readFile(path.join(SHARED_DATA, 'train', 'brown_corpus_plain.txt'), 'utf8')).slice(0, 24000);
+  const text = (await readFile(path.join(TEST_DATA, 'train', 'brown_corpus_plain.txt'), 'utf8')).slice(0, 24000);
   const input = path.join(fixtures.root, 'brown.txt');
   await writeFile(input, text.slice(0, text.lastIndexOf('\n') + 1));
   corpus = path.join(fixtures.root, 'corpus');

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initEngine } from '@maria-ts/core';
-import { expectTensorClose, sharedDataPath } from '@maria-ts/core/testing';
+import { expectTensorClose, testDataPath } from '@maria-ts/core/testing';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runMariaInProcess as run } from '../maria-in-process.test-support.js';
 
-const FIXTURES = process.env.MARIA_FIXTURES_DIR ?? sharedDataPath('fixtures');
+const FIXTURES = process.env.MARIA_FIXTURES_DIR ?? testDataPath('fixtures');
 const GOLDEN = { atol: 1e-4, rtol: 1e-4 };
 
 interface GoldenCase {

@@ -2,7 +2,7 @@ import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import { AbortedError } from '@maria-ts/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TINY_TOKENIZER, temporaryDirectory, writeHeadOf } from '../../test/shared-data.js';
+import { TINY_TOKENIZER, temporaryDirectory, writeHeadOf } from '../../test/test-data.js';
 import { loadTokenizerFile, type LoadedTokenizer } from '../tokenizer/load-tokenizer.js';
 import { buildCorpus, type BuildCorpusOptions } from './build-corpus.js';
 import { detectDocumentFormat } from './document-format.js';

@@ -2,7 +2,7 @@ import { readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointError, Rng, TokenizerMismatchError } from '@maria-ts/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SHARED_DATA, TINY_TOKENIZER, temporaryDirectory, writeHeadOf } from '../../test/shared-data.js';
+import { TEST_DATA, TINY_TOKENIZER, temporaryDirectory, writeHeadOf } from '../../test/test-data.js';
 import { buildCorpus } from './build-corpus.js';
 import type { CorpusManifest } from './manifest.js';
 import { openShards, type TokenShards } from './open-shards.js';
@@ -72,7 +72,7 @@ describe('openShards', () => {
 
   it('refuses a corpus tokenized with another tokenizer', async () => {
     const mismatch = (options: Parameters<typeof openShards>[1]) => openShards(directory, options).then((opened) => opened.close());
-    await expect(mismatch({ tokenizer: join(SHARED_DATA, 'tokenizers', 'gpt2', 'tokenizer.json') })).rejects.toSatisfy((error: unknown) => TokenizerMismatchError.isInstance(error));
+    await expect(mismatch({ tokenizer: join(TEST_DATA, 'tokenizers', 'gpt2', 'tokenizer.json') })).rejects.toSatisfy((error: unknown) => TokenizerMismatchError.isInstance(error));
     await expect(mismatch({ tokenizer: { fingerprint: 'f'.repeat(64) } })).rejects.toThrow(/fingerprint/);
     await expect(mismatch({ tokenizer: { sha256: '0'.repeat(64) } })).rejects.toThrow(/sha256/);
     await expect(mismatch({ tokenizer: { sha256: manifest.tokenizer.sha256 } })).resolves.toBeUndefined();

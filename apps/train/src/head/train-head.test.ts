@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initEngine, Rng, tf } from '@maria-ts/core';
 import { type LinearFusionHead, loadMariaModel, MariaModel, readFusionHeadConfig } from '@maria-ts/fusion-head';
 import { betaMaskSampler } from '@maria-ts/masking';
-import { SHARED_DATA, TINY_TOKENIZER, temporaryDirectory, writeHeadOf } from '../../test/shared-data.js';
+import { TEST_DATA, TINY_TOKENIZER, temporaryDirectory, writeHeadOf } from '../../test/test-data.js';
 import { buildCorpus } from '../corpus/build-corpus.js';
 import { openShards, type TokenShards } from '../corpus/open-shards.js';
 import { MetricsLog } from '../trainer/metrics-log.js';
@@ -157,7 +157,7 @@ describe('maria-train head (command)', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
     expect(JSON.parse(missing.stdout)).toMatchObject({ error: 'Checkpoint' });
-    const gpt2 = path.join(SHARED_DATA, 'tokenizers', 'gpt2', 'tokenizer.json');
+    const gpt2 = path.join(TEST_DATA, 'tokenizers', 'gpt2', 'tokenizer.json');
     const otherTokenizer = await runTrainCommand('head', '--ar', backbones.ar, '--mlm', backbones.mlm, '--data', corpus, '--tokenizer', gpt2, '--out', path.join(scratch, 'never'), ...quiet);
     expect(otherTokenizer.code).toBe(1);
     expect(otherTokenizer.stderr.trim().split('\n')).toHaveLength(1);

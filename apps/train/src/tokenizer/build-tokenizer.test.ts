@@ -2,12 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SHARED_DATA, TINY_TOKENIZER, headOf, temporaryDirectory, writeHeadOf } from '../../test/shared-data.js';
+import { TEST_DATA, TINY_TOKENIZER, headOf, temporaryDirectory, writeHeadOf } from '../../test/test-data.js';
 import { sha256Of } from '../corpus/file-hash.js';
 import { byteLevelAlphabet } from './byte-alphabet.js';
 import { buildTinyTokenizer, type TokenizerBuildReport } from './build-tokenizer.js';
 
-const GPT2 = join(SHARED_DATA, 'tokenizers', 'gpt2');
+const GPT2 = join(TEST_DATA, 'tokenizers', 'gpt2');
 
 /** GPT-2's pre-tokenization pattern, written out so the reference BPE below can split text the same way. */
 const GPT2_SPLIT = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;

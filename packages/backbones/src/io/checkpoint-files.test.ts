@@ -6,9 +6,9 @@ import { loadTokenizer } from '../tokenizer/load-tokenizer.js';
 import { loadCheckpointFiles, readCheckpointWeights, saveCheckpointFiles } from './checkpoint-files.js';
 import type { WritableTensor } from './host-tensor.js';
 import { useTempDir } from './io.test-support.js';
-import { sharedDataPath } from '@maria-ts/core/testing';
+import { testDataPath } from '@maria-ts/core/testing';
 
-const FIXTURES = sharedDataPath('fixtures');
+const FIXTURES = testDataPath('fixtures');
 
 describe('loadCheckpointFiles', () => {
   const temp = useTempDir();

@@ -6,9 +6,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadCheckpointFiles } from './checkpoint-files.js';
 import { resolveModelDir } from './hub-download.js';
 import { useTempDir } from './io.test-support.js';
-import { sharedDataPath } from '@maria-ts/core/testing';
+import { testDataPath } from '@maria-ts/core/testing';
 
-const FIXTURES = sharedDataPath('fixtures');
+const FIXTURES = testDataPath('fixtures');
 const HUB = 'https://hub.test';
 
 interface FakeHubOptions {

@@ -7,9 +7,9 @@ import { floatToHalfBits, halfBitsToFloat } from './float-conversion.js';
 import { readSafetensors } from './read-safetensors.js';
 import { MAX_SAFETENSORS_HEADER_BYTES, readSafetensorsHeader } from './safetensors-header.js';
 import { float32Bytes, useTempDir, safetensorsBytes, writeBytes } from './io.test-support.js';
-import { sharedDataPath } from '@maria-ts/core/testing';
+import { testDataPath } from '@maria-ts/core/testing';
 
-const FIXTURES = sharedDataPath('fixtures');
+const FIXTURES = testDataPath('fixtures');
 
 /** Independent decoding of one F32 tensor straight from the file bytes, for cross-checks. */
 async function rawFloat32(file: string, name: string): Promise<{ shape: number[]; values: number[] }> {

@@ -6,9 +6,9 @@ import { readSafetensors } from './read-safetensors.js';
 import { useTempDir } from './io.test-support.js';
 import { readShardedIndex, readShardedSafetensors, SHARDED_INDEX_FILE } from './sharded-index.js';
 import { writeSafetensors } from './write-safetensors.js';
-import { sharedDataPath } from '@maria-ts/core/testing';
+import { testDataPath } from '@maria-ts/core/testing';
 
-const FIXTURES = sharedDataPath('fixtures');
+const FIXTURES = testDataPath('fixtures');
 
 describe('sharded safetensors', () => {
   const temp = useTempDir();

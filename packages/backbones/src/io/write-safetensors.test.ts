@@ -8,9 +8,9 @@ import { readSafetensors } from './read-safetensors.js';
 import { readSafetensorsHeader } from './safetensors-header.js';
 import { useTempDir } from './io.test-support.js';
 import { writeSafetensors } from './write-safetensors.js';
-import { sharedDataPath } from '@maria-ts/core/testing';
+import { testDataPath } from '@maria-ts/core/testing';
 
-const FIXTURES = sharedDataPath('fixtures');
+const FIXTURES = testDataPath('fixtures');
 const bfloat16BitsToFloat = (bits: number) => new Float32Array(new Uint32Array([bits << 16]).buffer)[0]!;
 const roundTo: Record<StoredDtype, (value: number) => number> = {
   F32: Math.fround,

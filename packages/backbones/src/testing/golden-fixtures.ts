@@ -1,12 +1,12 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { sharedDataPath } from '@maria-ts/core/testing';
+import { testDataPath } from '@maria-ts/core/testing';
 
 /**
- * Where the golden fixtures live: `MARIA_FIXTURES_DIR`, else the shared data folder of
- * this workspace (DESIGN.md §5). Tests read checkpoints through the public loader from here.
+ * Where the golden fixtures live: `MARIA_FIXTURES_DIR`, else the repository test data
+ * (`tooling/test-data/fixtures`). Tests read checkpoints through the public loader from here.
  */
-export const FIXTURES_DIR = process.env.MARIA_FIXTURES_DIR ?? sharedDataPath('fixtures');
+export const FIXTURES_DIR = process.env.MARIA_FIXTURES_DIR ?? testDataPath('fixtures');
 
 /** One case of a golden.json (schema at the end of SOURCES.md). */
 export interface GoldenCase {

@@ -6,9 +6,9 @@ import { byteLevelBpeTokenizerJson, parseMergesText, validateVocabJson } from '.
 import { HuggingFaceTokenizer } from './hugging-face-tokenizer.js';
 import { loadTokenizer } from './load-tokenizer.js';
 import type { TokenizerJson } from './tokenizer-json.js';
-import { sharedDataPath } from '@maria-ts/core/testing';
+import { testDataPath } from '@maria-ts/core/testing';
 
-const DATA = sharedDataPath();
+const DATA = testDataPath();
 const FIXTURES = join(DATA, 'fixtures');
 const readJson = async (path: string) => JSON.parse(await readFile(path, 'utf8')) as unknown;
 

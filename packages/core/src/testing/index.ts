@@ -1,4 +1,4 @@
 export { expectTensorClose, type Tolerance, type TensorLike } from './expect-tensor-close.js';
 export { expectNoTensorLeak, type LeakOptions } from './expect-no-tensor-leak.js';
 export { finiteDifferenceGradient, type FiniteDifferenceOptions } from './gradient-check.js';
-export { sharedDataPath } from './shared-data.js';
+export { testDataPath } from './test-data.js';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../index.js';
 import { initEngine } from '../runtime/engine.js';
-import { expectNoTensorLeak, expectTensorClose, finiteDifferenceGradient, sharedDataPath } from './index.js';
+import { expectNoTensorLeak, expectTensorClose, finiteDifferenceGradient, testDataPath } from './index.js';
 
 describe('test helpers', () => {
   beforeAll(async () => {
@@ -36,20 +36,11 @@ describe('test helpers', () => {
     expectTensorClose(values, [0.75, 3, 12], { atol: 1e-2, rtol: 1e-3 });
   });
 
-  it('sharedDataPath finds ../shared/data beside the workspace root, or MARIA_SHARED_DATA', () => {
-    const saved = process.env.MARIA_SHARED_DATA;
-    try {
-      delete process.env.MARIA_SHARED_DATA;
-      // This file is packages/core/src/testing/testing.test.ts in the workspace.
-      const root = fileURLToPath(new URL('../../../../', import.meta.url));
-      const fixtures = sharedDataPath('fixtures');
-      expect(fixtures).toBe(join(root, '..', 'shared', 'data', 'fixtures'));
-      expect(existsSync(join(fixtures, 'tiny-llama', 'golden.json'))).toBe(true);
-      process.env.MARIA_SHARED_DATA = '/elsewhere/data';
-      expect(sharedDataPath('tokenizers', 'gpt2')).toBe('/elsewhere/data/tokenizers/gpt2');
-    } finally {
-      if (saved === undefined) delete process.env.MARIA_SHARED_DATA;
-      else process.env.MARIA_SHARED_DATA = saved;
-    }
+  it('testDataPath points into the repository\'s tooling/test-data', () => {
+    // This file is packages/core/src/testing/testing.test.ts in the workspace.
+    const root = fileURLToPath(new URL('../../../../', import.meta.url));
+    const fixtures = testDataPath('fixtures');
+    expect(fixtures).toBe(join(root, 'tooling', 'test-data', 'fixtures'));
+    expect(existsSync(join(fixtures, 'tiny-llama', 'golden.json'))).toBe(true);
   });
 });

@@ -2,16 +2,16 @@ import { mkdtemp, open, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sharedDataPath } from '@maria-ts/core/testing';
+import { testDataPath } from '@maria-ts/core/testing';
 
-/** The repository root (this file is apps/train/test/shared-data.ts). */
+/** The repository root (this file is apps/train/test/test-data.ts). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /**
- * The shared corpora (DESIGN.md §5), read at test time and never copied into the repository:
- * `MARIA_SHARED_DATA`, else `../shared/data` beside the repository.
+ * The repository's test data (`tooling/test-data`): short licensed excerpts of the training and
+ * evaluation text under `train/` and `eval/`, and the tokenizers.
  */
-export const SHARED_DATA = sharedDataPath();
+export const TEST_DATA = testDataPath();
 
 /** The committed tiny tokenizer. */
 export const TINY_TOKENIZER = join(REPO_ROOT, 'packages', 'model-tiny', 'assets', 'tokenizer.json');
@@ -19,11 +19,11 @@ export const TINY_TOKENIZER = join(REPO_ROOT, 'packages', 'model-tiny', 'assets'
 export const temporaryDirectory = (prefix: string) => mkdtemp(join(tmpdir(), `maria-train-${prefix}-`));
 
 /**
- * The first `maxBytes` of a shared file as a string, cut after the last newline (or, for a file
+ * The first `maxBytes` of a test-data file as a string, cut after the last newline (or, for a file
  * whose first line is longer, after the last space) so no line or UTF-8 character is broken.
  */
 export async function headOf(relativePath: string, maxBytes: number): Promise<string> {
-  const handle = await open(join(SHARED_DATA, relativePath), 'r');
+  const handle = await open(join(TEST_DATA, relativePath), 'r');
   try {
     const buffer = Buffer.alloc(maxBytes);
     const { bytesRead } = await handle.read(buffer, 0, maxBytes, 0);
