@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { runCommandLine } from '@maria-ts/core';
 import { benchProgram } from './index.js';
 
-await benchProgram().parseAsync(process.argv);
+await runCommandLine(benchProgram());

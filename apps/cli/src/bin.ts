@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { runCommandLine } from '@maria-ts/core';
 import { mariaProgram } from './index.js';
 
-await mariaProgram().parseAsync(process.argv);
+await runCommandLine(mariaProgram());

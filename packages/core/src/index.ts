@@ -15,6 +15,8 @@ export * from './runtime/ops/index.js';
 export * from './fs/write-file-atomic.js';
 export * from './training/index.js';
 export * from './cli/run-main.js';
+export * from './cli/run-command-line.js';
+export * from './cli/terminal-text.js';
 export * from './cli/parse-list.js';
 export * from './cli/number-option.js';
 export * from './cli/engine-options.js';

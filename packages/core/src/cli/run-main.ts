@@ -1,13 +1,16 @@
 import { MariaError } from '../errors.js';
+import { escapeControlCharacters, terminalSafeJson } from './terminal-text.js';
 
 /**
  * The one-line form of an error for a command-line user: the message only, never a stack
- * trace (set `MARIA_DEBUG=1` to get the stack on stderr as well).
+ * trace (set `MARIA_DEBUG=1` to get the stack on stderr as well), with control characters
+ * escaped, since messages quote files and arguments that may hold terminal escape sequences.
  */
 export function formatErrorLine(error: unknown): string {
-  const message = validationIssues(error) ?? (error instanceof Error ? error.message : String(error));
+  const usage = parserError(error);
+  const message = usage?.message ?? validationIssues(error) ?? (error instanceof Error ? error.message : String(error));
   const firstLine = message.split('\n')[0] ?? message;
-  return `error: ${firstLine}`;
+  return `error: ${escapeControlCharacters(firstLine)}`;
 }
 
 /**
@@ -25,21 +28,51 @@ function validationIssues(error: unknown): string | undefined {
     .join('; ');
 }
 
+/** What commander reported (recognised by its `commander.*` code, so core needs no commander). */
+interface ParserError {
+  readonly code: string;
+  readonly exitCode: number;
+  /** Commander's message without its `error: ` prefix, on one line ("(Did you mean --top-p?)" joined on). */
+  readonly message: string;
+  /** Help or a version: commander has printed it, and there is nothing to add. */
+  readonly printed: boolean;
+}
+
+const PRINTED_CODES = new Set(['commander.help', 'commander.helpDisplayed', 'commander.version']);
+
+function parserError(error: unknown): ParserError | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { code, exitCode } = error as { code?: unknown; exitCode?: unknown };
+  if (typeof code !== 'string' || !code.startsWith('commander.') || typeof exitCode !== 'number') return undefined;
+  return { code, exitCode, message: error.message.replace(/^error: /u, '').replace(/\s*\n\s*/gu, ' '), printed: PRINTED_CODES.has(code) };
+}
+
 /**
  * Runs a command's main function with the error contract of every MARIA-TS binary: on
- * failure, one line on stderr and exit code 1 (2 for invalid arguments); with `--json`
- * commands additionally print `{"error", "message", "details"}` on stdout when `json` is true.
+ * failure, one line on stderr and exit code 1 (2 for invalid arguments, commander's own
+ * usage errors included); with `--json` commands additionally print
+ * `{"error", "message", "details"}` on stdout when `json` is true. Help and version output
+ * that commander printed keeps exit code 0.
  */
 export async function runMain(main: () => Promise<void>, options: { json?: () => boolean } = {}): Promise<void> {
   try {
     await main();
   } catch (error) {
+    const usage = parserError(error);
+    if (usage?.printed) {
+      process.exitCode = usage.exitCode === 0 ? 0 : 2;
+      return;
+    }
     process.stderr.write(`${formatErrorLine(error)}\n`);
     if (process.env.MARIA_DEBUG === '1' && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     if (options.json?.()) {
-      const body = MariaError.isInstance(error) ? error.toJSON() : { error: 'Internal', message: formatErrorLine(error).slice(7), details: {} };
-      process.stdout.write(`${JSON.stringify(body)}\n`);
+      const body = MariaError.isInstance(error)
+        ? error.toJSON()
+        : usage
+          ? { error: 'InvalidArgument', message: usage.message, details: { code: usage.code } }
+          : { error: 'Internal', message: error instanceof Error ? error.message.split('\n')[0] : String(error), details: {} };
+      process.stdout.write(`${terminalSafeJson(body)}\n`);
     }
-    process.exitCode = MariaError.isInstance(error) && error.code === 'InvalidArgument' ? 2 : 1;
+    process.exitCode = usage || (MariaError.isInstance(error) && error.code === 'InvalidArgument') ? 2 : 1;
   }
 }

@@ -1,12 +1,15 @@
+import { escapeControlCharacters } from '../cli/terminal-text.js';
+
 /**
  * Diagnostics go to stderr with a `maria:` prefix, never stdout, so `--json` output stays
- * machine-readable. `MARIA_LOG=silent` turns them off; tests install their own sink.
+ * machine-readable. `MARIA_LOG=silent` turns them off; tests install their own sink. The
+ * default sink escapes control characters: warnings quote files and paths.
  */
 export type LogSink = (line: string) => void;
 
 const defaultSink: LogSink = (line) => {
   if (process.env.MARIA_LOG === 'silent') return;
-  process.stderr.write(`maria: ${line}\n`);
+  process.stderr.write(`maria: ${escapeControlCharacters(line)}\n`);
 };
 
 let sink: LogSink = defaultSink;
