@@ -59,4 +59,13 @@ describe('maria-train (the command line)', () => {
     expect(report.tokenizer.vocabSize).toBe(8192);
     expect(report.evaluation.tokenizer.tokensPerWord).toBeGreaterThan(report.evaluation.source.tokensPerWord);
   });
+
+  it('tokenizer without its data folder names the missing file and how to point elsewhere (exit 2)', async () => {
+    const empty = await temporaryDirectory('no-data');
+    const result = await mariaTrain('tokenizer', '--data-dir', empty, '--out', join(scratch, 'never', 'tokenizer.json'), '--json');
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `error: invalid --source: "${join(empty, 'tokenizers', 'gpt2')}" (expected the GPT-2 tokenizer (a tokenizer.json or its folder) at tokenizers/gpt2 in the data folder; pass --source, or point --data-dir or $MARIA_DATA_DIR at a folder holding tokenizers/gpt2)`,
+    ]);
+  });
 });

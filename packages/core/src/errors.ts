@@ -71,9 +71,12 @@ export const EngineUnavailableError = defineError('EngineUnavailable', (engine: 
   details: { engine, packages: [...packages], reason },
 }));
 
-/** An argument is outside its allowed range or of the wrong kind. */
+/** An argument is missing, outside its allowed range or of the wrong kind. */
 export const InvalidArgumentError = defineError('InvalidArgument', (name: string, value: unknown, expected: string) => ({
-  message: `invalid ${name}: ${typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value))} (expected ${expected})`,
+  message:
+    value === undefined
+      ? `missing ${name} (expected ${expected})`
+      : `invalid ${name}: ${typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value))} (expected ${expected})`,
   details: { name, value, expected },
 }));
 

@@ -20,3 +20,4 @@ export * from './cli/terminal-text.js';
 export * from './cli/parse-list.js';
 export * from './cli/number-option.js';
 export * from './cli/engine-options.js';
+export * from './cli/data-dir.js';

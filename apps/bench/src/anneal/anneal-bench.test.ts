@@ -99,6 +99,6 @@ describe('maria-bench anneal', () => {
     expect(JSON.parse(own.stdout)).toMatchObject({ error: 'JudgeIsBackbone' });
     const missing = await bench(['anneal', '--model', fixtures.modelDir, '--engine', 'wasm']);
     expect(missing.exitCode).toBe(2);
-    expect(missing.stderr.trim().split('\n').at(-1)).toMatch(/--judge/);
+    expect(missing.stderr.trim().split('\n').at(-1)).toMatch(/^error: missing --judge \(expected an AR checkpoint directory/);
   }, 60_000);
 });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { ENGINE_OPTION, parseOneNumber, runMain, THREADS_OPTION, writeFileAtomic } from '@maria-ts/core';
+import { DATA_DIR_OPTION, ENGINE_OPTION, parseOneNumber, requireDataPath, runMain, THREADS_OPTION, writeFileAtomic } from '@maria-ts/core';
 import { parseDatasetFormat, readDocuments } from '@maria-ts/eval';
 import { createEloJudge } from './elo-judge.js';
 import { formatEloTable } from './format-elo.js';
@@ -15,7 +15,8 @@ interface EloFlags {
   readonly judgeUrl?: string;
   readonly judgeModel?: string;
   readonly requestsPerMinute?: string;
-  readonly data: string;
+  readonly data?: string;
+  readonly dataDir?: string;
   readonly format: string;
   readonly prompts: string;
   readonly words: string;
@@ -44,7 +45,8 @@ export function eloCommand(): Command {
     .option('--judge-url <url>', `OpenAI-compatible endpoint for the HTTP judge (or $MARIA_JUDGE_URL; key from $MARIA_JUDGE_API_KEY)`)
     .option('--judge-model <name>', 'model name for the HTTP judge (or $MARIA_JUDGE_MODEL)')
     .option('--requests-per-minute <n>', 'rate limit of the HTTP judge (default 60)')
-    .option('--data <file>', 'documents to draw passages from', '../shared/data/eval/wikitext2_raw_test.txt')
+    .option('--data <file>', 'documents to draw passages from (default: eval/wikitext2_raw_test.txt in the data folder)')
+    .option(...DATA_DIR_OPTION)
     .option('--format <format>', 'wikitext | lambada | agnews | lines', 'wikitext')
     .option('--prompts <n>', 'number of masked passages', '20')
     .option('--words <n>', 'words per passage', '48')
@@ -78,7 +80,8 @@ export function eloCommand(): Command {
           };
           const systems = flags.systems.split(',').map((name) => name.trim());
           const format = parseDatasetFormat(flags.format);
-          const documents = await readDocuments(flags.data, format);
+          const dataPath = requireDataPath('--data', flags.data, { relative: 'eval/wikitext2_raw_test.txt', what: 'WikiText-2 raw test text' }, flags.dataDir);
+          const documents = await readDocuments(dataPath, format);
           const benchFlags = { ...flags, progress: flags.progress && !flags.json };
           await withBenchModel('elo', benchFlags, { skipDiffusion: !systems.includes('diffusion') }, async (model, progress) => {
             const judge = await createEloJudge(
@@ -123,7 +126,7 @@ export function eloCommand(): Command {
                 judge: result.judge,
                 judgeSource: judge.source,
                 model: flags.model ?? 'embedded tiny MARIA',
-                data: path.resolve(flags.data),
+                data: dataPath,
                 settings: {
                   prompts,
                   words,

@@ -1,11 +1,12 @@
 import { Command } from 'commander';
-import { ENGINE_OPTION, InvalidArgumentError, parseOneNumber, runMain, THREADS_OPTION } from '@maria-ts/core';
+import { DATA_DIR_OPTION, ENGINE_OPTION, InvalidArgumentError, parseOneNumber, requireDataPath, runMain, THREADS_OPTION } from '@maria-ts/core';
 import { withBenchModel, type BenchModelFlags } from '../ppl/with-bench-model.js';
 import { posMarkdown, runPosBench, type PosBenchReport } from './run-pos-bench.js';
 
 interface PosFlags extends BenchModelFlags {
-  readonly train: string;
-  readonly test: string;
+  readonly train?: string;
+  readonly test?: string;
+  readonly dataDir?: string;
   readonly trainSentences?: string;
   readonly testSentences?: string;
   readonly epochs: string;
@@ -33,8 +34,9 @@ function humanSummary(report: PosBenchReport): string {
 export function posCommand(): Command {
   return new Command('pos')
     .description('linear POS probe on frozen MLM and MARIA features (CoNLL-2003, paper Table 3)')
-    .option('--train <file>', 'CoNLL-2003 training file', '../shared/data/eval/conll2003/eng.train')
-    .option('--test <file>', 'CoNLL-2003 test file', '../shared/data/eval/conll2003/eng.testb')
+    .option('--train <file>', 'CoNLL-2003 training file (default: eval/conll2003/eng.train in the data folder)')
+    .option('--test <file>', 'CoNLL-2003 test file (default: eval/conll2003/eng.testb in the data folder)')
+    .option(...DATA_DIR_OPTION)
     .option('--train-sentences <n>', 'training sentences to subsample (default all)')
     .option('--test-sentences <n>', 'test sentences to subsample (default all)')
     .option('--seed <n>', 'seed of the subsamples and the probe', '0')
@@ -55,8 +57,8 @@ export function posCommand(): Command {
         const learningRate = parseOneNumber('--lr', flags.lr);
         if (!(learningRate > 0)) throw new InvalidArgumentError('--lr', flags.lr, 'a positive number');
         const options = {
-          train: flags.train,
-          test: flags.test,
+          train: requireDataPath('--train', flags.train, { relative: 'eval/conll2003/eng.train', what: 'the CoNLL-2003 training file' }, flags.dataDir),
+          test: requireDataPath('--test', flags.test, { relative: 'eval/conll2003/eng.testb', what: 'the CoNLL-2003 test file' }, flags.dataDir),
           ...(flags.trainSentences ? { trainSentences: parseOneNumber('--train-sentences', flags.trainSentences, { integer: true, min: 1 }) } : {}),
           ...(flags.testSentences ? { testSentences: parseOneNumber('--test-sentences', flags.testSentences, { integer: true, min: 1 }) } : {}),
           seed: parseOneNumber('--seed', flags.seed, { integer: true, min: 0 }),

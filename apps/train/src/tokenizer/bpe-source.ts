@@ -27,8 +27,8 @@ export interface BpeSource {
   };
 }
 
-/** Where the GPT-2 tokenizer lives relative to the repository root (DESIGN.md §5). */
-export const DEFAULT_GPT2_DIRECTORY = '../shared/data/tokenizers/gpt2';
+/** Where the GPT-2 tokenizer lives inside the data folder (`--data-dir`). */
+export const GPT2_DIRECTORY_IN_DATA = 'tokenizers/gpt2';
 
 /** Parses one merge in either tokenizer.json format: `"a b"` (older) or `["a", "b"]` (newer). */
 function parseMerge(path: string, entry: unknown, rank: number): Merge {

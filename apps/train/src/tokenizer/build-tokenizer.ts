@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CheckpointError, writeFileAtomic } from '@maria-ts/core';
 import { sha256OfFile } from '../corpus/file-hash.js';
-import { DEFAULT_GPT2_DIRECTORY, readBpeSource } from './bpe-source.js';
+import { readBpeSource } from './bpe-source.js';
 import { DEFAULT_TOKENIZER_PATH, tokenizerFromText, type LoadedTokenizer } from './load-tokenizer.js';
 import { END_OF_TEXT_TOKEN, MASK_TOKEN, PAD_TOKEN, TINY_MERGE_COUNT, TINY_SPECIAL_TOKENS } from './special-tokens.js';
 import { tokenizerConfigFor, tokenizerJsonFor } from './tokenizer-json.js';
@@ -10,17 +10,17 @@ import { measureTokenization, type TokenizationStatistics } from './tokens-per-w
 import { truncateByteLevelBpe } from './truncate-bpe.js';
 
 /** The WikiText-2 raw test split, on which tokens per word are reported (DESIGN.md §5). */
-export const DEFAULT_EVALUATION_TEXT = '../shared/data/eval/wikitext2_raw_test.txt';
+export const EVALUATION_TEXT_IN_DATA = 'eval/wikitext2_raw_test.txt';
 
 export interface BuildTokenizerOptions {
-  /** A BPE tokenizer.json, or a folder holding one. Default: the shared GPT-2 tokenizer. */
-  readonly source?: string;
+  /** A BPE tokenizer.json, or a folder holding one (GPT-2's for the embedded model). */
+  readonly source: string;
   /** How many of the source's merges to keep. Default 7933, which makes 8192 ids. */
   readonly mergeCount?: number;
   /** Where to write tokenizer.json; tokenizer_config.json and tokenizer.stats.json go beside it. */
   readonly out?: string;
   /** A text file on which to report tokens per word, for this tokenizer and the source. */
-  readonly evaluationText?: string;
+  readonly evaluationText: string;
 }
 
 type TokenizerFigures = Omit<TokenizationStatistics, 'lines' | 'words' | 'characters'>;
@@ -77,11 +77,11 @@ function checkLoadedTokenizer(loaded: LoadedTokenizer, expectedTokens: readonly 
  * `@huggingface/tokenizers` (ids contiguous, exact round trip on the evaluation text) before
  * anything is written, and every output is written atomically.
  */
-export async function buildTinyTokenizer(options: BuildTokenizerOptions = {}): Promise<TokenizerBuildReport> {
-  const sourcePath = options.source ?? DEFAULT_GPT2_DIRECTORY;
+export async function buildTinyTokenizer(options: BuildTokenizerOptions): Promise<TokenizerBuildReport> {
+  const sourcePath = options.source;
   const mergeCount = options.mergeCount ?? TINY_MERGE_COUNT;
   const out = options.out ?? DEFAULT_TOKENIZER_PATH;
-  const evaluationPath = options.evaluationText ?? DEFAULT_EVALUATION_TEXT;
+  const evaluationPath = options.evaluationText;
 
   const source = await readBpeSource(sourcePath);
   const bpe = truncateByteLevelBpe(source, mergeCount, TINY_SPECIAL_TOKENS);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { integerOption } from '@maria-ts/core';
-import { DEFAULT_GPT2_DIRECTORY } from './bpe-source.js';
-import { buildTinyTokenizer, DEFAULT_EVALUATION_TEXT, statsPathFor } from './build-tokenizer.js';
+import { DATA_DIR_OPTION, integerOption, requireDataPath } from '@maria-ts/core';
+import { GPT2_DIRECTORY_IN_DATA } from './bpe-source.js';
+import { buildTinyTokenizer, EVALUATION_TEXT_IN_DATA, statsPathFor } from './build-tokenizer.js';
 import { DEFAULT_TOKENIZER_PATH } from './load-tokenizer.js';
 import { TINY_MERGE_COUNT } from './special-tokens.js';
 
@@ -11,12 +11,15 @@ export function registerTokenizerCommand(program: Command): void {
     .command('tokenizer')
     .description('build the tiny tokenizer: GPT-2 byte tokens + its first N merges + <|endoftext|>, [MASK], [PAD]')
     .option('--merges <n>', 'number of GPT-2 merges to keep', integerOption('--merges', 0), TINY_MERGE_COUNT)
-    .option('--source <path>', 'source BPE tokenizer.json, or a folder holding one', DEFAULT_GPT2_DIRECTORY)
-    .option('--eval <file>', 'text on which to report tokens per word', DEFAULT_EVALUATION_TEXT)
+    .option('--source <path>', `source BPE tokenizer.json, or a folder holding one (default: ${GPT2_DIRECTORY_IN_DATA} in the data folder)`)
+    .option('--eval <file>', `text on which to report tokens per word (default: ${EVALUATION_TEXT_IN_DATA} in the data folder)`)
+    .option(...DATA_DIR_OPTION)
     .option('--out <file>', 'where to write tokenizer.json (config and stats go beside it)', DEFAULT_TOKENIZER_PATH)
     .option('--json', 'print the report as JSON on stdout')
-    .action(async (options: { merges: number; source: string; eval: string; out: string; json?: boolean }) => {
-      const report = await buildTinyTokenizer({ source: options.source, mergeCount: options.merges, out: options.out, evaluationText: options.eval });
+    .action(async (options: { merges: number; source?: string; eval?: string; dataDir?: string; out: string; json?: boolean }) => {
+      const source = requireDataPath('--source', options.source, { relative: GPT2_DIRECTORY_IN_DATA, what: 'the GPT-2 tokenizer (a tokenizer.json or its folder)', kind: 'any' }, options.dataDir);
+      const evaluationText = requireDataPath('--eval', options.eval, { relative: EVALUATION_TEXT_IN_DATA, what: 'WikiText-2 raw test text' }, options.dataDir);
+      const report = await buildTinyTokenizer({ source, mergeCount: options.merges, out: options.out, evaluationText });
       if (options.json) {
         process.stdout.write(`${JSON.stringify(report)}\n`);
         return;
