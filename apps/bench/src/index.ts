@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { annealCommand } from './anneal/anneal-command.js';
 import { opsCommand } from './commands/ops.js';
@@ -9,10 +10,16 @@ import { pplCommand } from './ppl/ppl-command.js';
 import { serveLoadCommand } from './serve-load/serve-load-command.js';
 import { throughputCommand } from './throughput/throughput-command.js';
 
+/** This app's version, from its package.json (../package.json from this file in both src/ and dist/). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 /** The `maria-bench` program: one subcommand per benchmark, each writing JSON and charts. */
 export function benchProgram(): Command {
   return new Command('maria-bench')
     .description('MARIA-TS benchmarks: they write JSON (and charts) so results can be compared as ratios within one run')
+    .version(packageVersion())
     .addCommand(opsCommand())
     .addCommand(pplCommand())
     .addCommand(posCommand())

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 /**
  * @maria-ts/train: the `maria-train` command and the library behind it, so tests and other
  * tools can build tokenizers and token shards without spawning a process.
@@ -41,9 +42,14 @@ export * from './head/train-head.js';
 export * from './convert/tie-embeddings.js';
 export { HEAD_TRAINING_DEFAULTS } from './head/head-command.js';
 
+/** This app's version, from its package.json (../package.json from this file in both src/ and dist/). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 /** The `maria-train` program with every subcommand registered; later subcommands (pretrain, head) register here too. */
 export function createProgram(): Command {
-  const program = new Command('maria-train').description('MARIA-TS training: tokenizer, corpus shards, pretraining and head training');
+  const program = new Command('maria-train').description('MARIA-TS training: tokenizer, corpus shards, pretraining and head training').version(packageVersion());
   registerTokenizerCommand(program);
   registerCorpusCommand(program);
   registerPretrainCommand(program);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ENGINE_OPTION, initEngine, integerOption, THREADS_OPTION } from '@maria-ts/core';
 import { loadServeEngine, type ModelSource } from '../engine/load-engine.js';
@@ -26,6 +27,11 @@ export interface ServeOutput {
   readonly out: (line: string) => void;
 }
 
+/** This app's version, from its package.json (../../package.json from this file in both src/ and dist/). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 /**
  * The `maria-serve` command: load the model once, listen (127.0.0.1 by default), and shut
  * down gracefully on SIGTERM or SIGINT (new requests get 503 while queued and running ones
@@ -34,6 +40,7 @@ export interface ServeOutput {
 export function serveCommand(output: ServeOutput = { out: (line) => process.stdout.write(`${line}\n`) }): Command {
   return new Command('maria-serve')
     .description('MARIA over HTTP: POST /v1/infill, /v1/generate, /v1/score; GET /healthz, /metrics, /openapi.json; a playground at /')
+    .version(packageVersion())
     .option('--model <dir>', 'a MARIA directory (default: the embedded model-tiny)')
     .option('--random-model <seed>', 'serve a small random MARIA on the tiny tokenizer instead (noise; for demos and load tests)', integerOption('--random-model', 0))
     .option('--port <n>', 'port (0 picks a free one)', integerOption('--port', 0), 8080)
