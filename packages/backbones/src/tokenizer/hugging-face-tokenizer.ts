@@ -4,6 +4,7 @@ import { CheckpointError, InvalidArgumentError } from '@maria-ts/core';
 import { resolveSpecialTokens, type SpecialTokenSources } from './special-tokens.js';
 import { tokenizerFingerprint } from './tokenizer-fingerprint.js';
 import { mergePairs, type TokenizerJson } from './tokenizer-json.js';
+import { useUnicodeWhiteSpace } from './unicode-white-space.js';
 
 export interface HuggingFaceTokenizerOptions extends Omit<SpecialTokenSources, 'addedTokens'> {
   /** Shown in error messages, e.g. the tokenizer.json path. */
@@ -43,6 +44,7 @@ export class HuggingFaceTokenizer implements Tokenizer {
     } catch (error) {
       throw new CheckpointError(this.source, `@huggingface/tokenizers cannot load it: ${(error as Error).message}`);
     }
+    useUnicodeWhiteSpace(this.runtime.pre_tokenizer);
     this.json = json;
     this.cleanUp = options.cleanUpTokenizationSpaces ?? false;
     let maxId = -1;
