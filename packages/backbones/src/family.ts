@@ -37,8 +37,11 @@ export interface FamilySpec<Config extends { readonly initializerRange: number }
    * the family detect the checkpoint's naming prefix (`transformer.`, `bert.`, ...).
    */
   parameterRules(config: Config, tensorNames?: readonly string[]): ParameterRule[];
-  /** Checkpoint tensors that are known and unused (tied duplicates, buffers). */
-  isIgnorableTensor?(name: string): boolean;
+  /**
+   * Checkpoint tensors that are known and unused (buffers, tied duplicates). `tensors` lets a
+   * family skip a tied copy quietly only when it equals what it is tied to.
+   */
+  isIgnorableTensor?(name: string, tensors: ReadonlyMap<string, CheckpointTensor>): boolean;
   createModel(config: Config, inputs: ModelInputs): Backbone;
 }
 
@@ -99,7 +102,7 @@ export function defineFamily<Config extends { readonly initializerRange: number 
       const source = options.source ?? `${spec.modelType} checkpoint`;
       const { config, warnings } = spec.parseConfig(rawConfig, `${source}/config.json`);
       const rules = spec.parameterRules(config, [...tensors.keys()]);
-      const { parameters, unused } = assembleParameters(rules, tensors, source, (name) => spec.isIgnorableTensor?.(name) ?? false);
+      const { parameters, unused } = assembleParameters(rules, tensors, source, (name) => spec.isIgnorableTensor?.(name, tensors) ?? false);
       const backbone = create(config, parameters, rules, rawConfig, options, options.trainable ?? false);
       const tensorWarnings = unused.map((name) => `${source}: ignoring tensor '${name}' that the ${spec.modelType} architecture does not use`);
       return { backbone, warnings: [...warnings, ...tensorWarnings] };

@@ -147,6 +147,19 @@ export class ConfigReader {
     return this.has(...(typeof keys === 'string' ? [keys] : keys)) ? this.number(keys) : (this.raw(keys), null);
   }
 
+  /**
+   * A key where an explicit `null` means something other than leaving it out (ModernBERT's
+   * `local_rope_theta`: absent is transformers' default, null is "same as global"): the number
+   * when set, `null` when set to null, `fallback` when the key is absent.
+   */
+  numberOrNull(key: string, fallback: number): number | null {
+    if (key in this.values && this.values[key] === null) {
+      this.consumed.add(key);
+      return null;
+    }
+    return this.number(key, fallback);
+  }
+
   boolean(keys: string | readonly string[], fallback: boolean): boolean {
     const found = this.raw(keys);
     if (!found) return fallback;

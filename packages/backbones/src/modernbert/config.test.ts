@@ -17,6 +17,13 @@ describe('parseModernBertConfig', () => {
     expect(config).toMatchObject({ normBias: false, decoderBias: true, classifierBias: false, tieWordEmbeddings: true, localWindowHalfWidth: 64 });
   });
 
+  it("defaults local_rope_theta to transformers' 10000 when the key is absent (only an explicit null means the global θ)", () => {
+    const { config } = parseModernBertConfig({ ...minimal, global_rope_theta: 5000 }, 'cfg');
+    expect(config.layers.map((layer) => `${layer.kind}:${layer.ropeTheta}`)).toEqual(['global:5000', 'local:10000', 'local:10000', 'global:5000', 'local:10000']);
+    const newer = parseModernBertConfig({ ...minimal, rope_parameters: { full_attention: { rope_type: 'default', rope_theta: 5000 } }, local_rope_theta: null }, 'cfg').config;
+    expect(newer.layers.map((layer) => layer.ropeTheta)).toEqual([5000, 5000, 5000, 5000, 5000]);
+  });
+
   it('reads the newer layer_types and rope_parameters', () => {
     const { config } = parseModernBertConfig(
       {

@@ -50,8 +50,9 @@ function thetaFromParameters(reader: ConfigReader, parameters: Record<string, un
 /**
  * Reads ModernBERT's config.json. The layer layout comes from `layer_types` when present
  * (newer exports), else layer i is global iff i % `global_attn_every_n_layers` == 0; RoPE
- * θ is `global_rope_theta` on global layers and `local_rope_theta` (or the global one when
- * null) on local layers, or the newer `rope_parameters` per attention kind.
+ * θ is `global_rope_theta` on global layers and `local_rope_theta` on local layers (10000
+ * when the key is absent, as in transformers; the global θ only when it is an explicit null),
+ * or the newer `rope_parameters` per attention kind.
  */
 export function parseModernBertConfig(raw: unknown, source: string): ParsedConfig<ModernBertConfig> {
   const reader = new ConfigReader(raw, source);
@@ -63,17 +64,13 @@ export function parseModernBertConfig(raw: unknown, source: string): ParsedConfi
   if (reader.has('rope_scaling')) reader.unsupported('rope_scaling', reader.raw('rope_scaling')?.value, 'null for modernbert');
   reader.ignore('rope_scaling');
 
-  let globalTheta: number;
-  let localTheta: number;
+  let globalTheta = reader.positiveNumber('global_rope_theta', GLOBAL_THETA);
   const ropeParameters = reader.raw('rope_parameters');
-  if (ropeParameters) {
-    const parameters = ropeParameters.value as Record<string, unknown>;
-    globalTheta = thetaFromParameters(reader, parameters, 'full_attention', reader.positiveNumber('global_rope_theta', GLOBAL_THETA));
-    localTheta = thetaFromParameters(reader, parameters, 'sliding_attention', reader.optionalNumber('local_rope_theta') ?? LOCAL_THETA);
-  } else {
-    globalTheta = reader.positiveNumber('global_rope_theta', GLOBAL_THETA);
-    localTheta = reader.optionalNumber('local_rope_theta') ?? globalTheta;
-  }
+  if (ropeParameters) globalTheta = thetaFromParameters(reader, ropeParameters.value as Record<string, unknown>, 'full_attention', globalTheta);
+  const legacyLocal = reader.numberOrNull('local_rope_theta', LOCAL_THETA);
+  if (legacyLocal !== null && !(legacyLocal > 0)) reader.unsupported('local_rope_theta', legacyLocal, 'a number > 0, or null for the global θ');
+  let localTheta = legacyLocal ?? globalTheta;
+  if (ropeParameters) localTheta = thetaFromParameters(reader, ropeParameters.value as Record<string, unknown>, 'sliding_attention', localTheta);
 
   let kinds: ('global' | 'local')[];
   const layerTypes = reader.raw('layer_types');
