@@ -1,3 +1,4 @@
+import { runCommandLine } from '@maria-ts/core';
 import { vi } from 'vitest';
 import { mariaProgram } from './program.js';
 
@@ -9,9 +10,10 @@ export interface MariaRun {
 }
 
 /**
- * Runs `maria …args` in this process (for command tests): the command's own output and
- * anything written to `process.stdout`/`process.stderr` (runMain's error line and JSON error
- * included) are collected, so a test sees exactly what a user would. The spies stay until
+ * Runs `maria …args` in this process (for command tests), through `runCommandLine` as the
+ * bin does: the command's own output and anything written to `process.stdout`/`process.stderr`
+ * (runMain's error line and JSON error included) are collected, so a test sees exactly what
+ * a user would. The spies stay until
  * the test's `vi.restoreAllMocks()`; reset `process.exitCode` there too.
  */
 export async function runMariaInProcess(args: readonly string[]): Promise<MariaRun> {
@@ -25,6 +27,7 @@ export async function runMariaInProcess(args: readonly string[]): Promise<MariaR
     stdout += String(chunk);
     return true;
   });
-  await mariaProgram({ stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) }).parseAsync(['node', 'maria', ...args]);
+  // As bin.ts runs it: the parser's own errors (an unknown flag) follow runMain's contract too.
+  await runCommandLine(mariaProgram({ stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) }), ['node', 'maria', ...args]);
   return { stdout, stderr, exitCode: Number(process.exitCode ?? 0) };
 }

@@ -68,4 +68,11 @@ describe('maria-train (the command line)', () => {
       `error: invalid --source: "${join(empty, 'tokenizers', 'gpt2')}" (expected the GPT-2 tokenizer (a tokenizer.json or its folder) at tokenizers/gpt2 in the data folder; pass --source, or point --data-dir or $MARIA_DATA_DIR at a folder holding tokenizers/gpt2)`,
     ]);
   });
+
+  it('an unknown flag is an argument error: exit 2, one line, and a JSON error with --json', async () => {
+    const result = await mariaTrain('corpus', '--input', input, '--out', join(scratch, 'never'), '--seq-lenn', '32', '--json');
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual(["error: unknown option '--seq-lenn' (Did you mean --seq-len?)"]);
+    expect(JSON.parse(result.stdout)).toEqual({ error: 'InvalidArgument', message: "unknown option '--seq-lenn' (Did you mean --seq-len?)", details: { code: 'commander.unknownOption' } });
+  });
 });

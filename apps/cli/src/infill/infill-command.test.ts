@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -171,3 +171,53 @@ describe('maria infill, bad input: one line and a non-zero exit', () => {
     expect(lines).toEqual(['error: no [MASK] marker in the text "nothing to fill"']);
   }, 60_000);
 });
+
+describe('maria infill: where the text comes from, and argument errors (exit 2, flags as typed)', () => {
+  it('--file reads the text as UTF-8 bytes and fills it as --text would', async () => {
+    const text = 'Le café [MASK] Zürich, 東京 🐱.';
+    const file = path.join(root, 'accented.txt');
+    await writeFile(file, text, 'utf8');
+    const fromText = await run(['infill', '--text', text, '--model', modelDir, '--seed', '2', '--json']);
+    const fromFile = await run(['infill', '--file', file, '--model', modelDir, '--seed', '2', '--json']);
+    expect(fromFile.exitCode).toBe(0);
+    expect(JSON.parse(fromFile.stdout)).toEqual(JSON.parse(fromText.stdout));
+    expect((JSON.parse(fromFile.stdout) as InfillJson).text).toMatch(/^Le café .* Zürich, 東京 🐱\.$/u);
+  });
+
+  it('--file takes a text past the 128 KiB a single argument may have (the model then refuses its length)', async () => {
+    const file = path.join(root, 'long.txt');
+    await writeFile(file, `${'word '.repeat(40_000)}[MASK].`, 'utf8');
+    const { stderr, exitCode } = await run(['infill', '--file', file, '--model', modelDir]);
+    expect(exitCode).toBe(1);
+    expect(stderr.trim()).toMatch(/^error: infill request has \d{5} tokens, more than the maximum of 2048$/u);
+  });
+
+  it.each([
+    ['invalid UTF-8 in a file', async () => ['--file', await bytesFile('latin1.txt', Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, ...Buffer.from('[MASK]')]))], /^error: --file .*latin1\.txt: not valid UTF-8 \(at byte 3\)$/u],
+    ['a stray byte after a complete character', async () => ['--file', await bytesFile('stray.txt', Buffer.from([...Buffer.from('é [MASK]'), 0xff]))], /^error: --file .*stray\.txt: not valid UTF-8 \(at byte 9\)$/u],
+    ['a file that ends inside a character', async () => ['--file', await bytesFile('cut.txt', Buffer.from([...Buffer.from('[MASK] caf'), 0xc3]))], /^error: --file .*cut\.txt: not valid UTF-8 \(it ends inside a character\)$/u],
+    ['a --text holding U+FFFD (what invalid bytes in argv decode to)', async () => ['--text', 'caf\uFFFD [MASK]'], /^error: --text is not valid UTF-8 \(U\+FFFD at character 3, .*--file/u],
+    ['neither --text nor --file', async () => [], /^error: give the text with exactly one of --text TEXT or --file PATH \(--file - reads stdin\)$/u],
+    ['both --text and --file', async () => ['--text', 'a [MASK]', '--file', path.join(root, 'accented.txt')], /^error: give the text with exactly one of --text/u],
+    ['a missing file', async () => ['--file', path.join(root, 'nowhere.txt')], /^error: --file .*nowhere\.txt: not a readable file$/u],
+    ['an unknown flag', async () => ['--text', 'a [MASK]', '--tmperature', '0.5'], /^error: unknown option '--tmperature' \(Did you mean --temperature\?\)$/u],
+    ['a flag without its value', async () => ['--text', 'a [MASK]', '--seed'], /^error: option '--seed <n>' argument missing$/u],
+    ['--top-p out of range names the flag as typed', async () => ['--text', 'a [MASK]', '--top-p', '2'], /^error: invalid --top-p: "2" \(expected a number in \(0, 1\]\)$/u],
+    ['--tokens-per-mask with the wrong count names the flag as typed', async () => ['--text', 'a [MASK] b [MASK]', '--tokens-per-mask', '1,2,3'], /^error: invalid --tokens-per-mask: \[1,2,3\] \(expected one count per marker \(2 markers\)\)$/u],
+  ])('%s: exit 2, one line, a JSON InvalidArgument error with --json', async (_, args, message) => {
+    const plain = await run(['infill', '--model', modelDir, ...(await args())]);
+    expect(plain.stderr.trim()).toMatch(message);
+    expect(plain.stderr.trim().split('\n')).toHaveLength(1);
+    expect(plain.stdout).toBe('');
+    expect(plain.exitCode).toBe(2);
+    const json = await run(['infill', '--model', modelDir, '--json', ...(await args())]);
+    expect(json.exitCode).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: 'InvalidArgument' });
+  });
+});
+
+async function bytesFile(name: string, bytes: Uint8Array): Promise<string> {
+  const file = path.join(root, name);
+  await writeFile(file, bytes);
+  return file;
+}

@@ -1,13 +1,16 @@
 import { Command } from 'commander';
 import { ENGINE_OPTION, InvalidArgumentError, parseNumberList, parseOneNumber, THREADS_OPTION } from '@maria-ts/core';
 import { infillMethods, type InfillMethod } from '@maria-ts/kv-decoder';
+import { withFlagNames } from '../flag-names.js';
 import type { CommandOutput } from '../output.js';
 import { runInterruptible } from '../run-interruptible.js';
 import { colorEnabled, infillJson, infillText } from './format-infill.js';
-import { runInfill } from './run-infill.js';
+import { readInfillText } from './read-infill-text.js';
+import { runInfill, type InfillCommandRequest } from './run-infill.js';
 
 interface InfillFlags {
-  readonly text: string;
+  readonly text?: string;
+  readonly file?: string;
   readonly model?: string;
   readonly seed: string;
   readonly json?: boolean;
@@ -28,17 +31,38 @@ function parseMethod(text: string): InfillMethod {
   return text as InfillMethod;
 }
 
+/** The decoder's and the parser's names for what the flags set, so their errors name the flag. */
+const FLAG_NAMES = {
+  topP: '--top-p',
+  topK: '--top-k',
+  temperature: '--temperature',
+  tokensPerMask: '--tokens-per-mask',
+  maxLength: '--max-length',
+  diffusionSteps: '--diffusion-steps',
+  seed: '--seed',
+} as const;
+
+/** `--top-p`: a number in (0, 1] (the nucleus must keep some probability). */
+function parseTopP(text: string): number {
+  const value = parseOneNumber('--top-p', text);
+  if (!(value > 0 && value <= 1)) throw new InvalidArgumentError('--top-p', text, 'a number in (0, 1]');
+  return value;
+}
+
 /**
  * `maria infill --text "The [MASK] sat on the mat." [--model DIR] [--seed N] [--json] ...`:
  * fills every `[MASK]` word (DESIGN.md §6). Each marker becomes `--tokens-per-mask` token
  * positions (default 1; a word may span several tokens, and the paper masks words by
- * string, so the count is the user's choice). Sampling defaults to nucleus sampling
- * (top-p 0.9 at temperature 1), seeded; `--temperature 0` is greedy. Ctrl-C cancels.
+ * string, so the count is the user's choice). `--file PATH` (or `--file -` for stdin) reads
+ * the text from a file instead, strictly as UTF-8 and past argv's size limit. Sampling
+ * defaults to nucleus sampling (top-p 0.9 at temperature 1), seeded; `--temperature 0` is
+ * greedy. Ctrl-C cancels.
  */
 export function infillCommand(output: CommandOutput, isTTY: () => boolean = () => process.stdout.isTTY === true): Command {
   return new Command('infill')
     .description('fill every [MASK] word of a text with MARIA (or a baseline) and print the text with the fills highlighted')
-    .requiredOption('--text <text>', 'text with [MASK] markers, e.g. "The [MASK] sat on the mat."')
+    .option('--text <text>', 'text with [MASK] markers, e.g. "The [MASK] sat on the mat."')
+    .option('--file <path>', 'read the text from a UTF-8 file instead of --text; - reads stdin')
     .option('--model <dir>', 'a MARIA directory (maria.json); default: the embedded tiny model')
     .option('--seed <n>', 'random seed of the sampling', '0')
     .option('--json', 'print {"text", "tokens", "masked", "filled": [{index, id, piece}]}')
@@ -55,21 +79,22 @@ export function infillCommand(output: CommandOutput, isTTY: () => boolean = () =
       await runInterruptible(
         async (signal) => {
           const tokensPerMask = parseNumberList('--tokens-per-mask', flags.tokensPerMask, { integer: true, min: 1 });
-          const result = await runInfill({
-            text: flags.text,
+          const request: InfillCommandRequest = {
+            text: await readInfillText({ ...(flags.text !== undefined ? { text: flags.text } : {}), ...(flags.file !== undefined ? { file: flags.file } : {}) }),
             ...(flags.model !== undefined ? { model: flags.model } : {}),
             seed: parseOneNumber('--seed', flags.seed, { integer: true }),
             tokensPerMask: tokensPerMask.length === 1 ? (tokensPerMask[0] as number) : tokensPerMask,
             method: parseMethod(flags.method),
             temperature: parseOneNumber('--temperature', flags.temperature, { min: 0 }),
-            topP: parseOneNumber('--top-p', flags.topP),
+            topP: parseTopP(flags.topP),
             ...(flags.topK !== undefined ? { topK: parseOneNumber('--top-k', flags.topK, { integer: true, min: 1 }) } : {}),
             ...(flags.maxLength !== undefined ? { maxLength: parseOneNumber('--max-length', flags.maxLength, { integer: true, min: 1 }) } : {}),
             diffusionSteps: parseOneNumber('--diffusion-steps', flags.diffusionSteps, { integer: true, min: 1 }),
             ...(flags.engine !== undefined ? { engine: flags.engine } : {}),
             ...(flags.threads !== undefined ? { threads: parseOneNumber('--threads', flags.threads, { integer: true, min: 1 }) } : {}),
             signal,
-          });
+          };
+          const result = await withFlagNames(FLAG_NAMES, () => runInfill(request));
           if (flags.json) {
             output.stdout(`${infillJson(result)}\n`);
             if (result.encoder === 'mlm') output.stderr('note: this model has no diffusion encoder; the MLM denoised instead\n');

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ENGINE_OPTION, initEngine, integerOption, THREADS_OPTION } from '@maria-ts/core';
 import { loadServeEngine, type ModelSource } from '../engine/load-engine.js';
 import { createServer } from '../server.js';
+import { bearerTokenSetting } from './bearer-token-setting.js';
 
 interface ServeFlags {
   model?: string;
@@ -57,10 +58,10 @@ export function serveCommand(output: ServeOutput = { out: (line) => process.stdo
     .option(...THREADS_OPTION)
     .option('--quiet', 'no request log', false)
     .action(async (flags: ServeFlags) => {
+      const token = bearerTokenSetting(flags.token);
       await initEngine({ engine: flags.engine, threads: flags.threads });
       const source: ModelSource = flags.randomModel !== undefined ? { kind: 'random', seed: flags.randomModel } : flags.model !== undefined ? { kind: 'directory', dir: flags.model } : { kind: 'tiny' };
       const engine = await loadServeEngine(source);
-      const token = flags.token ?? (process.env.MARIA_SERVE_TOKEN || undefined);
       const server = await createServer({
         engine,
         ...(token !== undefined ? { token } : {}),
