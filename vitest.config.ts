@@ -1,4 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+const ROOT = path.dirname(fileURLToPath(import.meta.url));
 
 /**
  * wasm threads for the test processes. The thread count is fixed per process (the wasm
@@ -14,8 +20,73 @@ process.env.MARIA_THREADS ??= '1';
  * `backbones-threads-2`, `fusion-head-threads-2` and `kv-decoder-threads-2` run those suites
  * once more with `MARIA_THREADS=2` (the tfjs pattern: one suite on every engine configuration;
  * their tests start the engine without a thread count, so the variable decides); the files
- * that pin their own thread counts run once, in `core`.
+ * that pin their own thread counts run once, in `core`. `core-tensorflow`, `backbones-tensorflow`,
+ * `fusion-head-tensorflow` and `kv-decoder-tensorflow` run the numerical suites on native
+ * TensorFlow when `pnpm setup:tensorflow` installed it (see `tensorflowProjects`).
  */
+/**
+ * Where `@tensorflow/tfjs-node` is, if installed: by `pnpm setup:tensorflow` in `.engines/`
+ * (or `$MARIA_ENGINES_DIR`), or by hand in the workspace. Only its presence is checked here:
+ * a binding that is present but broken fails the tensorflow projects loudly.
+ */
+function tensorflowEngineLocation(): string | undefined {
+  const enginesDir = process.env.MARIA_ENGINES_DIR ?? path.join(ROOT, '.engines');
+  const installed = path.join(enginesDir, 'tfjs-node', 'node_modules', '@tensorflow', 'tfjs-node', 'package.json');
+  if (fs.existsSync(installed)) return path.dirname(installed);
+  try {
+    return path.dirname(createRequire(path.join(ROOT, 'packages', 'core', 'package.json')).resolve('@tensorflow/tfjs-node/package.json'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Tests that only mean something on wasm (its threads, its replacement kernels, the thread
+ * pool switch) or on no engine at all, left out of the `*-tensorflow` projects by name.
+ */
+const WASM_ONLY_TESTS = [
+  'src/runtime/wasm-threads.test.ts',
+  'src/runtime/wasm-threads-fallback.test.ts',
+  'src/runtime/wasm-threads-lifecycle.test.ts',
+  'src/runtime/wasm-copy-kernels.test.ts',
+  'src/runtime/thread-pool-switch.test.ts',
+];
+
+/**
+ * The numerical suites once more on native TensorFlow (`MARIA_ENGINE=tensorflow`): every
+ * backbone golden and KV-cache invariant, PoE init = averaged logits and the head's
+ * gradients, MARIA's KV-cached infill (Algorithm 1), and core's gradient checks, training
+ * step and engine-backed ops. core's engine-independent tests (CLI, errors, RNG, files) and
+ * the wasm-only tests do not run twice. When the engine is not installed the projects are
+ * left out and one line says so, so they never vanish silently.
+ */
+function tensorflowProjects(): TestProjectInlineConfiguration[] {
+  const names = ['core', 'backbones', 'fusion-head', 'kv-decoder'].map((name) => `${name}-tensorflow`);
+  const location = tensorflowEngineLocation();
+  if (!location) {
+    process.stdout.write(`vitest: ${names.join(', ')} did not run: @tensorflow/tfjs-node is not installed (run pnpm setup:tensorflow); the numerical suites ran on wasm only\n`);
+    return [];
+  }
+  const env = { MARIA_ENGINE: 'tensorflow', TF_CPP_MIN_LOG_LEVEL: '2' };
+  return [
+    ...['backbones', 'fusion-head', 'kv-decoder'].map((name) => ({
+      extends: `./packages/${name}/vitest.config.ts`,
+      root: `./packages/${name}`,
+      test: { name: `${name}-tensorflow`, env, exclude: ['**/node_modules/**', ...WASM_ONLY_TESTS] },
+    })),
+    {
+      extends: './packages/core/vitest.config.ts',
+      root: './packages/core',
+      test: {
+        name: 'core-tensorflow',
+        env,
+        include: ['src/training/**/*.test.ts', 'src/testing/**/*.test.ts', 'src/runtime/ops/**/*.test.ts'],
+        exclude: ['**/node_modules/**', ...WASM_ONLY_TESTS],
+      },
+    },
+  ];
+}
+
 export default defineConfig({
   test: {
     projects: [
@@ -38,6 +109,7 @@ export default defineConfig({
           exclude: ['**/node_modules/**', 'src/runtime/wasm-threads-fallback.test.ts', 'src/runtime/wasm-threads-lifecycle.test.ts'],
         },
       },
+      ...tensorflowProjects(),
     ],
   },
 });

@@ -1,6 +1,7 @@
 import { cp, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointError, initEngine, MariaError } from '@maria-ts/core';
+import { testEngineOptions } from '@maria-ts/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpointFiles, saveCheckpointFiles, SINGLE_WEIGHTS_FILE } from './io/checkpoint-files.js';
 import { useTempDir } from './io/io.test-support.js';
@@ -8,7 +9,7 @@ import { loadBackbone } from './load-backbone.js';
 import { fixtureDir } from './testing/golden-fixtures.js';
 
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm' });
+  await initEngine(testEngineOptions());
 });
 
 type HeaderEntries = Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;

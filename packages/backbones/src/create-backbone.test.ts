@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initEngine, meanSoftmaxCrossEntropy, tf, UnknownNameError, type LanguageBackbone } from '@maria-ts/core';
-import { expectTensorClose } from '@maria-ts/core/testing';
+import { expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackbone } from './create-backbone.js';
 import { backboneFamilies } from './families.js';
@@ -36,7 +36,7 @@ const VARIANTS: [string, Record<string, unknown>][] = [
 let scratch: string;
 
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm' });
+  await initEngine(testEngineOptions());
   scratch = await mkdtemp(join(tmpdir(), 'maria-create-'));
 });
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CheckpointError, initEngine, MariaError, tf, UnknownNameError, type LanguageBackbone } from '@maria-ts/core';
-import { expectTensorClose } from '@maria-ts/core/testing';
+import { expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TransformerForwardOptions, TransformerOutput } from './base/transformer-backbone.js';
 import { backboneFamilies } from './families.js';
@@ -14,7 +14,7 @@ import { fixtureDir, goldenFixtureNames, readGolden, type GoldenCase } from './t
 const GOLDEN = { atol: 1e-4, rtol: 1e-4 };
 
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm' });
+  await initEngine(testEngineOptions());
 });
 
 function logSumExp(row: readonly number[]): number {

@@ -5,12 +5,12 @@ import { buildProductOfExpertsHead } from './build-head.js';
 import type { MariaModel } from './maria-model.js';
 import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from './testing/index.js';
 import { assertSameTokenizer } from './tokenizer-compatibility.js';
-import { testDataPath } from '@maria-ts/core/testing';
+import { testDataPath, testEngineOptions } from '@maria-ts/core/testing';
 
 let tokenizer: HuggingFaceTokenizer;
 let model: MariaModel;
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm' });
+  await initEngine(testEngineOptions());
   tokenizer = await loadTokenizer(MONOREPO_TINY_TOKENIZER_DIR);
   model = createRandomMariaModel({ tokenizer, seed: 2, hiddenSize: 8, numLayers: 1 });
 });

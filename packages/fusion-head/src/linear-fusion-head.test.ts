@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng, initEngine, tf } from '@maria-ts/core';
-import { expectNoTensorLeak, expectTensorClose } from '@maria-ts/core/testing';
+import { expectNoTensorLeak, expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { productOfExpertsHead, randomFusionHead } from './linear-fusion-head.js';
 
 /** DESIGN.md's stated bound for "PoE init equals averaged logits", float32 sums of ~d terms. */
@@ -12,7 +12,7 @@ function normalTensor(rng: Rng, shape: number[], std = 1): tf.Tensor {
 
 describe('product-of-experts fusion head', () => {
   beforeAll(async () => {
-    await initEngine({ engine: 'wasm' });
+    await initEngine(testEngineOptions());
   });
 
   it('equals (logits_AR + logits_MLM)/2 at init, with padded vocabularies and biases on both sides', () => {

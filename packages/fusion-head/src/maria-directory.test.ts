@@ -2,7 +2,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CheckpointError, MariaError, TokenizerMismatchError, initEngine, tf } from '@maria-ts/core';
-import { expectTensorClose } from '@maria-ts/core/testing';
+import { expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { HuggingFaceTokenizer, loadTokenizer } from '@maria-ts/backbones';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackboneMismatchError } from './errors.js';
@@ -34,7 +34,7 @@ async function rejection(promise: Promise<unknown>): Promise<MariaError> {
 }
 
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm' });
+  await initEngine(testEngineOptions());
   tokenizer = await loadTokenizer(MONOREPO_TINY_TOKENIZER_DIR);
   root = await mkdtemp(path.join(tmpdir(), 'maria-dir-'));
   model = createRandomMariaModel({ tokenizer, seed: 11, hiddenSize: 16, numLayers: 1, withDiffusion: true, vocabPadding: { mlm: 24 } });

@@ -1,5 +1,5 @@
 import { initEngine, tf } from '@maria-ts/core';
-import { expectNoTensorLeak, expectTensorClose } from '@maria-ts/core/testing';
+import { expectNoTensorLeak, expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { loadTokenizer } from '@maria-ts/backbones';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MariaModel } from './maria-model.js';
@@ -7,7 +7,7 @@ import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from './testing/i
 
 let model: MariaModel;
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm' });
+  await initEngine(testEngineOptions());
   model = createRandomMariaModel({ tokenizer: await loadTokenizer(MONOREPO_TINY_TOKENIZER_DIR), seed: 3 });
 });
 afterAll(() => model.dispose());

@@ -1,5 +1,5 @@
 import { type ARBackbone, type MLMBackbone, type Tokenizer, initEngine, tf } from '@maria-ts/core';
-import { expectNoTensorLeak, expectTensorClose, finiteDifferenceGradient, testDataPath } from '@maria-ts/core/testing';
+import { expectNoTensorLeak, expectTensorClose, finiteDifferenceGradient, testDataPath, testEngineOptions } from '@maria-ts/core/testing';
 import { loadBackbone, loadTokenizer } from '@maria-ts/backbones';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productOfExpertsHead } from './linear-fusion-head.js';
@@ -10,7 +10,7 @@ import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from './testing/i
 const POE_INIT = { atol: 1e-5, rtol: 1e-5 };
 let model: MariaModel;
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm' });
+  await initEngine(testEngineOptions());
   model = createRandomMariaModel({ tokenizer: await loadTokenizer(MONOREPO_TINY_TOKENIZER_DIR), seed: 5, hiddenSize: 16, vocabPadding: { ar: 8 } });
 });
 afterAll(() => model.dispose());

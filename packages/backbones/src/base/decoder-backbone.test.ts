@@ -1,5 +1,5 @@
 import { initEngine, InputTooLongError, InvalidArgumentError, tf, type ARBackbone } from '@maria-ts/core';
-import { expectNoTensorLeak, expectTensorClose } from '@maria-ts/core/testing';
+import { expectNoTensorLeak, expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackbone } from '../create-backbone.js';
 import { CacheCapacityError } from '../errors.js';
@@ -21,7 +21,7 @@ const MANY_CHUNKS: CachePolicy = { mergeRatio: 2, smallChunk: 0 };
 const decoders = new Map<string, ARBackbone>();
 
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm' });
+  await initEngine(testEngineOptions());
   for (const name of ['lm-buddy-tiny_gpt2', 'tiny-llama', 'tiny-olmo']) decoders.set(name, (await loadBackbone(fixtureDir(name))) as ARBackbone);
   decoders.set(
     'fresh llama (MQA, tied head, biases)',

@@ -1,5 +1,5 @@
 import { initEngine, tf } from '@maria-ts/core';
-import { expectTensorClose } from '@maria-ts/core/testing';
+import { expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activation, ACTIVATION_NAMES, isActivationName } from './activation.js';
 
@@ -7,7 +7,7 @@ const FLOAT32 = { atol: 1e-6, rtol: 1e-6 };
 const inputs = [-3, -1, -0.5, 0, 0.5, 1, 3];
 
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm' });
+  await initEngine(testEngineOptions());
 });
 
 /** erf by its Maclaurin series, accurate to double precision for |x| ≤ 3. */

@@ -1,10 +1,11 @@
 import type { tf } from '@maria-ts/core';
+import { testEngineOptions } from '@maria-ts/core/testing';
 import { initEngine } from '@maria-ts/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attentionBias, MASKED_SCORE } from './attention-mask.js';
 
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm' });
+  await initEngine(testEngineOptions());
 });
 
 /** The bias as a 0/1 "visible" matrix per batch row. */

@@ -1,5 +1,5 @@
 import { initEngine, Rng, tf } from '@maria-ts/core';
-import { expectTensorClose } from '@maria-ts/core/testing';
+import { expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { beforeAll, describe, it } from 'vitest';
 import { attendOverChunks } from './attention.js';
 import { attentionBias } from './attention-mask.js';
@@ -8,7 +8,7 @@ import { attentionBias } from './attention-mask.js';
 const FLOAT32 = { atol: 1e-5, rtol: 1e-4 };
 
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm' });
+  await initEngine(testEngineOptions());
 });
 
 function randomArray(rng: Rng, length: number): Float32Array {

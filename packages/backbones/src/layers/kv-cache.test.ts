@@ -1,5 +1,5 @@
 import { initEngine, tf } from '@maria-ts/core';
-import { expectTensorClose } from '@maria-ts/core/testing';
+import { expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CacheCapacityError } from '../errors.js';
 import { ChunkedKVCache, type ChunkedKVCacheOptions } from './kv-cache.js';
@@ -7,7 +7,7 @@ import { ChunkedKVCache, type ChunkedKVCacheOptions } from './kv-cache.js';
 const EXACT = { atol: 0, rtol: 0 };
 
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm' });
+  await initEngine(testEngineOptions());
 });
 
 const geometry = { batchSize: 1, numLayers: 2, numKeyValueHeads: 2, headDim: 3 };

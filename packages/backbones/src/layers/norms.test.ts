@@ -1,5 +1,5 @@
 import { initEngine, Rng, tf } from '@maria-ts/core';
-import { expectTensorClose } from '@maria-ts/core/testing';
+import { expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { beforeAll, describe, it } from 'vitest';
 import { layerNorm } from './layer-norm.js';
 import { rmsNorm } from './rms-norm.js';
@@ -7,7 +7,7 @@ import { rmsNorm } from './rms-norm.js';
 const FLOAT32 = { atol: 1e-5, rtol: 1e-5 };
 
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm' });
+  await initEngine(testEngineOptions());
 });
 
 const rng = new Rng(5);

@@ -1,12 +1,12 @@
 import { initEngine, Rng, tf } from '@maria-ts/core';
-import { expectTensorClose } from '@maria-ts/core/testing';
+import { expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RotaryEmbedding, rotaryInverseFrequencies } from './rotary-embedding.js';
 
 const FLOAT32 = { atol: 1e-5, rtol: 1e-5 };
 
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm' });
+  await initEngine(testEngineOptions());
 });
 
 /** Rotate-half RoPE written out: pair (i, i + d/2) of position p rotates by p·θ^(−2i/d). */

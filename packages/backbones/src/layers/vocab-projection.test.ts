@@ -1,12 +1,12 @@
 import { initEngine, Rng, tf } from '@maria-ts/core';
-import { expectNoTensorLeak, expectTensorClose } from '@maria-ts/core/testing';
+import { expectNoTensorLeak, expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VocabProjection } from './vocab-projection.js';
 
 const FLOAT32 = { atol: 1e-5, rtol: 1e-5 };
 
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm' });
+  await initEngine(testEngineOptions());
 });
 
 const rng = new Rng(9);

@@ -1,5 +1,5 @@
 import { initEngine, tf, type LanguageBackbone } from '@maria-ts/core';
-import { expectTensorClose } from '@maria-ts/core/testing';
+import { expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createBackbone } from '../create-backbone.js';
 import type { Backbone } from '../family.js';
@@ -10,7 +10,7 @@ import { llamaFamily } from './index.js';
 const FLOAT32 = { atol: 1e-5, rtol: 1e-5 };
 
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm' });
+  await initEngine(testEngineOptions());
 });
 
 const base = { hidden_size: 24, num_hidden_layers: 2, num_attention_heads: 4, intermediate_size: 32, vocab_size: 40, initializer_range: 0.3 };

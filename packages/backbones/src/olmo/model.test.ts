@@ -1,5 +1,5 @@
 import { initEngine, tf } from '@maria-ts/core';
-import { expectTensorClose } from '@maria-ts/core/testing';
+import { expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createBackbone } from '../create-backbone.js';
 import type { Backbone } from '../family.js';
@@ -7,7 +7,7 @@ import { olmoFamily } from './index.js';
 import { parseOlmoConfig } from './config.js';
 
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm' });
+  await initEngine(testEngineOptions());
 });
 
 const config = { hidden_size: 16, num_hidden_layers: 2, num_attention_heads: 2, intermediate_size: 24, vocab_size: 30, initializer_range: 0.5 };

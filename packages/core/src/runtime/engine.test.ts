@@ -78,6 +78,21 @@ describe('engine selection', () => {
     expect(currentEngine()?.name).toBe('tensorflow-gpu');
   });
 
+  it('a native engine missing from node_modules is imported from where locateEngine finds it', async () => {
+    const located = '/opt/engines/tfjs-node/node_modules/@tensorflow/tfjs-node/dist/index.js';
+    const { importModule, calls } = fakeImports({ [`file://${located}`]: registerFakeNativeBackend });
+    const asked: string[] = [];
+    const info = await initEngine({
+      engine: 'tensorflow',
+      env: {},
+      importModule,
+      locateEngine: (packageName) => (asked.push(packageName), packageName === '@tensorflow/tfjs-node' ? located : undefined),
+    });
+    expect(info).toMatchObject({ name: 'tensorflow-cpu', backend: 'tensorflow' });
+    expect(asked).toEqual(['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']);
+    expect(calls).toEqual(['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node', `file://${located}`]);
+  });
+
   it('tensorflow uses tfjs-node when only the CPU build is installed', async () => {
     const { importModule } = fakeImports({ '@tensorflow/tfjs-node': registerFakeNativeBackend });
     const info = await initEngine({ engine: 'tensorflow', env: {}, importModule });

@@ -1,10 +1,12 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import type * as tfjsWasm from '@tensorflow/tfjs-backend-wasm';
 import { EngineUnavailableError, InvalidArgumentError, UnknownNameError } from '../errors.js';
 import { Registry } from '../registry.js';
 import { log, logOnce } from './log.js';
+import { locateInstalledEngine } from './native-engine-locator.js';
 import {
   DEFAULT_THREAD_START_TIMEOUT_MS,
   MAX_WASM_THREADS,
@@ -19,6 +21,7 @@ import {
 import { installThreadPoolSwitch, resolveThreadPoolPolicy, withThreadPool, type ThreadPoolPolicy } from './thread-pool-switch.js';
 import { installWasmCopyKernels } from './wasm-copy-kernels.js';
 
+export { ENGINES_DIR_ENV_VAR, locateInstalledEngine, type LocateEngineOptions } from './native-engine-locator.js';
 export {
   MAX_WASM_THREADS,
   THREAD_FAULT_ENV_VAR,
@@ -74,6 +77,13 @@ export interface EngineOptions {
    * Default: the `MARIA_THREAD_POOL` env var, else `'large'`.
    */
   readonly threadPool?: ThreadPoolPolicy | string;
+  /**
+   * Finds an engine package installed outside `node_modules` (entry file, or `undefined`),
+   * tried when importing it by name finds nothing. Default: `locateInstalledEngine` (the
+   * `.engines/` folder of `pnpm setup:tensorflow`, or `MARIA_ENGINES_DIR`) when `importModule`
+   * is the default; with an injected `importModule`, none, so a fake sees only its own packages.
+   */
+  readonly locateEngine?: (packageName: string) => string | undefined;
 }
 
 /** What a provider needs to know beyond its package, resolved from {@link EngineOptions}. */
@@ -83,6 +93,8 @@ export interface EngineStartContext {
   readonly threadStartTimeoutMs: number;
   readonly threadStartFault?: ThreadStartFault;
   readonly threadPool?: ThreadPoolPolicy;
+  /** See {@link EngineOptions.locateEngine}; absent means packages are imported by name only. */
+  readonly locateEngine?: (packageName: string) => string | undefined;
 }
 
 /** A way to start one engine. `start` throws when its package is missing or broken. */
@@ -94,12 +106,28 @@ export interface EngineProvider {
 
 const dynamicImport = (specifier: string): Promise<unknown> => import(specifier);
 
+/**
+ * Imports a native engine by name, else from where `pnpm setup:tensorflow` put it. TensorFlow's
+ * C++ start-up banner (oneDNN, CPU features) is silenced unless `TF_CPP_MIN_LOG_LEVEL` says
+ * otherwise: it goes to stderr, where MARIA's own diagnostics are read.
+ */
+async function importNativeEngine(packageName: string, importModule: (specifier: string) => Promise<unknown>, context: EngineStartContext): Promise<void> {
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+  try {
+    await importModule(packageName);
+  } catch (error) {
+    const located = isModuleNotFound(error, packageName) ? context.locateEngine?.(packageName) : undefined;
+    if (!located) throw error;
+    await importModule(pathToFileURL(located).href);
+  }
+}
+
 /** Native TensorFlow bindings register a `tensorflow` backend when imported. */
 function nativeProvider(name: string, packageName: string): EngineProvider {
   return {
     packageName,
-    async start(importModule) {
-      await importModule(packageName);
+    async start(importModule, context) {
+      await importNativeEngine(packageName, importModule, context);
       if (!(await tf.setBackend('tensorflow'))) throw new Error(`${packageName} loaded but the 'tensorflow' backend did not start`);
       await tf.ready();
       return { name, backend: 'tensorflow', packageName, threads: 0 };
@@ -206,13 +234,14 @@ function candidatesFor(choice: string): string[] {
   }
 }
 
+/**
+ * Whether an import failed because `packageName` is not installed: Node's resolution codes,
+ * or the resolver of a bundler or test runner (vite: `Could not resolve "…"`), which sets no code.
+ */
 function isModuleNotFound(error: unknown, packageName: string): boolean {
   const err = error as { code?: string; message?: string };
-  return (
-    (err?.code === 'ERR_MODULE_NOT_FOUND' || err?.code === 'MODULE_NOT_FOUND') &&
-    typeof err.message === 'string' &&
-    err.message.includes(packageName)
-  );
+  if (typeof err?.message !== 'string' || !err.message.includes(packageName)) return false;
+  return err.code === 'ERR_MODULE_NOT_FOUND' || err.code === 'MODULE_NOT_FOUND' || (err.code === undefined && /^(Could not resolve|Cannot find (module|package)|Failed to load url)/.test(err.message));
 }
 
 let current: EngineInfo | undefined;
@@ -229,6 +258,7 @@ export function resolveEngineStartContext(options: EngineOptions = {}): EngineSt
     threadStartTimeoutMs: timeout,
     threadStartFault: resolveThreadStartFault(options.threadStartFault, env),
     threadPool: resolveThreadPoolPolicy(options.threadPool, env),
+    locateEngine: options.locateEngine ?? (options.importModule ? undefined : (packageName) => locateInstalledEngine(packageName, { env })),
   };
 }
 

@@ -2,3 +2,4 @@ export { expectTensorClose, type Tolerance, type TensorLike } from './expect-ten
 export { expectNoTensorLeak, type LeakOptions } from './expect-no-tensor-leak.js';
 export { finiteDifferenceGradient, type FiniteDifferenceOptions } from './gradient-check.js';
 export { testDataPath } from './test-data.js';
+export { testEngineOptions } from './test-engine.js';

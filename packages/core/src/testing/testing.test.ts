@@ -4,11 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../index.js';
 import { initEngine } from '../runtime/engine.js';
-import { expectNoTensorLeak, expectTensorClose, finiteDifferenceGradient, testDataPath } from './index.js';
+import { expectNoTensorLeak, expectTensorClose, finiteDifferenceGradient, testDataPath, testEngineOptions } from './index.js';
 
 describe('test helpers', () => {
   beforeAll(async () => {
-    await initEngine({ engine: 'wasm' });
+    await initEngine(testEngineOptions());
   });
 
   it('expectTensorClose passes within tolerance and reports the first failing index', () => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../runtime/engine.js';
-import { expectNoTensorLeak, expectTensorClose } from '../testing/index.js';
+import { expectNoTensorLeak, expectTensorClose, testEngineOptions } from '../testing/index.js';
 import { AdamW } from './adamw.js';
 import { clipByGlobalNorm } from './clip-gradients.js';
 import { warmupCosine } from './learning-rate.js';
@@ -30,7 +30,7 @@ function referenceAdamW(p: number[], grads: number[][], rates: number[], o: { b1
 
 describe('training utilities', () => {
   beforeAll(async () => {
-    await initEngine({ engine: 'wasm' });
+    await initEngine(testEngineOptions());
   });
 
   it('AdamW matches the PyTorch update rule, decaying matrices but not vectors', () => {

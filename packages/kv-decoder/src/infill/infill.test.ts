@@ -1,5 +1,5 @@
 import { AbortedError, InputTooLongError, InvalidArgumentError, UnknownNameError, initEngine, tf } from '@maria-ts/core';
-import { expectNoTensorLeak, expectTensorClose } from '@maria-ts/core/testing';
+import { expectNoTensorLeak, expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { loadTokenizer } from '@maria-ts/backbones';
 import type { MariaModel } from '@maria-ts/fusion-head';
 import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from '@maria-ts/fusion-head/testing';
@@ -14,7 +14,7 @@ import { naiveArGreedy, naiveMariaGreedy, naiveMlmGreedy, REQUESTS } from './inf
 
 let model: MariaModel;
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm' });
+  await initEngine(testEngineOptions());
   model = createRandomMariaModel({ tokenizer: await loadTokenizer(MONOREPO_TINY_TOKENIZER_DIR), seed: 7, withDiffusion: true });
 });
 afterAll(() => model.dispose());

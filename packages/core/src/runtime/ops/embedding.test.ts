@@ -1,7 +1,7 @@
 import { beforeAll, describe, it } from 'vitest';
 import { tf } from '../../index.js';
 import { initEngine } from '../engine.js';
-import { expectNoTensorLeak, expectTensorClose, finiteDifferenceGradient } from '../../testing/index.js';
+import { expectNoTensorLeak, expectTensorClose, finiteDifferenceGradient, testEngineOptions } from '../../testing/index.js';
 import { Rng } from '../../rng.js';
 import { embeddingLookup } from './embedding.js';
 
@@ -10,7 +10,7 @@ const FINITE_DIFFERENCE = { atol: 5e-3, rtol: 5e-3 };
 
 describe('embeddingLookup (scatterND gradient)', () => {
   beforeAll(async () => {
-    await initEngine({ engine: 'wasm' });
+    await initEngine(testEngineOptions());
   });
 
   const rng = new Rng(7);

@@ -23,8 +23,11 @@ const lookup = binaryCustomGrad<tf.Tensor>((table: tf.Tensor, ids: tf.Tensor, sa
 
 /**
  * Embedding lookup: rows of `table` [vocab, dim] at int32 `ids` of any shape → [...ids.shape, dim].
- * Differentiable on every backend, including wasm.
+ * Differentiable on every backend: on wasm through the scatter-add gradient above, elsewhere
+ * through the engine's own `tf.gather` gradient.
  */
 export function embeddingLookup(table: tf.Tensor2D, ids: tf.Tensor): tf.Tensor {
-  return lookup(table, ids.dtype === 'int32' ? ids : tf.cast(ids, 'int32'));
+  const intIds = ids.dtype === 'int32' ? ids : tf.cast(ids, 'int32');
+  // Native engines have UnsortedSegmentSum: tf.gather's own gradient runs there.
+  return tf.getBackend() === 'wasm' ? lookup(table, intIds) : tf.gather(table, intIds);
 }

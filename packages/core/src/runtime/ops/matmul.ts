@@ -70,6 +70,7 @@ export interface MatMulOptions {
  * Gradients transpose explicitly too.
  */
 export function matMul(a: tf.Tensor, b: tf.Tensor, options: MatMulOptions = {}): tf.Tensor {
+  if (tf.getBackend() !== 'wasm') return engineMatMul(a, b, options);
   return tf.tidy(() => {
     const left = options.transposeA ? swapLastTwo(a) : a;
     const right = options.transposeB ? swapLastTwo(b) : b;
@@ -98,6 +99,35 @@ export function matMul(a: tf.Tensor, b: tf.Tensor, options: MatMulOptions = {}):
       product = explicitProduct(left3, right3);
     }
     return product.reshape([...batch, m, n]);
+  });
+}
+
+/**
+ * `matMul` on engines other than wasm (native TensorFlow): the engine's own BatchMatMul with
+ * its transpose flags and gradient, which are fast there. Operands are folded to rank 3 (or
+ * a rank-N × rank-2 product to one 2-D product) as on wasm, with the same shape checks.
+ */
+function engineMatMul(a: tf.Tensor, b: tf.Tensor, options: MatMulOptions): tf.Tensor {
+  return tf.tidy(() => {
+    const transposeA = options.transposeA ?? false;
+    const transposeB = options.transposeB ?? false;
+    const k = a.shape[a.rank - (transposeA ? 2 : 1)] as number;
+    const bK = b.shape[b.rank - (transposeB ? 1 : 2)];
+    const n = b.shape[b.rank - (transposeB ? 2 : 1)] as number;
+    if (bK !== k) throw new ShapeMismatchError('matMul right operand', b.shape, transposeB ? [...b.shape.slice(0, -2), n, k] : [...b.shape.slice(0, -2), k, n]);
+    if (b.rank === 2 && !transposeA) {
+      const leading = a.shape.slice(0, -1);
+      return tf.matMul(a.reshape([-1, k]) as tf.Tensor2D, b as tf.Tensor2D, false, transposeB).reshape([...leading, n]);
+    }
+    if (a.rank !== b.rank || a.rank < 2) {
+      throw new ShapeMismatchError('matMul operands (batched operands need equal rank)', b.shape, [...a.shape.slice(0, -2), k, null]);
+    }
+    if (a.rank === 2) return tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, transposeA, transposeB);
+    const batch = a.shape.slice(0, -2);
+    const a3 = a.reshape([-1, ...a.shape.slice(-2)]) as tf.Tensor3D;
+    const b3 = b.reshape([-1, ...b.shape.slice(-2)]) as tf.Tensor3D;
+    const product = tf.matMul(a3, b3, transposeA, transposeB);
+    return product.reshape([...batch, ...product.shape.slice(-2)]);
   });
 }
 
