@@ -1,6 +1,6 @@
 // MARIA playground: plain browser JavaScript, served by maria-serve itself (no CDN, no build).
 // It posts to /v1/infill and /v1/generate with "stream": true and reads the Server-Sent
-// Events from the fetch body, so every filled token is shown the moment it is decoded.
+// Events from the fetch body, so every filled token's text is shown the moment it is decoded.
 'use strict';
 
 const $ = (id) => document.getElementById(id);
@@ -83,13 +83,26 @@ async function post(path, body, onEvent) {
   }
 }
 
+// Infill streams text, not tokens: a token may be one byte of "é", "東" or "🐱", so showing each
+// token's own piece would print "�". The start event carries the decoded text before the first
+// masked position and a preview of the text after each one; every token event carries the text
+// it added (its `fill`, highlighted, then the known text up to the next masked position), with
+// a character split across tokens arriving whole with the token that completes it.
 function fill() {
-  const cells = [];
   let total = 0;
   let filled = 0;
+  let pending = [];
   output.replaceChildren();
   progress.value = 0;
   setStatus('Queued…');
+  const text = (content, className) => {
+    const node = document.createElement(className === 'fill' ? 'mark' : 'span');
+    if (className) node.className = className;
+    node.textContent = content;
+    return node;
+  };
+  // Streamed text goes before the previews of what is still masked.
+  const commit = (node) => (pending.length > 0 ? pending[0][0].before(node) : output.append(node));
   return post('/v1/infill', {
     text: $('text').value,
     temperature: Number($('temperature').value),
@@ -98,27 +111,36 @@ function fill() {
     ...optionalSeed(),
   }, (event, data) => {
     if (event === 'start') {
-      const masked = new Set(data.masked);
       total = data.masked.length;
-      data.pieces.forEach((piece, index) => {
-        const cell = document.createElement('span');
-        if (masked.has(index)) { cell.className = 'pending'; cell.textContent = '▢'; }
-        else cell.textContent = piece;
-        cells[index] = cell;
-        output.append(cell);
+      output.append(text(data.text));
+      pending = data.masked.map((index, order) => {
+        const blank = text('▢', 'pending');
+        blank.dataset.index = String(index);
+        const rest = text(data.pending[order], 'pending');
+        output.append(blank, rest);
+        return [blank, rest, index];
       });
       setStatus(`Filling ${total} token${total === 1 ? '' : 's'} (seed ${data.seed})…`);
     } else if (event === 'token') {
-      const mark = document.createElement('mark');
-      mark.className = 'fill';
+      const done = pending.findIndex(([, , index]) => index === data.index);
+      const mark = text(data.fill, 'fill');
       mark.dataset.index = String(data.index);
-      mark.textContent = data.piece;
-      cells[data.index]?.replaceWith(mark);
-      cells[data.index] = mark;
+      commit(mark);
+      if (data.text.length > data.fill.length) commit(text(data.text.slice(data.fill.length)));
+      for (const [blank, rest] of pending.splice(0, done + 1)) {
+        blank.remove();
+        rest.remove();
+      }
       filled += 1;
       progress.value = total ? filled / total : 1;
       setStatus(`Filled ${filled} of ${total}…`);
     } else if (event === 'done') {
+      for (const [blank, rest] of pending.splice(0)) {
+        blank.remove();
+        rest.remove();
+      }
+      // The stream is exact for byte-level tokenizers; for any other, the final text wins.
+      if (output.textContent !== data.text) output.replaceChildren(text(data.text));
       progress.value = 1;
       output.dataset.text = data.text;
       setStatus(`Done: filled ${data.filled.length} token${data.filled.length === 1 ? '' : 's'} (seed ${data.seed}).`);

@@ -6,6 +6,7 @@ import {
   healthResponseSchema,
   infillResponseSchema,
   infillStartEventSchema,
+  infillTokenEventSchema,
   filledTokenSchema,
   scoreResponseSchema,
 } from './response-schemas.js';
@@ -64,7 +65,7 @@ export function openApiDocument(): JsonSchema {
         'Fill [MASK] markers (text) or masked positions (ids) with MARIA (Algorithm 1). Give exactly one of text or ids; text must contain [MASK].',
         'InfillRequest',
         'InfillResponse',
-        'event "start" (InfillStartEvent), one "token" per filled token (FilledToken), then "done" (InfillResponse) or "error" (Error)',
+        'event "start" (InfillStartEvent), one "token" per filled token (InfillTokenEvent: the decoded text it added), then "done" (InfillResponse) or "error" (Error)',
       ),
       '/v1/generate': modelRoute(
         'Generate by simulated annealing: an AR sample, then remask-and-resample iterations.',
@@ -95,6 +96,7 @@ export function openApiDocument(): JsonSchema {
         InfillResponse: jsonSchema(infillResponseSchema, 'output'),
         InfillStartEvent: jsonSchema(infillStartEventSchema, 'output'),
         FilledToken: jsonSchema(filledTokenSchema, 'output'),
+        InfillTokenEvent: jsonSchema(infillTokenEventSchema, 'output'),
         GenerateResponse: jsonSchema(generateResponseSchema, 'output'),
         GenerateProgressEvent: jsonSchema(generateProgressEventSchema, 'output'),
         ScoreResponse: jsonSchema(scoreResponseSchema, 'output'),

@@ -21,12 +21,20 @@ export const infillResponseSchema = z.object({
   seed: z.number().int().describe('the seed used; send it back to reproduce the result'),
 });
 
-/** The `start` event of an infill stream: the sequence before filling, one piece per token. */
+/** The `start` event of an infill stream: the sequence before filling, and its text up to the first masked position. */
 export const infillStartEventSchema = z.object({
   tokens: z.array(z.number().int()).describe('input ids, with the mask token at masked positions'),
   masked: z.array(z.number().int()),
-  pieces: z.array(z.string()).describe('decoded token per position ("" at masked positions)'),
+  pieces: z.array(z.string()).describe('decoded token per position ("" at masked positions); a piece may be part of a character'),
   seed: z.number().int(),
+  text: z.string().describe('decoded text before the first masked position; the token events\' `text` continue it'),
+  pending: z.array(z.string()).describe('per masked position, a preview of the unmasked text after it up to the next one'),
+});
+
+/** A `token` event of an infill stream: one filled token and the decoded text it added. */
+export const infillTokenEventSchema = filledTokenSchema.extend({
+  text: z.string().describe('text added to the decoded output: the fill, then the unmasked text up to the next masked position (a character split across tokens arrives whole, with the token that completes it)'),
+  fill: z.string().describe('the leading part of `text` that this filled token completed'),
 });
 
 export const generateResponseSchema = z.object({

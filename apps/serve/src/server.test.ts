@@ -6,9 +6,10 @@ import {
   healthResponseSchema,
   infillResponseSchema,
   infillStartEventSchema,
+  infillTokenEventSchema,
   scoreResponseSchema,
 } from './response-schemas.js';
-import { parseEventStream, startTestServer, type TestServer } from './testing/test-server.js';
+import { parseEventStream, startTestServer, tinyTokenizer, type TestServer } from './testing/test-server.js';
 
 let test: TestServer;
 beforeAll(async () => {
@@ -54,9 +55,48 @@ describe('POST /v1/infill', () => {
     const start = infillStartEventSchema.parse(events[0]?.data);
     expect(start.pieces.filter((piece, index) => start.masked.includes(index) && piece === '')).toHaveLength(4);
     const done = infillResponseSchema.parse(events.at(-1)?.data);
-    expect(events.slice(1, -1).map((event) => event.data)).toEqual(done.filled);
+    const tokens = events.slice(1, -1).map((event) => infillTokenEventSchema.parse(event.data));
+    expect(tokens.map(({ index, id, piece }) => ({ index, id, piece }))).toEqual(done.filled);
+    expect(start.text + tokens.map((token) => token.text).join('')).toBe(done.text);
     const plain = infillResponseSchema.parse((await post('/v1/infill', { text: 'A [MASK] and a [MASK].', tokensPerMask: 2, seed: 3 })).json());
     expect(done).toEqual(plain);
+  });
+});
+
+describe('POST /v1/infill streams decoded text, not token pieces', () => {
+  it('accented, CJK and emoji text arrives whole: no U+FFFD, and start + deltas is the final text', async () => {
+    const tokenizer = await tinyTokenizer();
+    const text = 'Le café Zürich, 東京 🐱.';
+    const ids = tokenizer.encode(text);
+    // Mask the tokens that are bytes of a character (and so decode alone to U+FFFD), plus the last word.
+    const masked = ids.flatMap((id, index) => (tokenizer.decode([id]) === '\uFFFD' || index === ids.length - 1 ? [index] : []));
+    expect(masked.length).toBeGreaterThan(6);
+    const byteServer = await startTestServer({ listen: false, fake: { fillWith: (index) => ids[index] as number } });
+    try {
+      const response = await byteServer.server.app.inject({ method: 'POST', url: '/v1/infill', payload: { ids, masked, stream: true } });
+      const events = parseEventStream(response.body);
+      const start = infillStartEventSchema.parse(events[0]?.data);
+      const tokens = events.slice(1, -1).map((event) => infillTokenEventSchema.parse(event.data));
+      const done = infillResponseSchema.parse(events.at(-1)?.data);
+      expect(done.text).toBe(text);
+      expect(tokens).toHaveLength(masked.length);
+      expect(start.text + tokens.map((token) => token.text).join('')).toBe(text);
+      for (const shown of [start.text, ...tokens.map((token) => token.text)]) expect(shown).not.toContain('\uFFFD');
+      expect(tokens.map((token) => token.fill).join('')).toBe('ü東京🐱.');
+    } finally {
+      await byteServer.close();
+    }
+  });
+
+  it('the unmasked text of a [MASK] request streams whole too', async () => {
+    const response = await post('/v1/infill', { text: 'Le café [MASK] Zürich, 東京 [MASK] 🐱.', seed: 2, stream: true });
+    const events = parseEventStream(response.body);
+    const start = infillStartEventSchema.parse(events[0]?.data);
+    expect(start.text).toBe('Le café');
+    expect(start.pending).toEqual([' Zürich, 東京', ' 🐱.']);
+    const done = infillResponseSchema.parse(events.at(-1)?.data);
+    expect(start.text + events.slice(1, -1).map((event) => infillTokenEventSchema.parse(event.data).text).join('')).toBe(done.text);
+    expect(done.text).toMatch(/^Le café .+ Zürich, 東京 .+ 🐱\.$/u);
   });
 });
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMariaEngine } from '../engine/maria-engine.js';
 import { infillResponseSchema } from '../response-schemas.js';
 import { createServer, type MariaServer } from '../server.js';
-import { tinyTokenizer } from '../testing/test-server.js';
+import { startTestServer, tinyTokenizer, type TestServer } from '../testing/test-server.js';
 
 /** Debian's chromium (`apt-get install chromium`; .ci/run installs it when missing). */
 const CHROMIUM = process.env.MARIA_CHROMIUM ?? '/usr/bin/chromium';
@@ -94,5 +94,40 @@ describe.skipIf(!hasChromium)('the playground in headless Chromium', () => {
     expect(await page.locator('#progress').evaluate((element) => (element as HTMLProgressElement).value)).toBe(1);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'playground-generate.png') });
     await page.close();
+  });
+
+  it('streams accented, CJK and emoji text whole, even when the filled tokens are single bytes of a character', { timeout: 60_000 }, async () => {
+    const tokenizer = await tinyTokenizer();
+    // The fake engine fills the 7 positions of one [MASK] with the 7 tokens of " 東京" (a space,
+    // then 3 + 3 bytes): no filled token decodes to text on its own.
+    const fillIds = tokenizer.encode(' 東京');
+    expect(fillIds).toHaveLength(7);
+    const before = tokenizer.encode('Le café').length;
+    const fake: TestServer = await startTestServer({ fake: { tokenDelayMs: 30, fillWith: (index) => fillIds[index - before] as number } });
+    const page = await browser.newPage({ viewport: { width: 1000, height: 720 } });
+    try {
+      await page.goto(fake.url);
+      await page.evaluate(() => {
+        const seen: string[] = [];
+        (window as unknown as { outputLog: string[] }).outputLog = seen;
+        const output = document.getElementById('output') as HTMLElement;
+        new MutationObserver(() => seen.push(output.textContent ?? '')).observe(output, { childList: true, characterData: true, subtree: true });
+      });
+      await page.locator('#text').fill('Le café [MASK] Zürich, 🐱.');
+      await page.locator('#tokens-per-mask').fill('7');
+      await page.locator('#fill').click();
+      await page.locator('#status', { hasText: 'Done' }).waitFor({ timeout: 30_000 });
+      expect(await page.locator('#output').textContent()).toBe('Le café 東京 Zürich, 🐱.');
+      expect(await page.locator('#output mark.fill').count()).toBe(7);
+      expect((await page.locator('#output mark.fill').allTextContents()).join('')).toBe(' 東京');
+      const outputLog = await page.evaluate(() => (window as unknown as { outputLog: string[] }).outputLog);
+      expect(outputLog.length).toBeGreaterThan(7);
+      expect(outputLog.filter((shown) => shown.includes('\uFFFD'))).toEqual([]);
+      expect(outputLog).toContain('Le café 東 Zürich, 🐱.'.replace(' Zürich', '▢▢▢ Zürich'));
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'playground-infill-unicode.png') });
+    } finally {
+      await page.close();
+      await fake.close();
+    }
   });
 });

@@ -10,6 +10,8 @@ export interface FakeEngineOptions {
   readonly gate?: () => Promise<void>;
   /** Longest sequence (default 512). */
   readonly maxLength?: number;
+  /** The id to fill a position with (default: a common word from the job's seeded stream), e.g. the bytes of a character. */
+  readonly fillWith?: (index: number) => number;
 }
 
 /** A fake engine and what it saw, for assertions. */
@@ -55,7 +57,8 @@ export function createFakeEngine(options: FakeEngineOptions): FakeEngine {
     const filled: FilledToken[] = [];
     for (const index of job.masked) {
       await pause(job.signal, 'infill');
-      const id = job.sampling.temperature === 0 ? (words[0] as number) : (words[rng.int(words.length)] as number);
+      const word = job.sampling.temperature === 0 ? (words[0] as number) : (words[rng.int(words.length)] as number);
+      const id = options.fillWith?.(index) ?? word;
       ids[index] = id;
       filled.push({ index, id });
       job.onToken?.({ index, id });

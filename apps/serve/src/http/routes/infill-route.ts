@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { InfillOutcome } from '../../engine/serve-engine.js';
 import type { InfillResponse } from '../../response-schemas.js';
 import { infillRequestSchema } from '../../schemas.js';
+import { InfillTextStream } from '../infill-text-stream.js';
 import { prepareInfill } from '../prepare-input.js';
 import { parseBody, type RouteContext } from '../route-context.js';
 import { serveJob } from '../serve-job.js';
@@ -9,8 +10,10 @@ import { serveJob } from '../serve-job.js';
 /**
  * `POST /v1/infill`: fills the `[MASK]` markers of a text (or the masked positions of ids)
  * with Algorithm 1. With `stream: true` the answer is an event stream: `start` (the tokens
- * with the masked positions empty), one `token` event per filled token in decoding order,
- * then `done` with the same body a plain request gets.
+ * with the masked positions empty, and the decoded text before the first of them), one
+ * `token` event per filled token in decoding order carrying the decoded text it added (an
+ * `InfillTextStream` delta: a token may be part of a character, so its own `piece` is not
+ * text to show), then `done` with the same body a plain request gets.
  */
 export function registerInfillRoute(app: FastifyInstance, context: RouteContext): void {
   const { tokenizer } = context.limits;
@@ -20,13 +23,14 @@ export function registerInfillRoute(app: FastifyInstance, context: RouteContext)
     const { ids, masked } = prepareInfill(body, context.limits);
     const seed = body.seed ?? context.nextSeed();
     const maskedSet = new Set(masked);
+    const text = body.stream ? new InfillTextStream(tokenizer, ids, masked) : undefined;
     const sampling = { temperature: body.temperature, ...(body.topK !== undefined ? { topK: body.topK } : {}), ...(body.topP !== undefined ? { topP: body.topP } : {}) };
     return serveJob<InfillOutcome>({
       reply,
       stream: body.stream,
       timeoutMs: context.timeoutMs,
       shutdown: context.shutdown,
-      start: { event: 'start', data: { tokens: ids, masked, pieces: ids.map((id, index) => (maskedSet.has(index) ? '' : piece(id))), seed } },
+      start: { event: 'start', data: { tokens: ids, masked, pieces: ids.map((id, index) => (maskedSet.has(index) ? '' : piece(id))), seed, ...text?.start() } },
       submit: (signal, send) =>
         context.scheduler.submitInfill({
           ids,
@@ -34,7 +38,7 @@ export function registerInfillRoute(app: FastifyInstance, context: RouteContext)
           sampling,
           seed,
           signal,
-          ...(body.stream ? { onToken: (token) => send('token', { ...token, piece: piece(token.id) }) } : {}),
+          ...(text ? { onToken: (token) => send('token', { ...token, piece: piece(token.id), ...text.fill(token.index, token.id) }) } : {}),
         }),
       body: (outcome): InfillResponse => ({
         text: tokenizer.decode(outcome.ids),
