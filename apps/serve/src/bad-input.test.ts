@@ -66,6 +66,16 @@ describe('bad input against the live server', () => {
     expect(health.status).toBe(200);
   });
 
+  it('an error that quotes the request escapes terminal controls in its JSON (C1, DEL, bidi), and still parses to them', async () => {
+    const key = 'x\u001b[2J\u009b31m\u007f\u202egnp.exe';
+    const response = await send('/v1/infill', json({ text: 'a [MASK]', [key]: 1 }));
+    expect(response.status).toBe(400);
+    expect(response.headers['content-type']).toContain('application/json');
+    expect(response.text).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/u);
+    expect(response.text).toContain('\\u202e');
+    expect(errorResponseSchema.parse(JSON.parse(response.text)).message).toContain(key);
+  });
+
   it('a valid request with the token still works after all of that', async () => {
     const response = await send('/v1/infill', json({ text: 'a [MASK]', seed: 1 }));
     expect(response.status).toBe(200);

@@ -1,6 +1,6 @@
 import { getRandomValues } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { InvalidArgumentError, Rng } from '@maria-ts/core';
+import { InvalidArgumentError, Rng, terminalSafeJson } from '@maria-ts/core';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServeEngine } from './engine/serve-engine.js';
 import { createBearerCheck } from './http/bearer-token.js';
@@ -97,9 +97,15 @@ export async function createServer(options: ServeOptions): Promise<MariaServer> 
     const answer = errorAnswer(error);
     if (answer.status === 500) request.log.error(error);
     if (answer.body.error === 'QueueFull') metrics.observeRejection();
-    return reply.code(answer.status).headers(answer.headers).send(answer.body);
+    // Serialized here so C1 and bidi controls in a quoted value reach a client's terminal or log as \uXXXX.
+    return reply.code(answer.status).headers(answer.headers).type('application/json; charset=utf-8').send(terminalSafeJson(answer.body));
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'NotFound', message: `no route ${request.method} ${request.url.slice(0, 200)}` }));
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .type('application/json; charset=utf-8')
+      .send(terminalSafeJson({ error: 'NotFound', message: `no route ${request.method} ${request.url.slice(0, 200)}` })),
+  );
 
   registerInfillRoute(app, context);
   registerGenerateRoute(app, context);

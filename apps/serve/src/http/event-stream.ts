@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { terminalSafeJson } from '@maria-ts/core';
 
 /**
  * A Server-Sent Events response written straight to the socket: one `event:`/`data:` pair
@@ -26,10 +27,10 @@ export class EventStream {
     return this.open && !this.response.destroyed;
   }
 
-  /** Sends one event with a JSON payload; a no-op after the client has gone. */
+  /** Sends one event with a JSON payload (C1 and bidi controls as \uXXXX, like error bodies); a no-op after the client has gone. */
   send(event: string, data: unknown): void {
     if (!this.isOpen) return;
-    this.response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    this.response.write(`event: ${event}\ndata: ${terminalSafeJson(data)}\n\n`);
   }
 
   end(): void {
