@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { annealCommand } from './anneal/anneal-command.js';
+import { chartCommand } from './commands/chart.js';
 import { opsCommand } from './commands/ops.js';
 import { eloCommand } from './elo/elo-command.js';
 import { headLossCommand } from './head/head-loss-command.js';
@@ -21,6 +22,7 @@ export function benchProgram(): Command {
     .description('MARIA-TS benchmarks: they write JSON (and charts) so results can be compared as ratios within one run')
     .version(packageVersion())
     .addCommand(opsCommand())
+    .addCommand(chartCommand())
     .addCommand(pplCommand())
     .addCommand(posCommand())
     .addCommand(throughputCommand())

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { writeFileAtomic } from '@maria-ts/core';
-import { writeLineChart } from '@maria-ts/eval';
+import { writeVegaLiteSvg } from '@maria-ts/eval';
+import { annealChartSpec } from './anneal-chart.js';
 import type { AnnealBenchResult } from './run-anneal-bench.js';
 
 /** The human-readable table: one row per method and setting, then the annealing curve's endpoints. */
@@ -22,30 +23,8 @@ export function formatAnnealTable(result: AnnealBenchResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-/**
- * Writes anneal.json (settings, points, curve, examples) and anneal.svg, Figure 5: gen PPL
- * against seconds per sample, one series per method, plus the per-iteration curve of the
- * largest K (log-scale PPL). The diffusion series says `(MLM)` when the plain MLM stood in for
- * a missing MDLM encoder.
- */
+/** Writes anneal.json (settings, points, curve, examples) and anneal.svg (Figure 5, `annealChartSpec`). */
 export async function writeAnnealArtefacts(out: string, result: AnnealBenchResult, metadata: Record<string, unknown>): Promise<void> {
   await writeFileAtomic(path.join(out, 'anneal.json'), `${JSON.stringify({ ...metadata, ...result }, null, 2)}\n`);
-  const maria = result.points.filter((p) => p.method === 'maria-anneal');
-  const diffusion = result.points.filter((p) => p.method === 'diffusion');
-  const series = [
-    { name: `MARIA anneal, K=${maria.map((p) => p.setting).join(',')}`, points: maria },
-    { name: `diffusion${result.diffusionEncoder === 'mlm' ? ' (MLM)' : ''}, ${diffusion.map((p) => p.setting).join(',')} steps`, points: diffusion },
-  ]
-    .filter((entry) => entry.points.length > 0)
-    .map((entry) => ({ name: entry.name, points: entry.points.map((p) => ({ x: p.seconds, y: p.genPpl })) }));
-  if (result.trajectory.points.length > 1) {
-    series.push({ name: `MARIA K=${result.trajectory.iterations}, per iteration`, points: result.trajectory.points.map((p) => ({ x: p.seconds, y: p.genPpl })) });
-  }
-  await writeLineChart(path.join(out, 'anneal.svg'), {
-    title: 'Unconditional generation: generative perplexity under the judge vs wall-clock',
-    xLabel: 'seconds per sample',
-    yLabel: 'gen PPL (judge)',
-    series,
-    logY: true,
-  });
+  await writeVegaLiteSvg(path.join(out, 'anneal.svg'), annealChartSpec(result));
 }

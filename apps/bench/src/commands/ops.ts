@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { ENGINE_OPTION, initEngine, parseNumberList, parseOneNumber, runMain, writeFileAtomic } from '@maria-ts/core';
-import { writeLineChart } from '@maria-ts/eval';
+import { writeVegaLiteSvg } from '@maria-ts/eval';
 import { runOpsBenchmark, type OpsRow } from '../ops/ops-benchmark.js';
+import { opsChartSpec } from '../ops/ops-chart.js';
 
 interface OpsFlags {
   readonly threads?: string;
@@ -71,19 +72,7 @@ async function writeArtefacts(report: OpsReport, out: string): Promise<void> {
   await writeFileAtomic(path.join(out, 'ops.json'), `${JSON.stringify(report, null, 2)}\n`);
   const threadCounts = [...new Set(report.rows.map((row) => row.threads))];
   if (threadCounts.length < 2) return;
-  const series = [...new Set(report.rows.map((row) => `${row.op} (${row.impl})`))].map((name) => ({
-    name,
-    points: report.rows
-      .filter((row) => `${row.op} (${row.impl})` === name)
-      .map((row) => ({ x: row.threads, y: row.gflops ?? (row.tokensPerSecond ?? 0) / 1000 })),
-  }));
-  await writeLineChart(path.join(out, 'ops-threads.svg'), {
-    title: 'Op throughput against wasm threads (GFLOP/s; decode steps in k tok/s)',
-    xLabel: 'threads',
-    yLabel: 'GFLOP/s or k tokens/s',
-    series,
-    logY: true,
-  });
+  await writeVegaLiteSvg(path.join(out, 'ops-threads.svg'), opsChartSpec(report.rows));
 }
 
 /** `maria-bench ops`: the micro-benchmark of the tensor runtime (DESIGN.md §2, §6). */

@@ -5,7 +5,7 @@ import { parseDatasetFormat, readDocuments } from '@maria-ts/eval';
 import { createEloJudge } from './elo-judge.js';
 import { formatEloTable } from './format-elo.js';
 import { buildMaskedPrompts } from './masked-prompts.js';
-import { writeRatingChart } from './rating-chart.js';
+import { eloChartTitle, writeRatingChart } from './rating-chart.js';
 import { ELO_SYSTEMS, runEloBench } from './run-elo-bench.js';
 import { withBenchModel } from '../ppl/with-bench-model.js';
 
@@ -150,7 +150,7 @@ export function eloCommand(): Command {
               };
               await writeFileAtomic(path.join(flags.out, 'elo.json'), `${JSON.stringify(report, null, 2)}\n`);
               await writeRatingChart(path.join(flags.out, 'elo.svg'), {
-                title: `Infill ELO (judge ${result.judge}, ${prompts} passages, ${Math.round(maskRate * 100)}% of words masked)`,
+                title: eloChartTitle(result.judge, prompts, maskRate),
                 intervals: result.rows,
                 confidence: result.confidence,
               });

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { RatingInterval } from '@maria-ts/elo';
-import { renderVegaLiteSvg, writeVegaLiteSvg } from '@maria-ts/eval';
+import { renderVegaLiteSvg, seriesColorScale, writeVegaLiteSvg } from '@maria-ts/eval';
 
 export interface RatingChartOptions {
   readonly title: string;
@@ -10,6 +10,11 @@ export interface RatingChartOptions {
   readonly confidence: number;
 }
 
+/** The chart title `maria-bench elo` gives its run: judge, passage count and share of words masked. */
+export function eloChartTitle(judge: string, prompts: number, maskRate: number): string {
+  return `Infill ELO (judge ${judge}, ${prompts} passages, ${Math.round(maskRate * 100)}% of words masked)`;
+}
+
 /**
  * The Vega-Lite spec of Figure 4: one row per system, best at the top, a point at its
  * maximum-likelihood rating and a bar across its bootstrap percentile interval.
@@ -17,10 +22,10 @@ export interface RatingChartOptions {
 export function ratingChartSpec(options: RatingChartOptions): TopLevelSpec {
   const values = options.intervals.map((row) => ({ system: row.model, rating: row.rating, lower: row.lower, upper: row.upper }));
   const order = options.intervals.map((row) => row.model);
-  const y = { field: 'system', type: 'nominal' as const, sort: order, title: null };
+  const y = { field: 'system', type: 'nominal' as const, sort: order, title: 'system', axis: { labelLimit: 0 } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: options.title,
+    title: { text: options.title, subtitle: `point: maximum-likelihood rating; bar: ${Math.round(options.confidence * 100)}% bootstrap interval` },
     width: 420,
     height: Math.max(120, 36 * values.length),
     background: 'white',
@@ -30,13 +35,13 @@ export function ratingChartSpec(options: RatingChartOptions): TopLevelSpec {
         mark: { type: 'rule', strokeWidth: 2 },
         encoding: {
           y,
-          x: { field: 'lower', type: 'quantitative', scale: { zero: false }, title: `ELO rating (${Math.round(options.confidence * 100)}% bootstrap interval)` },
+          x: { field: 'lower', type: 'quantitative', scale: { zero: false }, title: 'ELO rating (Elo points)' },
           x2: { field: 'upper' },
         },
       },
       {
         mark: { type: 'point', filled: true, size: 70 },
-        encoding: { y, x: { field: 'rating', type: 'quantitative' }, color: { field: 'system', type: 'nominal', legend: null } },
+        encoding: { y, x: { field: 'rating', type: 'quantitative' }, color: { field: 'system', type: 'nominal', legend: null, scale: seriesColorScale(order) } },
       },
       {
         mark: { type: 'text', dy: -12 },

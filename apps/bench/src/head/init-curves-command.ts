@@ -3,9 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { ENGINE_OPTION, initEngine, InvalidArgumentError, parseOneNumber, runMain, tf, THREADS_OPTION, writeFileAtomic } from '@maria-ts/core';
-import { writeLineChart } from '@maria-ts/eval';
+import { writeVegaLiteSvg } from '@maria-ts/eval';
 import { hasTinyMaria, TINY_MARIA_DIR, TinyMariaMissingError } from '@maria-ts/model-tiny';
 import { DEFAULT_CORPUS_DIRECTORY, HEAD_TRAINING_DEFAULTS, type HeadInitChoice, initialHead, loadBackbonePair, openShards, trainHead } from '@maria-ts/train';
+import { initCurvesChartSpec } from './init-curves-chart.js';
 
 interface InitCurvesFlags {
   readonly model?: string;
@@ -142,12 +143,7 @@ export function initCurvesCommand(): Command {
           environment: { node: process.version, cpus: os.availableParallelism(), loadAverage: os.loadavg().map((value) => Number(value.toFixed(2))), date: new Date().toISOString() },
         };
         await writeFileAtomic(path.join(flags.out, 'init-curves.json'), `${JSON.stringify(report, null, 2)}\n`);
-        await writeLineChart(path.join(flags.out, 'init-curves.svg'), {
-          title: `Figure 2: head validation loss, PoE vs random init (${steps} steps, lr ${trainer.learningRate}, batch ${batch}×${trainer.accumulation})`,
-          xLabel: 'step',
-          yLabel: 'validation masked-token loss (nats)',
-          series: runs.map((run) => ({ name: run.init === 'poe' ? 'product-of-experts init' : 'random init', points: run.curve.map((point) => ({ x: point.step, y: point.validationLoss })) })),
-        });
+        await writeVegaLiteSvg(path.join(flags.out, 'init-curves.svg'), initCurvesChartSpec(runs, { steps, learningRate: trainer.learningRate, batch, accumulation: trainer.accumulation }));
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(report)}\n`);
         } else {

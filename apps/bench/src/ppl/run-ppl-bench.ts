@@ -5,16 +5,16 @@ import { InvalidArgumentError, writeFileAtomic, writeFileAtomicSync } from '@mar
 import {
   buildEvalSet,
   maskedPerplexityTable,
-  maskedPplChart,
   maskedPplCsv,
   maskedPplMarkdown,
   readDocuments,
-  writeLineChart,
+  writeVegaLiteSvg,
   type DatasetFormat,
   type MaskedPplMethod,
   type MaskedPplRow,
 } from '@maria-ts/eval';
 import type { MariaModel } from '@maria-ts/fusion-head';
+import { pplChartSpec } from './ppl-chart.js';
 import type { WorkProgress } from './work-progress.js';
 
 /** What `maria-bench ppl` was asked to do (parsed flags). */
@@ -219,7 +219,7 @@ export async function runPplBench(model: MariaModel, options: PplBenchOptions): 
   await writeFileAtomic(files.json, `${JSON.stringify(withFiles, null, 2)}\n`);
   await writeFileAtomic(files.csv, maskedPplCsv(rows));
   await writeFileAtomic(files.markdown, maskedPplMarkdown(rows));
-  await writeLineChart(files.chart, maskedPplChart(rows, `Masked PPL on ${path.basename(options.data)} (${ids.length} windows of ≤${options.window} tokens)`));
+  await writeVegaLiteSvg(files.chart, pplChartSpec(rows, report.config));
   if (partial) await rm(partial.file, { force: true });
   return withFiles;
 }

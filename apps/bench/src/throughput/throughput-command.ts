@@ -2,10 +2,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { ENGINE_OPTION, type EngineInfo, initEngine, InvalidArgumentError, parseNumberList, parseOneNumber, runMain, THREADS_OPTION, writeFileAtomic } from '@maria-ts/core';
-import { writeLineChart } from '@maria-ts/eval';
+import { writeVegaLiteSvg } from '@maria-ts/eval';
 import { DEFAULT_DIFFUSION_STEPS, infillMethods, type InfillMethod } from '@maria-ts/kv-decoder';
 import { loadMariaOrTiny } from '@maria-ts/model-tiny';
 import { runThroughputBenchmark, throughputRatios, type ThroughputRow } from './throughput-benchmark.js';
+import { throughputChartSpec } from './throughput-chart.js';
 
 interface ThroughputFlags {
   readonly lengths: string;
@@ -50,15 +51,7 @@ function printTable(report: ThroughputReport): void {
 
 async function writeArtefacts(report: ThroughputReport, out: string): Promise<void> {
   await writeFileAtomic(path.join(out, 'throughput.json'), `${JSON.stringify(report, null, 2)}\n`);
-  const methods = [...new Set(report.rows.map((row) => row.method))];
-  await writeLineChart(path.join(out, 'throughput.svg'), {
-    title: `Infill throughput, ${Math.round(report.settings.maskRate * 100)}% masked (diffusion: ${report.settings.diffusionSteps} steps or one per masked token)`,
-    xLabel: 'sequence length (tokens)',
-    yLabel: 'filled tokens per second',
-    series: methods.map((method) => ({ name: method, points: report.rows.filter((row) => row.method === method).map((row) => ({ x: row.length, y: row.tokensPerSecond })) })),
-    logX: true,
-    logY: true,
-  });
+  await writeVegaLiteSvg(path.join(out, 'throughput.svg'), throughputChartSpec(report.rows, report.settings));
 }
 
 /**

@@ -88,7 +88,7 @@ describe('maria-bench throughput', () => {
     expect(JSON.parse(await readFile(path.join(out, 'throughput.json'), 'utf8'))).toEqual(report);
     const svg = await readFile(path.join(out, 'throughput.svg'), 'utf8');
     expect(svg).toMatch(/^<svg/u);
-    expect(svg).toContain('filled tokens per second');
+    expect(svg).toContain('infill throughput (filled tokens/s)');
   }, 120_000);
 
   it.each([

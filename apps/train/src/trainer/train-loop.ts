@@ -80,7 +80,7 @@ async function writeLossChart(outDir: string, records: readonly MetricsRecord[])
   const validation = records.filter((r) => r.validationLoss !== undefined).map((r) => ({ x: r.step, y: r.validationLoss as number }));
   const series = [{ name: 'train loss', points: train }];
   if (validation.length) series.push({ name: 'validation loss', points: validation });
-  await writeLineChart(path.join(outDir, 'loss.svg'), { title: 'Training loss', xLabel: 'step', yLabel: 'loss (nats/token)', series });
+  await writeLineChart(path.join(outDir, 'loss.svg'), { title: 'Training loss', x: { label: 'training step', unit: 'optimizer steps', integer: true }, y: { label: 'loss', unit: 'nats/token' }, series });
 }
 
 /**

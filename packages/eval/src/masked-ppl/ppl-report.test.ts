@@ -33,7 +33,7 @@ describe('masked PPL report', () => {
     expect(csv[0]).toBe('method,rate,ppl,tokens,nll,seconds,k');
     expect(csv[3]).toBe(`diffusion,0.1,90,13,${Math.log(90)},2.000,8`);
     const chart = maskedPplChart(rows);
-    expect(chart.logY).toBe(true);
+    expect(chart.y).toMatchObject({ unit: 'exp of mean NLL, log scale', log: true });
     expect(chart.series.map((series) => [series.name, series.points.length])).toEqual([['MARIA (exact)', 2], ['AR-only', 2], ['Masked diffusion (NELBO, K=8)', 1]]);
     const svg = await renderLineChartSvg(chart);
     expect((svg.match(/class="mark-line role-mark/g) ?? []).length).toBe(3);

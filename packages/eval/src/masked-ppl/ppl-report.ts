@@ -56,9 +56,8 @@ export function maskedPplChart(rows: readonly MaskedPplRow[], title = 'Masked-in
   const { methods } = axes(rows);
   return {
     title,
-    xLabel: 'masking rate',
-    yLabel: 'perplexity (log scale)',
-    logY: true,
+    x: { label: 'masking rate', unit: 'share of tokens masked' },
+    y: { label: 'masked-token perplexity', unit: 'exp of mean NLL, log scale', log: true },
     series: methods.map((method) => ({
       name: maskedPplMethodLabel(method, rows.find((row) => row.method === method)?.k),
       points: rows.filter((row) => row.method === method && Number.isFinite(row.ppl)).map((row) => ({ x: row.rate, y: row.ppl })),
