@@ -23,7 +23,7 @@ describe('maria-bench chart', () => {
   it('redraws each results file beside it, under the name the benchmark uses', async () => {
     const ops = path.join(scratch, 'ops.json');
     const elo = path.join(scratch, 'elo.json');
-    await copyFile(path.join(RESULTS, 'ops-session7-rerun', 'ops.json'), ops);
+    await copyFile(path.join(RESULTS, 'ops-0541Z', 'ops.json'), ops);
     await copyFile(path.join(RESULTS, 'elo-100', 'elo.json'), elo);
     const result = await chart(['--from', ops, elo, '--json']);
     expect(result.exitCode).toBe(0);
@@ -33,7 +33,7 @@ describe('maria-bench chart', () => {
         { from: elo, benchmark: 'elo', svg: path.join(scratch, 'elo.svg') },
       ],
     });
-    expect(await readFile(path.join(scratch, 'ops-threads.svg'), 'utf8')).toBe(await readFile(path.join(RESULTS, 'ops-session7-rerun', 'ops-threads.svg'), 'utf8'));
+    expect(await readFile(path.join(scratch, 'ops-threads.svg'), 'utf8')).toBe(await readFile(path.join(RESULTS, 'ops-0541Z', 'ops-threads.svg'), 'utf8'));
   });
 
   it('writes under --out when given', async () => {
