@@ -4,6 +4,7 @@ import { annealCommand } from './anneal/anneal-command.js';
 import { chartCommand } from './commands/chart.js';
 import { opsCommand } from './commands/ops.js';
 import { eloCommand } from './elo/elo-command.js';
+import { enginesCommand } from './engines/engines-command.js';
 import { headLossCommand } from './head/head-loss-command.js';
 import { initCurvesCommand } from './head/init-curves-command.js';
 import { posCommand } from './pos/pos-command.js';
@@ -26,6 +27,7 @@ export function benchProgram(): Command {
     .addCommand(pplCommand())
     .addCommand(posCommand())
     .addCommand(throughputCommand())
+    .addCommand(enginesCommand())
     .addCommand(eloCommand())
     .addCommand(annealCommand())
     .addCommand(initCurvesCommand())

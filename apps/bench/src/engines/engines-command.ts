@@ -1,0 +1,158 @@
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { ENGINE_OPTION, THREADS_OPTION, initEngine, log, parseOneNumber, runMain, writeFileAtomic, type EngineInfo } from '@maria-ts/core';
+import type { OpsRow } from '../ops/ops-benchmark.js';
+import type { ThroughputRow } from '../throughput/throughput-benchmark.js';
+import { configurationMetrics, engineRatios, mergeMetrics, type EngineMetric, type EngineRatio } from './engine-comparison.js';
+import { parseEngineConfigurations, type EngineConfiguration } from './engine-configurations.js';
+import { runTrainingSteps, type TrainingStepRow } from './training-steps.js';
+
+interface EnginesFlags {
+  readonly configs: string;
+  readonly json?: boolean;
+  readonly out: string;
+  readonly repeats: string;
+  readonly stepRepeats: string;
+  readonly warmup: string;
+  readonly lengths: string;
+  readonly runs: string;
+  readonly batch: string;
+  readonly length: string;
+  readonly childSteps?: boolean;
+  readonly engine?: string;
+  readonly threads?: string;
+}
+
+export interface EnginesReport {
+  readonly configurations: readonly EngineConfiguration[];
+  /** Configurations whose child runs failed (e.g. the tensorflow engine is not installed), with the reason. */
+  readonly failed: readonly { readonly label: string; readonly reason: string }[];
+  readonly metrics: readonly EngineMetric[];
+  readonly ratios: readonly EngineRatio[];
+  readonly engines: Readonly<Record<string, EngineInfo | undefined>>;
+  readonly environment: { readonly node: string; readonly cpus: number; readonly cpuModel: string; readonly date: string };
+}
+
+/** Runs `maria-bench <args>` in a fresh process (an engine and its thread count are fixed per process) and parses its JSON. */
+function runBenchChild<T>(args: readonly string[], what: string): Promise<T> {
+  const script = process.argv[1];
+  if (!script) throw new Error('cannot locate the maria-bench entry script to start a child process');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const lastError = stderr.split('\n').map((line) => line.trim()).filter((line) => line.startsWith('maria') || /error/i.test(line)).at(-1);
+      if (code !== 0) return reject(new Error(`${what} exited with code ${code}${lastError ? `: ${lastError}` : ''}`));
+      try {
+        resolve(JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as T);
+      } catch {
+        reject(new Error(`${what} printed no JSON`));
+      }
+    });
+  });
+}
+
+function engineArgs(configuration: EngineConfiguration): string[] {
+  return ['--engine', configuration.engine, ...(configuration.threads ? ['--threads', String(configuration.threads)] : [])];
+}
+
+function printTable(report: EnginesReport): void {
+  const labels = report.configurations.map((configuration) => configuration.label);
+  const lines = [`${'metric'.padEnd(58)}${labels.map((label) => label.padStart(14)).join('')}  unit`];
+  for (const metric of report.metrics) {
+    lines.push(`${metric.metric.padEnd(58)}${labels.map((label) => String(metric.values[label] ?? '-').padStart(14)).join('')}  ${metric.unit}`);
+  }
+  const ratioNames = [...new Set(report.ratios.map((ratio) => ratio.ratio))];
+  lines.push('', `${'ratios'.padEnd(58)}${ratioNames.map((name) => name.padStart(24)).join('')}`);
+  for (const metric of report.metrics) {
+    const values = ratioNames.map((name) => report.ratios.find((ratio) => ratio.metric === metric.metric && ratio.ratio === name)?.value);
+    lines.push(`${metric.metric.padEnd(58)}${values.map((value) => (value === undefined ? '-' : `${value}x`).padStart(24)).join('')}`);
+  }
+  for (const failure of report.failed) lines.push(`${failure.label} did not run: ${failure.reason}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * `maria-bench engines`: the engines side by side in one run — `ops`, `throughput`, a
+ * pretraining step and a head-training step for each configuration (default wasm at 1 and 2
+ * threads and native TensorFlow), each in its own child process, reported as ratios to the
+ * first configuration. A configuration that cannot start is reported, not fatal.
+ */
+export function enginesCommand(): Command {
+  return new Command('engines')
+    .description('ops, infill throughput, a pretraining step and a head-training step on each engine configuration (wasm:1, wasm:2, tensorflow), side by side as ratios')
+    .option('--configs <list>', "comma-separated engine[:threads] configurations; the first is the ratios' baseline", 'wasm:1,wasm:2,tensorflow')
+    .option('--json', 'print the report on stdout')
+    .option('--out <dir>', 'where to write engines.json', 'runs/bench/engines')
+    .option('--repeats <n>', 'ops: timed runs per matmul', '5')
+    .option('--step-repeats <n>', 'ops and training steps: timed runs per step (median reported)', '2')
+    .option('--warmup <n>', 'untimed warm-up runs before each measurement', '1')
+    .option('--lengths <list>', 'throughput: sequence lengths', '128,512')
+    .option('--runs <n>', 'throughput: timed runs per cell', '3')
+    .option('--batch <n>', 'training steps: sequences per step', '8')
+    .option('--length <n>', 'training steps: tokens per sequence', '128')
+    .addOption(new Command().createOption('--child-steps', 'internal: time the training steps on one engine and print JSON').hideHelp())
+    .addOption(new Command().createOption(...ENGINE_OPTION).hideHelp())
+    .addOption(new Command().createOption(...THREADS_OPTION).hideHelp())
+    .action((flags: EnginesFlags) =>
+      runMain(
+        async () => {
+          const stepOptions = {
+            batch: parseOneNumber('--batch', flags.batch, { integer: true, min: 1 }),
+            length: parseOneNumber('--length', flags.length, { integer: true, min: 2 }),
+            repeats: parseOneNumber('--step-repeats', flags.stepRepeats, { integer: true, min: 1 }),
+            warmup: parseOneNumber('--warmup', flags.warmup, { integer: true, min: 0 }),
+          };
+          if (flags.childSteps) {
+            const engine = await initEngine({ engine: flags.engine, ...(flags.threads ? { threads: flags.threads } : {}) });
+            process.stdout.write(`${JSON.stringify({ engine, rows: await runTrainingSteps(stepOptions) })}\n`);
+            return;
+          }
+          const configurations = parseEngineConfigurations(flags.configs);
+          const perConfiguration = new Map<string, ReturnType<typeof configurationMetrics>>();
+          const failed: { label: string; reason: string }[] = [];
+          const engines: Record<string, EngineInfo | undefined> = {};
+          for (const configuration of configurations) {
+            const args = engineArgs(configuration);
+            try {
+              if (!flags.json) log(`${configuration.label}: training steps`);
+              const steps = await runBenchChild<{ engine: EngineInfo; rows: TrainingStepRow[] }>(['engines', '--child-steps', ...args, '--batch', flags.batch, '--length', flags.length, '--step-repeats', flags.stepRepeats, '--warmup', flags.warmup], `${configuration.label} training steps`);
+              engines[configuration.label] = steps.engine;
+              if (!flags.json) log(`${configuration.label}: ops`);
+              const ops = await runBenchChild<{ rows: OpsRow[] }>(['ops', '--child', '--json', ...args, '--repeats', flags.repeats, '--step-repeats', flags.stepRepeats, '--warmup', flags.warmup], `${configuration.label} ops`);
+              if (!flags.json) log(`${configuration.label}: throughput`);
+              const throughput = await runBenchChild<{ rows: ThroughputRow[] }>(
+                ['throughput', '--json', ...args, '--lengths', flags.lengths, '--runs', flags.runs, '--out', path.join(flags.out, `throughput-${configuration.label}`)],
+                `${configuration.label} throughput`,
+              );
+              perConfiguration.set(configuration.label, configurationMetrics(ops.rows, throughput.rows, steps.rows));
+            } catch (error) {
+              const reason = (error as Error).message;
+              failed.push({ label: configuration.label, reason });
+              log(`${configuration.label} did not run: ${reason}`);
+            }
+          }
+          const labels = configurations.map((configuration) => configuration.label).filter((label) => perConfiguration.has(label));
+          const metrics = mergeMetrics(perConfiguration);
+          const report: EnginesReport = {
+            configurations,
+            failed,
+            metrics,
+            ratios: engineRatios(metrics, labels),
+            engines,
+            environment: { node: process.version, cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model ?? 'unknown', date: new Date().toISOString() },
+          };
+          await writeFileAtomic(path.join(flags.out, 'engines.json'), `${JSON.stringify(report, null, 2)}\n`);
+          if (flags.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+          else printTable(report);
+        },
+        { json: () => flags.json === true },
+      ),
+    );
+}
