@@ -3,7 +3,7 @@ import { runCommandLine } from '@maria-ts/core';
 import { createProgram } from './index.js';
 
 /**
- * The `maria-train` entry point. Errors follow core's `runMain` contract (DESIGN.md §6): one
+ * The `maria-train` entry point. Errors follow core's `runMain` contract (ARCHITECTURE.md §5.1): one
  * line on stderr, a JSON error on stdout with `--json`, a non-zero exit code (2 for argument
  * errors, commander's own included), no stack trace.
  */

@@ -67,7 +67,7 @@ function checkResampled(before: readonly number[], after: unknown, positions: re
 }
 
 /**
- * Simulated annealing for unconditional generation (DESIGN.md §1): starting from x⁰, for
+ * Simulated annealing for unconditional generation (ARCHITECTURE.md §1.8): starting from x⁰, for
  * k = 1…K remask a uniformly chosen share (default 30%) of the positions and resample them
  * at temperature T_k, where T follows `schedule` (linear 1 → 0 by default, T = 0 greedy).
  * Each iteration is one resampler call, i.e. with MARIA its own MLM pass on the re-masked

@@ -26,7 +26,7 @@ export function assertBackbonesShareTokenizer(ar: ARBackbone, mlm: MLMBackbone, 
 }
 
 /**
- * The product-of-experts head for a backbone pair (DESIGN.md §1), after checking that they
+ * The product-of-experts head for a backbone pair (ARCHITECTURE.md §1.3), after checking that they
  * share `tokenizer`. Padded vocab rows beyond the tokenizer are dropped.
  */
 export function buildProductOfExpertsHead(ar: ARBackbone, mlm: MLMBackbone, tokenizer: Tokenizer, own: BackboneTokenizers = {}): LinearFusionHead {

@@ -3,7 +3,7 @@ import { Rng, initEngine, tf } from '@maria-ts/core';
 import { expectNoTensorLeak, expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { productOfExpertsHead, randomFusionHead } from './linear-fusion-head.js';
 
-/** DESIGN.md's stated bound for "PoE init equals averaged logits", float32 sums of ~d terms. */
+/** The bound (ARCHITECTURE.md §1.3) for "PoE init equals averaged logits", float32 sums of ~d terms. */
 const POE_INIT = { atol: 1e-5, rtol: 1e-5 };
 
 function normalTensor(rng: Rng, shape: number[], std = 1): tf.Tensor {

@@ -1,7 +1,7 @@
 import { type FusionHead, type FusionHeadVariables, type OutputProjection, ShapeMismatchError, InvalidArgumentError, linear, type Rng, tf } from '@maria-ts/core';
 
 /**
- * How a head's weights began: the product of experts (DESIGN.md §1), a random draw (Figure 2's
+ * How a head's weights began: the product of experts (ARCHITECTURE.md §1.3), a random draw (Figure 2's
  * baseline), or `'unknown'` for heads built from raw tensors. Recorded in the head's config.json.
  */
 export type FusionHeadInit = 'product-of-experts' | 'random' | 'unknown';
@@ -75,7 +75,7 @@ function headBlock(weight: tf.Tensor2D, vocabSize: number, scale: number): tf.Te
 }
 
 /**
- * Product-of-experts initialisation (DESIGN.md §1): `W3 = [W_AR/2 , W_MLM/2]` and
+ * Product-of-experts initialisation (ARCHITECTURE.md §1.3): `W3 = [W_AR/2 , W_MLM/2]` and
  * `b3 = (b_AR + b_MLM)/2`, which reduces to the paper's `b_MLM/2` when the AR projection has
  * no bias. At init the head's logits are exactly `(logits_AR + logits_MLM)/2`, i.e. the
  * normalised product of the two experts' distributions (a geometric mean), so training

@@ -25,7 +25,7 @@ function logitsAt(ids: number[][], at: number): tf.Tensor2D {
   });
 }
 
-describe('MariaModel alignment (DESIGN.md §1)', () => {
+describe('MariaModel alignment (ARCHITECTURE.md §1.2)', () => {
   it('at init, head logits equal the mean of the AR logits of x_<i and the MLM logits of x̃ at i', () => {
     const at = 5;
     const head = logitsAt(clean, at);

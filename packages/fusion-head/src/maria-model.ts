@@ -28,7 +28,7 @@ export interface AlignedStates {
 
 /**
  * A MARIA model: a frozen AR backbone and a frozen MLM backbone sharing one tokenizer, and a
- * fusion head over their concatenated hidden states (DESIGN.md §1).
+ * fusion head over their concatenated hidden states (ARCHITECTURE.md §1.2).
  *
  * This class owns the one piece every consumer must get exactly right, the alignment:
  * - the AR model reads `[BOS, x_0, …, x_{T-2}]`, so its state at row i has seen exactly x_<i;

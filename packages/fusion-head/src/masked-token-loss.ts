@@ -58,7 +58,7 @@ export function maskedFeatures(model: MariaModel, batch: MaskedBatch): MaskedFea
 }
 
 /**
- * MARIA's training loss (DESIGN.md §1): the mean over masked positions of
+ * MARIA's training loss (ARCHITECTURE.md §1.4): the mean over masked positions of
  * `-log softmax(W3·[h_AR(i-1) ; h_MLM(i)] + b3)[x_i]`, every position in one pass, with
  * core's fused softmax cross-entropy. Differentiable in the head's variables only.
  */

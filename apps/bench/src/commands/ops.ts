@@ -75,7 +75,7 @@ async function writeArtefacts(report: OpsReport, out: string): Promise<void> {
   await writeVegaLiteSvg(path.join(out, 'ops-threads.svg'), opsChartSpec(report.rows));
 }
 
-/** `maria-bench ops`: the micro-benchmark of the tensor runtime (DESIGN.md §2, §6). */
+/** `maria-bench ops`: the micro-benchmark of the tensor runtime (ARCHITECTURE.md §2.2, §5.6). */
 export function opsCommand(): Command {
   return new Command('ops')
     .description('GFLOP/s of matmuls and of a transformer training step (and its tokens/s), built-in tfjs ops vs ours, per thread count')

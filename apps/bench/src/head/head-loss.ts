@@ -25,7 +25,7 @@ export interface HeadLossOptions {
 
 /**
  * The validation masked-token loss of MARIA, the AR model alone and the MLM alone on the
- * same masked tokens (DESIGN.md §1's loss at a fixed rate): validation sequences in file
+ * same masked tokens (ARCHITECTURE.md §1.4's loss at a fixed rate): validation sequences in file
  * order, exactly ⌈rate·n⌉ positions masked per sequence (seeded), one pass of each backbone
  * per batch. AR alone is `−log p_AR(x_i | x_<i)`, MLM alone `−log p_MLM(x_i | x̃)`; all
  * three normalise over the tokenizer's ids. Token-weighted means over all batches.

@@ -2,7 +2,7 @@ import { type ARBackbone, Rng, tf } from '@maria-ts/core';
 import { createBackbone } from '@maria-ts/backbones';
 import { medianSeconds } from './timing.js';
 
-/** The tiny AR backbone's shape (DESIGN.md §2): d=256, 4 layers, 4 heads, V=8192. */
+/** The tiny AR backbone's shape (ARCHITECTURE.md §2.3): d=256, 4 layers, 4 heads, V=8192. */
 const TINY_LLAMA_CONFIG = {
   hidden_size: 256,
   num_hidden_layers: 4,

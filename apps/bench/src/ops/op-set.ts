@@ -2,7 +2,7 @@ import { matMul, softmaxCrossEntropy, tf } from '@maria-ts/core';
 
 /**
  * The two ways of writing the same model that the ops benchmark compares: tfjs's own ops,
- * as a straightforward port would call them, and core's fast ops (DESIGN.md §2).
+ * as a straightforward port would call them, and core's fast ops (ARCHITECTURE.md §2.2).
  */
 export interface OpSet {
   readonly name: 'builtin' | 'fast';

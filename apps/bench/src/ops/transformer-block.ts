@@ -1,7 +1,7 @@
 import { type Rng, tf } from '@maria-ts/core';
 import type { OpSet } from './op-set.js';
 
-/** Shape of the benchmark block; the defaults are DESIGN.md §2's measurement setting. */
+/** Shape of the benchmark block; the defaults are the tiny AR's width and training batch (ARCHITECTURE.md §2.3). */
 export interface BlockShape {
   readonly hiddenSize: number;
   readonly heads: number;

@@ -29,7 +29,7 @@ function humanSummary(report: PplBenchReport): string {
 }
 
 /**
- * `maria-bench ppl`: the masked-infilling perplexity table (paper Table 2, DESIGN.md §6):
+ * `maria-bench ppl`: the masked-infilling perplexity table (paper Table 2, ARCHITECTURE.md §5.4):
  * MARIA's exact PPL against AR-only, MLM AR-decode and the masked-diffusion NELBO on the
  * same seeded masks at each rate.
  */

@@ -47,7 +47,7 @@ export interface PplBenchOptions {
   readonly onNote?: (line: string) => void;
 }
 
-/** The JSON `maria-bench ppl --json` prints (DESIGN.md §6: `rows` of {method, rate, ppl, tokens}). */
+/** The JSON `maria-bench ppl --json` prints (ARCHITECTURE.md §5.4: `rows` of {method, rate, ppl, tokens}). */
 export interface PplBenchReport {
   readonly rows: MaskedPplRow[];
   readonly config: {

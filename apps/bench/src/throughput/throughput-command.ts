@@ -55,7 +55,7 @@ async function writeArtefacts(report: ThroughputReport, out: string): Promise<vo
 }
 
 /**
- * `maria-bench throughput` (Figure 3, DESIGN.md §6): filled tokens per second of MARIA vs
+ * `maria-bench throughput` (Figure 3, ARCHITECTURE.md §5.5): filled tokens per second of MARIA vs
  * MLM AR-decode vs masked diffusion at each length, one sequence at a time. Writes
  * throughput.json and throughput.svg under `--out`.
  */

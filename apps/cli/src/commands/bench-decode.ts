@@ -35,7 +35,7 @@ function table(report: BenchDecodeReport): string {
 
 /**
  * `maria bench-decode`: KV-cached decode tokens/s of a from-scratch decoder (default: the
- * 4-layer, 256-wide Llama of DESIGN.md §2), on the chosen engine.
+ * 4-layer, 256-wide Llama of ARCHITECTURE.md §2.3), on the chosen engine.
  */
 export function benchDecodeCommand(output: CommandOutput): Command {
   return new Command('bench-decode')

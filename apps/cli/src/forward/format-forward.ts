@@ -8,7 +8,7 @@ function float32Number(value: number): number | null {
 
 const rows = (matrix: readonly (readonly number[])[]) => matrix.map((row) => row.map(float32Number));
 
-/** The `--json` contract of DESIGN.md §6: `{"hidden": number[][], "logits": number[][] | null}`. */
+/** The `--json` contract of ARCHITECTURE.md §5.2: `{"hidden": number[][], "logits": number[][] | null}`. */
 export function forwardJson(result: ForwardResult): string {
   return JSON.stringify({ hidden: rows(result.hidden), logits: result.logits ? rows(result.logits) : null });
 }

@@ -14,7 +14,7 @@ export interface ForwardRequest {
 
 /** Hidden states and logits of every position of one sequence, as plain arrays. */
 export interface ForwardResult {
-  /** [length][hiddenSize]: the input of the vocab projection (DESIGN.md §1). */
+  /** [length][hiddenSize]: the input of the vocab projection (ARCHITECTURE.md §1.1). */
   readonly hidden: number[][];
   /** [length][vocabSize], or null for a backbone without a vocab projection. */
   readonly logits: number[][] | null;

@@ -1,6 +1,6 @@
 import type { InfillCommandResult } from './run-infill.js';
 
-/** The `--json` contract of DESIGN.md §6: `{"text", "tokens", "masked", "filled": [{index, id, piece}]}`. */
+/** The `--json` contract of ARCHITECTURE.md §5.3: `{"text", "tokens", "masked", "filled": [{index, id, piece}]}`. */
 export function infillJson(result: InfillCommandResult): string {
   return JSON.stringify({
     text: result.text,

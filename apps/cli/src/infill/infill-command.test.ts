@@ -54,7 +54,7 @@ interface InfillJson {
   filled: { index: number; id: number; piece: string }[];
 }
 
-describe('maria infill --json (DESIGN.md §6)', () => {
+describe('maria infill --json (ARCHITECTURE.md §5.3)', () => {
   it('prints {"text", "tokens", "masked", "filled"} with the unmasked tokens untouched', async () => {
     const tokenizer = await loadTokenizer(MONOREPO_TINY_TOKENIZER_DIR);
     const { stdout, exitCode } = await run(['infill', '--text', 'The [MASK] sat on the [MASK].', '--model', modelDir, '--seed', '3', '--json']);

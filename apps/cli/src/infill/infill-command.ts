@@ -51,7 +51,7 @@ function parseTopP(text: string): number {
 
 /**
  * `maria infill --text "The [MASK] sat on the mat." [--model DIR] [--seed N] [--json] ...`:
- * fills every `[MASK]` word (DESIGN.md §6). Each marker becomes `--tokens-per-mask` token
+ * fills every `[MASK]` word (ARCHITECTURE.md §5.3). Each marker becomes `--tokens-per-mask` token
  * positions (default 1; a word may span several tokens, and the paper masks words by
  * string, so the count is the user's choice). `--file PATH` (or `--file -` for stdin) reads
  * the text from a file instead, strictly as UTF-8 and past argv's size limit. Sampling

@@ -14,7 +14,7 @@ export function unmaskableIds(model: MariaModel): number[] {
 }
 
 /**
- * MARIA head training as a `TrainingTask` (DESIGN.md §1): for each sequence draw r ~
+ * MARIA head training as a `TrainingTask` (ARCHITECTURE.md §1.4): for each sequence draw r ~
  * Beta(2.5, 2.5) and mask each non-special position with probability r; the AR model reads
  * the clean ids, the MLM the masked ones. Both backbones are frozen: `prepare` runs them
  * outside the gradient scope and keeps only the aligned states at masked positions, and

@@ -2,7 +2,7 @@ import { InvalidArgumentError, Rng } from '@maria-ts/core';
 import { buildProductOfExpertsHead, buildRandomHead, type LinearFusionHead, loadFusionHead } from '@maria-ts/fusion-head';
 import type { BackbonePair } from './load-backbone-pair.js';
 
-/** How a head starts: the product of experts (DESIGN.md §1) or Figure 2's random baseline. */
+/** How a head starts: the product of experts (ARCHITECTURE.md §1.3) or Figure 2's random baseline. */
 export type HeadInitChoice = 'poe' | 'random';
 
 /** Commander parser for `--init`. */

@@ -1,7 +1,7 @@
 import { Registry } from '@maria-ts/core';
 
 /**
- * Architectures of the tiny backbones (DESIGN.md §2's recipe), in Hugging Face config.json
+ * Architectures of the tiny backbones (the recipe of ARCHITECTURE.md §2.3), in Hugging Face config.json
  * spelling so the same object is written next to the weights. Vocabulary and special ids are
  * filled in from the tokenizer at run time.
  */

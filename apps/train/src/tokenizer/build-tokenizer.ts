@@ -9,7 +9,7 @@ import { tokenizerConfigFor, tokenizerJsonFor } from './tokenizer-json.js';
 import { measureTokenization, type TokenizationStatistics } from './tokens-per-word.js';
 import { truncateByteLevelBpe } from './truncate-bpe.js';
 
-/** The WikiText-2 raw test split, on which tokens per word are reported (DESIGN.md §5). */
+/** The WikiText-2 raw test split, on which tokens per word are reported (ARCHITECTURE.md §4). */
 export const EVALUATION_TEXT_IN_DATA = 'eval/wikitext2_raw_test.txt';
 
 export interface BuildTokenizerOptions {
@@ -71,7 +71,7 @@ function checkLoadedTokenizer(loaded: LoadedTokenizer, expectedTokens: readonly 
 }
 
 /**
- * Builds the tiny tokenizer (DESIGN.md §2, "Tokenizers"): GPT-2's 256 byte tokens and its
+ * Builds the tiny tokenizer (ARCHITECTURE.md §2.3): GPT-2's 256 byte tokens and its
  * first `mergeCount` merges plus `<|endoftext|>`, `[MASK]` and `[PAD]`, which for the default
  * 7933 merges is exactly 8192 ids. The file is checked by loading it with
  * `@huggingface/tokenizers` (ids contiguous, exact round trip on the evaluation text) before

@@ -20,7 +20,7 @@ interface BertBlock {
 /**
  * BERT as a masked LM: word + absolute position + token-type-0 embeddings and a LayerNorm,
  * post-norm blocks, then the MLM head transform (dense → act → LayerNorm), whose output
- * is `hidden` (DESIGN.md §1), and a decoder tied to the word embeddings (or untied) with
+ * is `hidden` (ARCHITECTURE.md §1.1), and a decoder tied to the word embeddings (or untied) with
  * the bias `bertParameterRules` picks.
  */
 export class BertBackbone extends EncoderBackbone {

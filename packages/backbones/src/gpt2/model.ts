@@ -20,7 +20,7 @@ interface Gpt2Block {
 /**
  * GPT-2: learned absolute positions, pre-LayerNorm blocks, gelu_new MLP, `ln_f`, and a
  * vocab projection tied to `wte` (or `lm_head` when untied). `hidden` is the output of
- * `ln_f` (DESIGN.md §1). Decoding offsets the learned positions by the cache length.
+ * `ln_f` (ARCHITECTURE.md §1.1). Decoding offsets the learned positions by the cache length.
  */
 export class Gpt2Backbone extends DecoderBackbone {
   readonly bosTokenId: number;

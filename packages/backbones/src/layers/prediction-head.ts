@@ -9,7 +9,7 @@ export interface PredictionHeadParameters {
   readonly norm: LayerNormParameters;
 }
 
-/** `norm(act(dense(x)))`: its output is the encoders' `hidden` (DESIGN.md §1). */
+/** `norm(act(dense(x)))`: its output is the encoders' `hidden` (ARCHITECTURE.md §1.1). */
 export function predictionHead(x: tf.Tensor, parameters: PredictionHeadParameters, act: Activation, epsilon: number): tf.Tensor {
   return tf.tidy(() => layerNorm(act(dense(x, parameters.dense)), parameters.norm, epsilon));
 }

@@ -25,7 +25,7 @@ interface ModernBertBlock {
  * ModernBERT as a masked LM: normalised token embeddings (no position table), pre-norm
  * blocks with RoPE whose θ and attention span depend on the layer (global full attention
  * or a local sliding window), a GeGLU MLP, a final norm, then the head (dense → act →
- * norm), whose output is `hidden` (DESIGN.md §1), and a decoder tied to the embeddings
+ * norm), whose output is `hidden` (ARCHITECTURE.md §1.1), and a decoder tied to the embeddings
  * with a bias.
  */
 export class ModernBertBackbone extends EncoderBackbone {

@@ -21,7 +21,7 @@ export interface BackboneInfo {
 
 /**
  * Outputs of one forward pass. `hidden` is always the input of the final vocab projection
- * (DESIGN.md §1: GPT-2 after ln_f, Llama/OLMo after the final norm, BERT after the MLM
+ * (ARCHITECTURE.md §1.1: GPT-2 after ln_f, Llama/OLMo after the final norm, BERT after the MLM
  * transform, ModernBERT after its head), so the fusion head can consume it directly.
  */
 export interface BackboneOutput {
@@ -68,7 +68,7 @@ export interface LanguageBackbone {
  */
 export interface ARBackbone extends LanguageBackbone {
   readonly kind: 'ar';
-  /** Token prepended so position 0 has a state to predict from (DESIGN.md §1). */
+  /** Token prepended so position 0 has a state to predict from (ARCHITECTURE.md §1.2). */
   readonly bosTokenId: number;
   /** An empty cache for `batchSize` sequences of up to `capacity` tokens. */
   createCache(batchSize: number, capacity: number): KVCache;

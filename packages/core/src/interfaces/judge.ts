@@ -4,7 +4,7 @@ export interface JudgeOptions {
 }
 
 /**
- * Scores texts for the ELO benchmark (DESIGN.md §1). Higher is better. Judges are
+ * Scores texts for the ELO benchmark (ARCHITECTURE.md §1.9). Higher is better. Judges are
  * pluggable: an offline likelihood judge by default, an OpenAI-compatible HTTP judge for
  * users who have one. A judge must be deterministic for the same inputs where it can be.
  */

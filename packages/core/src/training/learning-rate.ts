@@ -5,7 +5,7 @@ export interface WarmupCosineOptions {
   readonly peak: number;
   readonly warmupSteps: number;
   readonly totalSteps: number;
-  /** Final rate as a share of the peak (DESIGN.md's tiny recipe decays to 10%). Default 0.1. */
+  /** Final rate as a share of the peak (the tiny recipe of ARCHITECTURE.md §2.3 decays to 10%). Default 0.1. */
   readonly finalRatio?: number;
 }
 

@@ -15,7 +15,7 @@ export interface LikelihoodJudgeOptions {
 }
 
 /**
- * The offline, deterministic default judge (DESIGN.md §1): a text's score is its mean
+ * The offline, deterministic default judge (ARCHITECTURE.md §1.9): a text's score is its mean
  * log-likelihood under a stronger AR model than the one being judged. Higher is better,
  * so fluent, on-distribution text wins battles. Deterministic whenever the scorer is.
  */

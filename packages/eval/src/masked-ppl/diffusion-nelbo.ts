@@ -36,7 +36,7 @@ function openUniform(rng: Rng): number {
 }
 
 /**
- * The masked-diffusion baseline's conditional NELBO (SMDM/MDLM style, DESIGN.md §1): an upper
+ * The masked-diffusion baseline's conditional NELBO (SMDM/MDLM style, ARCHITECTURE.md §1.7): an upper
  * bound on `−log p(x_M | x_rest)` for the target set M (the masked positions), estimated by
  * Monte Carlo over t. For each example, K times t_k = (k + u)/K (stratified, one u ~ U(0,1)
  * per example), each target token is hidden with probability t_k while all other tokens

@@ -5,7 +5,7 @@ import { emptyMaskedNll, type MaskedExamples, type MaskedNll, type MaskedScoreOp
 import { forEachChunk, idMatrix, rowNll } from './row-nll.js';
 
 /**
- * MARIA's exact masked NLL, `−log p(x_i | x_<i, x_unmasked)` at every masked i (DESIGN.md §1,
+ * MARIA's exact masked NLL, `−log p(x_i | x_<i, x_unmasked)` at every masked i (ARCHITECTURE.md §1.5,
  * "Exact likelihood"): teacher forcing makes it one AR pass over the clean ids and one MLM
  * pass over x̃ per batch, then the head at the masked positions only. Exact, not a bound:
  * the AR half conditions on the true prefix, so the sum over masked i is the log-likelihood

@@ -18,7 +18,7 @@ export function parseMaskedPplMethod(name: string): MaskedPplMethod {
   throw new InvalidArgumentError('--methods', name, `a comma-separated subset of ${MASKED_PPL_METHODS.join(', ')}`);
 }
 
-/** One cell of the table, the row format of `maria-bench ppl --json` (DESIGN.md §6). */
+/** One cell of the table, the row format of `maria-bench ppl --json` (ARCHITECTURE.md §5.4). */
 export interface MaskedPplRow {
   readonly method: MaskedPplMethod;
   readonly rate: number;

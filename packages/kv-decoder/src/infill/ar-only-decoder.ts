@@ -4,7 +4,7 @@ import type { InfillDecoder } from './infill-decoder.js';
 import { backboneVocabLogits } from './vocab-logits.js';
 
 /**
- * The AR-only baseline (DESIGN.md §1): plain KV-cached AR sampling at the masked positions,
+ * The AR-only baseline (ARCHITECTURE.md §1.7): plain KV-cached AR sampling at the masked positions,
  * `p_AR(x_i | x_<i)`, which ignores every token after i. It runs the same decode loop as
  * MARIA with the AR model's own vocab projection in place of the head, and no MLM pass.
  */

@@ -24,7 +24,7 @@ export interface CachedLogitSource {
 }
 
 /**
- * The decode loop of Algorithm 1 (DESIGN.md §1), for a batch of rows in one KV cache.
+ * The decode loop of Algorithm 1 (ARCHITECTURE.md §1.6), for a batch of rows in one KV cache.
  *
  * The AR model reads `[BOS, x_0, x_1, …]`; its state after `[BOS, x_0 … x_{i−1}]` is
  * h_AR(i−1). With `p_1 < p_2 < …` the positions masked in any row, step k feeds, as one

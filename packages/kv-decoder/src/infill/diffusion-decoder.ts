@@ -9,7 +9,7 @@ export function diffusionStepCount(steps: number, maskedCount: number): number {
 }
 
 /**
- * The masked-diffusion baseline (SMDM/MDLM style, DESIGN.md §1), in N denoising steps.
+ * The masked-diffusion baseline (SMDM/MDLM style, ARCHITECTURE.md §1.7), in N denoising steps.
  *
  * Step s of a row with |M| masked tokens and S = min(N, |M|) steps unmasks
  * `round(|M|·(s+1)/S) − round(|M|·s/S)` positions (at least one; the linear schedule of

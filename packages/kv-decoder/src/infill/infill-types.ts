@@ -16,7 +16,7 @@ export interface InfillRequest {
   readonly seed?: number;
 }
 
-/** The decoders behind `infill`: MARIA's Algorithm 1 and the three baselines (DESIGN.md §1). */
+/** The decoders behind `infill`: MARIA's Algorithm 1 and the three baselines (ARCHITECTURE.md §1.6, §1.7). */
 export type InfillMethod = 'maria' | 'mlm' | 'diffusion' | 'ar';
 
 /** A filled position, as the `maria infill --json` contract prints it. */

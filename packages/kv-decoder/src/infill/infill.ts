@@ -78,7 +78,7 @@ function startSession(model: MariaModel, requests: readonly InfillRequest[], opt
 }
 
 /**
- * Infills one request or a batch (DESIGN.md §1, "Infill"). `options.method` picks MARIA's
+ * Infills one request or a batch (ARCHITECTURE.md §1.6). `options.method` picks MARIA's
  * Algorithm 1 (default) or a baseline; all share sampling, batching, streaming
  * (`onToken`), cancellation (`signal` → `AbortedError`) and the `maxLength` guard
  * (`InputTooLongError`). Bad requests and options throw before any tensor work.

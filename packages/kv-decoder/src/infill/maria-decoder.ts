@@ -78,7 +78,7 @@ function mariaLogitSource(model: MariaModel, rows: readonly InfillRow[]): Cached
 }
 
 /**
- * MARIA's Algorithm 1 (DESIGN.md §1, "Infill"): one MLM pass on x̃, the MLM half of the head
+ * MARIA's Algorithm 1 (ARCHITECTURE.md §1.6): one MLM pass on x̃, the MLM half of the head
  * once for all masked positions, then KV-cached AR decoding where each filled token and the
  * unmasked run after it are one chunk and only the chunk's last state meets the AR half.
  * Cost: one MLM pass, one AR pass over the tokens up to the last mask, |M| decoder calls.

@@ -4,7 +4,7 @@ import { groupByLength, type InfillRow } from './infill-row.js';
 import { encoderLogitsAt } from './vocab-logits.js';
 
 /**
- * The MLM AR-decode baseline (DESIGN.md §1, the paper's ModernBERT baseline): left to right
+ * The MLM AR-decode baseline (ARCHITECTURE.md §1.7, the paper's ModernBERT baseline): left to right
  * over the masked positions, run the MLM on the current sequence (earlier fills in place,
  * later masks still masked) and sample position i from the MLM's own logits there. No
  * cache: |M| full MLM passes. Rows of equal length share each pass; step k fills the k-th

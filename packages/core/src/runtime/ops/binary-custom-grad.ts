@@ -11,7 +11,7 @@ export type BinaryGradientFunction = (
  * `tf.customGrad` for two tensor inputs with precise parameter types (tfjs types every
  * parameter as `Tensor | GradSaveFunc`). Tensors needed by the gradient must be passed as
  * inputs and `save()`d, never captured in a closure: captured ones may be disposed by an
- * enclosing `tidy` before the gradient runs (DESIGN.md §2).
+ * enclosing `tidy` before the gradient runs (ARCHITECTURE.md §2.2).
  */
 export function binaryCustomGrad<T extends tf.Tensor>(fn: BinaryGradientFunction): (a: tf.Tensor, b: tf.Tensor) => T {
   const op = tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) =>

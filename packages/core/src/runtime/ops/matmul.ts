@@ -5,7 +5,7 @@ import { POOL_MIN_ROWS, POOL_MIN_WORK, withThreadPool } from '../thread-pool-swi
 
 /*
  * On the wasm backend a matMul with transposeA/transposeB, or any batched rank-3 matMul
- * with those flags, runs at about 1 GFLOP/s instead of 14–30 (DESIGN.md §2). tfjs's own
+ * with those flags, runs at about 1 GFLOP/s instead of 14–30 (ARCHITECTURE.md §2.2). tfjs's own
  * matMul gradient emits exactly those calls. These ops transpose explicitly instead, in
  * the forward pass and in their gradients, so every product reaches XNNPACK's fast path.
  */
