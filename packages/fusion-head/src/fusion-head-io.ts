@@ -119,13 +119,17 @@ export async function readFusionHeadConfig(dir: string): Promise<FusionHeadConfi
 
 /**
  * Refuses a head whose recorded backbones or tokenizer are not the ones given: content hashes
- * (when both sides have one), hidden sizes and the tokenizer fingerprint are compared.
+ * (when both sides have one), hidden sizes, the head's vocabulary against the tokenizer's ids
+ * (a head over other ids scores the wrong tokens) and the tokenizer fingerprint are compared.
  */
 export function assertHeadPairing(config: FusionHeadConfig, dir: string, ar: Pick<LanguageBackbone, 'info'>, mlm: Pick<LanguageBackbone, 'info'>, tokenizer: Tokenizer): void {
   for (const [role, recorded, backbone] of [['AR', config.ar, ar], ['MLM', config.mlm, mlm]] as const) {
     if (recorded.contentHash !== null && recorded.contentHash !== backbone.info.contentHash) throw new BackboneMismatchError(role, dir, recorded.contentHash, backbone.info.contentHash);
     const width = role === 'AR' ? config.arHiddenSize : config.mlmHiddenSize;
     if (width !== backbone.info.hiddenSize) throw new CheckpointError(dir, `the head reads ${role} states of width ${width}, the ${role} backbone has ${backbone.info.hiddenSize}`);
+  }
+  if (config.vocabSize !== tokenizer.vocabSize) {
+    throw new TokenizerMismatchError(`the fusion head at ${dir}`, 'the tokenizer it is loaded with', `the head has ${config.vocabSize} vocabulary rows, the tokenizer ${tokenizer.vocabSize} ids`);
   }
   if (config.tokenizer.fingerprint !== tokenizer.fingerprint()) {
     throw new TokenizerMismatchError(`the fusion head at ${dir}`, 'the tokenizer it is loaded with', `fingerprints ${config.tokenizer.fingerprint.slice(0, 12)} vs ${tokenizer.fingerprint().slice(0, 12)}`);

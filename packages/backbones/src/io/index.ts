@@ -11,5 +11,7 @@ export * from './atomic-write.js';
 export * from './read-json-file.js';
 export * from './sharded-index.js';
 export * from './path-exists.js';
+export * from './assert-regular-file.js';
 export * from './checkpoint-files.js';
 export * from './hub-download.js';
+export * from './checkpoint-footprint.js';

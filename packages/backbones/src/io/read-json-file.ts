@@ -1,8 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { CheckpointError } from '@maria-ts/core';
+import { assertRegularFile } from './assert-regular-file.js';
 
-/** Reads a JSON file; a missing file or invalid JSON is a `CheckpointError` naming it. */
+/**
+ * Reads a JSON file; a missing file, one that is not a regular file (a directory, a named
+ * pipe) or invalid JSON is a `CheckpointError` naming it.
+ */
 export async function readJsonFile(file: string): Promise<unknown> {
+  await assertRegularFile(file, 'JSON file');
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -2,6 +2,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { CheckpointError } from '@maria-ts/core';
 import { DTYPE_BYTE_SIZE, STORED_DTYPES, elementCount, isStoredDtype, type StoredDtype } from './host-tensor.js';
 import { readExactly } from './read-exactly.js';
+import { assertRegularFile } from './assert-regular-file.js';
 
 /**
  * Upper bound on the JSON header, as in the reference implementation: a header beyond
@@ -47,8 +48,12 @@ export async function readSafetensorsHeader(file: string): Promise<SafetensorsHe
   }
 }
 
-/** Opens `file` for reading, turning a missing or unreadable file into a `CheckpointError`. */
+/**
+ * Opens `file` for reading, turning a missing or unreadable file, or one that is not a
+ * regular file (checked before opening, so a named pipe cannot block), into a `CheckpointError`.
+ */
 export async function openForReading(file: string): Promise<FileHandle> {
+  await assertRegularFile(file, 'safetensors file');
   try {
     return await open(file, 'r');
   } catch (error) {

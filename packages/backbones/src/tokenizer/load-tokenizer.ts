@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { SpecialTokenIds } from '@maria-ts/core';
 import { CheckpointError } from '@maria-ts/core';
+import { assertRegularFile } from '../io/assert-regular-file.js';
 import { pathExists } from '../io/path-exists.js';
 import { readJsonFile } from '../io/read-json-file.js';
 import { addedTokensFromConfig, byteLevelBpeTokenizerJson, parseMergesText, validateVocabJson } from './byte-level-bpe.js';
@@ -67,6 +68,7 @@ async function byteLevelBpeFromFiles(directory: string, config: Readonly<Record<
   const vocabFile = join(directory, 'vocab.json');
   const mergesFile = join(directory, 'merges.txt');
   const vocab = validateVocabJson(vocabFile, await readJsonFile(vocabFile));
+  await assertRegularFile(mergesFile, 'merges file');
   const merges = parseMergesText(mergesFile, await readFile(mergesFile, 'utf8'));
   for (const [index, [left, right]] of merges.entries()) {
     if (!(left in vocab) || !(right in vocab) || !(`${left}${right}` in vocab)) {

@@ -1,0 +1,28 @@
+import { stat } from 'node:fs/promises';
+import { CheckpointError } from '@maria-ts/core';
+
+/**
+ * Checks, before anything opens it, that `file` is a regular file (following symlinks). A
+ * named pipe, socket or device opened for reading blocks or streams forever, and a blocked
+ * `open` holds a libuv thread that keeps the process from exiting even on SIGTERM; a
+ * directory fails later with a vaguer error. Each is a `CheckpointError` naming the file and
+ * `what` it was read as (e.g. "safetensors file").
+ */
+export async function assertRegularFile(file: string, what: string): Promise<void> {
+  let stats;
+  try {
+    stats = await stat(file);
+  } catch (error) {
+    throw new CheckpointError(file, `cannot read ${what} (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`);
+  }
+  if (stats.isFile()) return;
+  throw new CheckpointError(file, `${what} is ${fileKind(stats)}, not a regular file`);
+}
+
+function fileKind(stats: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a named pipe';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  return 'a special file';
+}
