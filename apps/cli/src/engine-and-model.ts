@@ -1,6 +1,6 @@
-import { type EngineInfo, type EngineOptions, initEngine } from '@maria-ts/core';
-import { buildMariaModel, type LoadMariaModelOptions, type MariaModel } from '@maria-ts/fusion-head';
-import { readMariaOrTiny } from '@maria-ts/model-tiny';
+import { type EngineInfo, type EngineMemoryCheckOptions, type EngineOptions, initEngine } from '@maria-ts/core';
+import { assertMariaDirectoryFits, buildMariaModel, type LoadMariaModelOptions, type MariaModel } from '@maria-ts/fusion-head';
+import { TINY_MARIA_DIR, readMariaOrTiny } from '@maria-ts/model-tiny';
 
 /** The engine flags a model command passes on (`--engine`, `--threads`). */
 export interface EngineFlags {
@@ -9,16 +9,20 @@ export interface EngineFlags {
 }
 
 /**
- * Starts the engine and reads the model's files at the same time (neither needs the other:
- * the engine's start is wasm compilation and, with threads, worker start-up; the read is
- * file IO and parsing), then builds the model on the started engine. With 2 wasm threads the
- * start takes ~100 ms, which the read hides. `model` undefined means the embedded tiny MARIA.
- * If either fails, its typed error is thrown once both have settled (the engine's first).
+ * Starts the engine, checks from the safetensors headers that the model fits in it (wasm
+ * holds 4 GiB: `EngineMemoryError` names the memory needed and the engine that holds it),
+ * then reads the model's files and builds the model on the started engine. `model` undefined
+ * means the embedded tiny MARIA.
  */
-export async function startEngineAndLoadModel(flags: EngineFlags, model: string | undefined, options: LoadMariaModelOptions = {}): Promise<{ engine: EngineInfo; model: MariaModel }> {
+export async function startEngineAndLoadModel(
+  flags: EngineFlags,
+  model: string | undefined,
+  options: LoadMariaModelOptions & EngineMemoryCheckOptions = {},
+): Promise<{ engine: EngineInfo; model: MariaModel }> {
   const engineOptions: EngineOptions = { ...(flags.engine !== undefined ? { engine: flags.engine } : {}), ...(flags.threads !== undefined ? { threads: flags.threads } : {}) };
-  const [engine, files] = await Promise.allSettled([initEngine(engineOptions), readMariaOrTiny(model, options)]);
-  if (engine.status === 'rejected') throw engine.reason;
-  if (files.status === 'rejected') throw files.reason;
-  return { engine: engine.value, model: await buildMariaModel(files.value, options) };
+  // A model larger than the engine can address is refused from its safetensors headers before
+  // any weight is read, rather than crashing out of memory halfway through the load.
+  const engine = await initEngine(engineOptions);
+  await assertMariaDirectoryFits(model ?? TINY_MARIA_DIR, engine, options);
+  return { engine, model: await buildMariaModel(await readMariaOrTiny(model, options), options) };
 }

@@ -9,6 +9,7 @@ export * from './interfaces/index.js';
 export * from './registry.js';
 export * from './rng.js';
 export * from './runtime/engine.js';
+export * from './runtime/engine-memory.js';
 export * from './runtime/thread-pool-switch.js';
 export * from './runtime/log.js';
 export * from './runtime/ops/index.js';

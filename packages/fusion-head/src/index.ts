@@ -45,3 +45,4 @@ export {
   type MaskedBatch,
   type MaskedFeatures,
 } from './masked-token-loss.js';
+export { assertMariaDirectoryFits, mariaDirectoryFootprint, type MariaFootprint } from './maria-footprint.js';
