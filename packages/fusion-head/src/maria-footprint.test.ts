@@ -1,8 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { tf} from '@maria-ts/core';
-import { EngineMemoryError, initEngine, type MariaError } from '@maria-ts/core';
+import { EngineMemoryError, initEngine, type MariaError, type tf } from '@maria-ts/core';
 import { testEngineOptions } from '@maria-ts/core/testing';
 import { loadTokenizer } from '@maria-ts/backbones';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
