@@ -8,6 +8,7 @@ export * from './errors.js';
 export * from './config/config-reader.js';
 export * from './parameters/parameter-rule.js';
 export * from './parameters/host-parameters.js';
+export * from './parameters/non-finite.js';
 export * from './parameters/parameter-store.js';
 export * from './layers/index.js';
 export * from './base/transformer-backbone.js';

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type BackboneInfo, CheckpointError, type FusionHead, type LanguageBackbone, type Tokenizer, TokenizerMismatchError, tf } from '@maria-ts/core';
-import { pathExists, readJsonFile, readSafetensors, type StoredDtype, writeSafetensors, writeTextFileAtomic } from '@maria-ts/backbones';
+import { describeNonFinite, indexOfNonFinite, pathExists, readJsonFile, readSafetensors, type StoredDtype, writeSafetensors, writeTextFileAtomic } from '@maria-ts/backbones';
 import { BackboneMismatchError } from './errors.js';
 import { type FusionHeadInit, LinearFusionHead } from './linear-fusion-head.js';
 
@@ -161,6 +161,8 @@ export async function loadFusionHead(dir: string, options: LoadFusionHeadOptions
     if (!tensor || tensor.shape.join(',') !== expected[key].join(',')) {
       throw new CheckpointError(file, `${TENSOR_NAMES[key]} has shape [${tensor?.shape.join(', ') ?? 'missing'}], config.json says [${expected[key].join(', ')}]`);
     }
+    const bad = indexOfNonFinite(tensor.data);
+    if (bad >= 0) throw new CheckpointError(file, `tensor '${TENSOR_NAMES[key]}' holds ${describeNonFinite(tensor.data[bad] as number)} at element ${bad}; the head is corrupt or its training diverged`);
     return tensor.data;
   };
   const head = new LinearFusionHead(

@@ -85,6 +85,21 @@ describe('loading a MARIA directory refuses', () => {
     expect(failure.message).toContain('8192');
   });
 
+  it('a head holding NaN (CheckpointError naming the tensor)', async () => {
+    const dir = await copy('head-nan');
+    const weightsFile = path.join(dir, 'head', HEAD_WEIGHTS_FILE);
+    const tensors = await readSafetensors(weightsFile);
+    const bias = tensors.get('fusion.bias');
+    expect(bias).toBeDefined();
+    const data = Float32Array.from(bias!.data);
+    data[5] = Number.NaN;
+    await writeSafetensors(weightsFile, new Map([...tensors, ['fusion.bias', { shape: bias!.shape, data }]]), { dtype: 'F32' });
+    const failure = await loadFailure(dir);
+    expect(CheckpointError.isInstance(failure), `got ${failure.name}: ${failure.message}`).toBe(true);
+    expect(failure.message).toContain(weightsFile);
+    expect(failure.message).toContain("tensor 'fusion.bias' holds NaN at element 5");
+  });
+
   it.each(['maria.json', 'tokenizer.json', `head/${HEAD_CONFIG_FILE}`, `head/${HEAD_WEIGHTS_FILE}`, 'ar/model.safetensors', 'mlm/config.json'])(
     '%s as a named pipe (CheckpointError naming it)',
     { timeout: 15_000 },

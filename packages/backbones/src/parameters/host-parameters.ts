@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CheckpointError, type Rng } from '@maria-ts/core';
+import { describeNonFinite, indexOfNonFinite } from './non-finite.js';
 import { ruleShape, type ParameterRule } from './parameter-rule.js';
 
 /** A parameter's values on the host, in our layout. */
@@ -51,8 +52,8 @@ export interface AssembledParameters {
 
 /**
  * Builds our parameters from checkpoint tensors by the family's rules: every source must be
- * present with exactly the shape the config implies, else a `CheckpointError` names the
- * tensor, its shape and the expected one. Linear weights are transposed to [in, out] and
+ * present with exactly the shape the config implies and hold only finite values, else a
+ * `CheckpointError` names the tensor and what is wrong with it. Linear weights are transposed to [in, out] and
  * fused sources concatenated, once, here.
  */
 export function assembleParameters(rules: readonly ParameterRule[], tensors: ReadonlyMap<string, CheckpointTensor>, source: string, ignorable: (name: string) => boolean = () => false): AssembledParameters {
@@ -66,6 +67,8 @@ export function assembleParameters(rules: readonly ParameterRule[], tensors: Rea
       if (!sameShape(tensor.shape, expected)) {
         throw new CheckpointError(source, `tensor '${name}' has shape ${formatShape(tensor.shape)}, but the config implies ${formatShape(expected)}`);
       }
+      const bad = indexOfNonFinite(tensor.data);
+      if (bad >= 0) throw new CheckpointError(source, `tensor '${name}' holds ${describeNonFinite(tensor.data[bad] as number)} at element ${bad} (of ${formatShape(tensor.shape)}); the weights are corrupt or diverged`);
       used.add(name);
       if (rule.layout === 'linear') {
         const [rows, columns] = expected as [number, number];
