@@ -8,6 +8,7 @@ import { registerCorpusCommand } from './corpus/corpus-command.js';
 import { registerTokenizerCommand } from './tokenizer/tokenizer-command.js';
 import { registerPretrainCommand } from './pretrain/pretrain-command.js';
 import { registerAssembleCommand } from './head/assemble-command.js';
+import { registerRandomCheckpointCommand } from './random-checkpoint/random-checkpoint-command.js';
 import { registerHeadCommand } from './head/head-command.js';
 import { registerEvalLmCommand } from './eval-lm/eval-lm-command.js';
 import { registerEvalMlmCommand } from './eval-mlm/eval-mlm-command.js';
@@ -58,5 +59,6 @@ export function createProgram(): Command {
   registerEvalLmCommand(program);
   registerEvalMlmCommand(program);
   registerTieEmbeddingsCommand(program);
+  registerRandomCheckpointCommand(program);
   return program;
 }
