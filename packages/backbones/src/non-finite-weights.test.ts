@@ -47,7 +47,7 @@ describe('non-finite weights are refused at load', () => {
     expect(original, `fixture has ${tensor}`).toBeDefined();
     const data = Float32Array.from(original!.data);
     data[3] = value;
-    await saveCheckpointFiles(dir, { config: files.config, tensors: new Map([...files.tensors, [tensor, { shape: original!.shape, data }]]), dtype });
+    await saveCheckpointFiles(dir, { config: files.config, tensors: new Map([...files.tensors, [tensor, { ...original!, data }]]), dtype });
     const failure = await loadBackbone(dir).then(
       (backbone) => {
         backbone.dispose();
