@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { CheckpointError } from '../errors.js';
+import { CheckpointError } from '@maria-ts/core';
 import { SINGLE_WEIGHTS_FILE } from './checkpoint-files.js';
 import { elementCount } from './host-tensor.js';
 import { pathExists } from './path-exists.js';
