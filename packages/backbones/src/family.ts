@@ -1,6 +1,7 @@
 import { Rng, type ARBackbone, type MLMBackbone, type Tokenizer } from '@maria-ts/core';
 import type { ParsedConfig } from './config/config-reader.js';
 import { assembleParameters, contentHash, initialiseParameters, type CheckpointTensor, type HostParameter } from './parameters/host-parameters.js';
+import { assertLayersPresent, assertPlanFits, unusedTensorWarnings } from './parameters/checkpoint-plan-checks.js';
 import type { ParameterRule } from './parameters/parameter-rule.js';
 import type { CheckpointContents } from './base/transformer-backbone.js';
 
@@ -23,11 +24,19 @@ export interface ModelInputs {
   readonly maskTokenId: number | null;
 }
 
+/** What the shared loading code reads from every family's typed config. */
+export interface FamilyConfig {
+  /** Std of the from-scratch normal init. */
+  readonly initializerRange: number;
+  /** Transformer blocks; checked against the checkpoint's before any is planned. */
+  readonly numLayers: number;
+}
+
 /**
  * How one family is declared in its folder (config parsing, naming rules, model). Its
  * typed config carries `initializerRange`, the std of the from-scratch normal init.
  */
-export interface FamilySpec<Config extends { readonly initializerRange: number }> {
+export interface FamilySpec<Config extends FamilyConfig> {
   /** Hugging Face `model_type`. */
   readonly modelType: string;
   readonly kind: 'ar' | 'mlm';
@@ -84,7 +93,7 @@ function maskIdFrom(rawConfig: Record<string, unknown>, options: BuildOptions): 
  * `Rng`. Both end in the family's own model constructor, so a loaded and a fresh model
  * share every line of architecture code.
  */
-export function defineFamily<Config extends { readonly initializerRange: number }>(spec: FamilySpec<Config>): BackboneFamily {
+export function defineFamily<Config extends FamilyConfig>(spec: FamilySpec<Config>): BackboneFamily {
   const create = (config: Config, parameters: Map<string, HostParameter>, rules: ParameterRule[], rawConfig: Record<string, unknown>, options: BuildOptions, trainable: boolean) =>
     spec.createModel(config, {
       parameters,
@@ -101,15 +110,16 @@ export function defineFamily<Config extends { readonly initializerRange: number 
     build(rawConfig, tensors, options = {}) {
       const source = options.source ?? `${spec.modelType} checkpoint`;
       const { config, warnings } = spec.parseConfig(rawConfig, `${source}/config.json`);
+      assertLayersPresent(source, config.numLayers, tensors.keys());
       const rules = spec.parameterRules(config, [...tensors.keys()]);
       const { parameters, unused } = assembleParameters(rules, tensors, source, (name) => spec.isIgnorableTensor?.(name, tensors) ?? false);
       const backbone = create(config, parameters, rules, rawConfig, options, options.trainable ?? false);
-      const tensorWarnings = unused.map((name) => `${source}: ignoring tensor '${name}' that the ${spec.modelType} architecture does not use`);
-      return { backbone, warnings: [...warnings, ...tensorWarnings] };
+      return { backbone, warnings: [...warnings, ...unusedTensorWarnings(source, spec.modelType, unused)] };
     },
     init(rawConfig, options) {
       const { config, warnings } = spec.parseConfig(rawConfig, `${spec.modelType} config`);
       const rules = spec.parameterRules(config);
+      assertPlanFits(`${spec.modelType} config`, rules);
       const parameters = initialiseParameters(rules, new Rng(options.seed), config.initializerRange);
       return { backbone: create(config, parameters, rules, rawConfig, options, true), warnings };
     },

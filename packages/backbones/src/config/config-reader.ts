@@ -62,6 +62,31 @@ const INERT_KEYS = new Set([
 
 const INERT_PATTERNS = [/dropout/, /_pdrop$/];
 
+/**
+ * Upper bounds of the structural sizes, far above any published model (the deepest have a few
+ * hundred layers, the widest vocabularies a few hundred thousand ids, the longest contexts ~10M
+ * positions) and far below what would exhaust memory while the model is being laid out: a
+ * config with `num_hidden_layers: 1e9` must fail here, before a single layer is planned.
+ */
+export const CONFIG_INTEGER_LIMITS: Readonly<Record<string, number>> = {
+  num_hidden_layers: 4096,
+  n_layer: 4096,
+  num_attention_heads: 4096,
+  n_head: 4096,
+  num_key_value_heads: 4096,
+  global_attn_every_n_layers: 4096,
+  head_dim: 1 << 14,
+  hidden_size: 1 << 17,
+  n_embd: 1 << 17,
+  intermediate_size: 1 << 20,
+  n_inner: 1 << 20,
+  vocab_size: 1 << 22,
+  type_vocab_size: 1 << 16,
+  max_position_embeddings: 1 << 24,
+  n_positions: 1 << 24,
+  local_attention: 1 << 24,
+};
+
 function describe(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
@@ -130,10 +155,13 @@ export class ConfigReader {
     return value;
   }
 
-  /** An integer ≥ `min` (default 1). */
+  /** An integer ≥ `min` (default 1), and at most `CONFIG_INTEGER_LIMITS` for a structural size. */
   integer(keys: string | readonly string[], fallback?: number, min = 1): number {
     const value = this.number(keys, fallback);
-    if (!Number.isInteger(value) || value < min) this.bad(typeof keys === 'string' ? keys : (keys[0] ?? ''), value, `an integer >= ${min}`);
+    const key = this.raw(keys)?.key ?? (typeof keys === 'string' ? keys : (keys[0] ?? ''));
+    const max = CONFIG_INTEGER_LIMITS[key];
+    if (!Number.isInteger(value) || value < min) this.bad(key, value, max === undefined ? `an integer >= ${min}` : `an integer from ${min} to ${max}`);
+    if (max !== undefined && value > max) this.bad(key, value, `an integer from ${min} to ${max}`);
     return value;
   }
 
