@@ -89,7 +89,7 @@ describe('unused checkpoint tensors', () => {
     await cp(fixtureDir('tiny-llama'), dir, { recursive: true });
     const files = await loadCheckpointFiles(dir, { tokenizer: false });
     const tensors = new Map(files.tensors);
-    for (let i = 0; i < 100_000; i++) tensors.set(`stray.${i}`, { shape: [1], data: new Float32Array([i]) });
+    for (let i = 0; i < 100_000; i++) tensors.set(`stray.${i}`, { shape: [1], data: new Float32Array([i]), storedDtype: 'F32' as const });
     await saveCheckpointFiles(dir, { config: files.config, tensors, dtype: 'F32' });
     const warnings: string[] = [];
     (await loadBackbone(dir, { onWarning: (line) => warnings.push(line) })).dispose();
@@ -100,7 +100,7 @@ describe('unused checkpoint tensors', () => {
   it('a few stray tensors are named one per line', async () => {
     const files = await loadCheckpointFiles(fixtureDir('tiny-llama'), { tokenizer: false });
     const tensors = new Map(files.tensors);
-    for (const name of ['extra.a', 'extra.b']) tensors.set(name, { shape: [1], data: new Float32Array([1]) });
+    for (const name of ['extra.a', 'extra.b']) tensors.set(name, { shape: [1], data: new Float32Array([1]), storedDtype: 'F32' as const });
     const warnings: string[] = [];
     (await loadBackbone({ ...files, tensors }, { onWarning: (line) => warnings.push(line) })).dispose();
     expect(warnings).toEqual([`${files.dir}: ignoring tensor 'extra.a' that the llama architecture does not use`, `${files.dir}: ignoring tensor 'extra.b' that the llama architecture does not use`]);
