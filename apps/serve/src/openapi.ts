@@ -30,6 +30,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'missing or wrong bearer token',
   413: 'body larger than the server accepts',
   415: 'not application/json (UTF-8)',
+  422: 'the request asks for more model work than the server accepts (TooMuchWork: the body has limit and requested)',
   503: 'queue full or shutting down; see Retry-After',
   504: 'the request ran past the per-request timeout',
 };
@@ -43,7 +44,7 @@ const modelRoute = (summary: string, request: string, response: string, streamNo
         description: `the result; with "stream": true, a text/event-stream instead: ${streamNote}`,
         content: { 'application/json': { schema: { $ref: `#/components/schemas/${response}` } }, 'text/event-stream': { schema: { type: 'string' } } },
       },
-      ...errors(400, 401, 413, 415, 503, 504),
+      ...errors(400, 401, 413, 415, 422, 503, 504),
     },
   },
 });

@@ -72,6 +72,11 @@ export const errorResponseSchema = z.object({
   error: z.string().describe('machine-readable code, e.g. InvalidRequest, QueueFull'),
   message: z.string(),
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  limit: z.object({ work: z.number().int(), unit: z.literal('decode steps') }).optional().describe('TooMuchWork (422): the most work one request may ask for (--max-work)'),
+  requested: z
+    .object({ work: z.number().int(), decodeSteps: z.number().int(), passTokens: z.number().int() })
+    .optional()
+    .describe('TooMuchWork (422): what the request asked for: decode steps plus a quarter step per token read in a full pass'),
 });
 
 export type InfillResponse = z.infer<typeof infillResponseSchema>;

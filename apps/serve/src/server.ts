@@ -6,6 +6,7 @@ import type { ServeEngine } from './engine/serve-engine.js';
 import { createBearerCheck } from './http/bearer-token.js';
 import { errorAnswer } from './http/http-error.js';
 import { installJsonBodyParser } from './http/json-body-parser.js';
+import { infillWork } from './http/request-work.js';
 import type { RouteContext } from './http/route-context.js';
 import { registerGenerateRoute } from './http/routes/generate-route.js';
 import { registerInfillRoute } from './http/routes/infill-route.js';
@@ -30,6 +31,14 @@ export interface ServeOptions {
   readonly bodyLimitBytes?: number;
   /** Most tokens in one request (default the model's limit, at most 1024). */
   readonly maxTokens?: number;
+  /**
+   * Most model work one request may ask for, in decode steps (`http/request-work.ts`); more
+   * is refused with 422 `TooMuchWork` before it queues, and an infill batch stops growing at
+   * this much work in all. Default: no limit. `maria-serve` sets it from `--max-work` or from
+   * a cost measured at start (`measureWorkLimit`), so that accepted requests finish within
+   * the timeout.
+   */
+  readonly maxWork?: number;
   /** Seeds the stream that picks seeds for requests without one (default: random). */
   readonly seed?: number;
   /** fastify's logger option (default off). */
@@ -58,12 +67,19 @@ export async function createServer(options: ServeOptions): Promise<MariaServer> 
   const timeoutMs = positiveInteger('timeoutMs', options.timeoutMs ?? 60_000);
   const bodyLimit = positiveInteger('bodyLimitBytes', options.bodyLimitBytes ?? 256 * 1024);
   const maxTokens = positiveInteger('maxTokens', options.maxTokens ?? Math.min(engine.maxLength, 1024));
+  const maxWork = options.maxWork === undefined ? Number.POSITIVE_INFINITY : positiveInteger('maxWork', options.maxWork);
   const seeds = new Rng(options.seed ?? (getRandomValues(new Uint32Array(1))[0] as number));
 
   const app = Fastify({ logger: options.logger ?? false, bodyLimit, requestTimeout: 30_000, return503OnClosing: true });
   installJsonBodyParser(app);
   const metrics: ServeMetrics = new ServeMetrics({ queueDepth: () => scheduler.depth, active: () => scheduler.active, tensorCount: () => engine.tensorCount() });
-  const scheduler = new WorkScheduler(engine, { maxQueued, maxBatch, onBatch: (report) => metrics.observeBatch(report) });
+  const scheduler = new WorkScheduler(engine, {
+    maxQueued,
+    maxBatch,
+    maxBatchWork: maxWork,
+    workOf: (job) => infillWork(job.ids.length, job.masked.length).work,
+    onBatch: (report) => metrics.observeBatch(report),
+  });
 
   const shutdownController = new AbortController();
   setMaxListeners(0, shutdownController.signal); // one listener per in-flight request
@@ -71,7 +87,7 @@ export async function createServer(options: ServeOptions): Promise<MariaServer> 
   const context: RouteContext = {
     engine,
     scheduler,
-    limits: { tokenizer: engine.tokenizer, maskTokenId: engine.maskTokenId, vocabSize: engine.vocabSize, maxTokens },
+    limits: { tokenizer: engine.tokenizer, maskTokenId: engine.maskTokenId, vocabSize: engine.vocabSize, maxTokens, maxWork },
     timeoutMs,
     shutdown: shutdownController.signal,
     isShuttingDown: () => shuttingDown,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ENGINE_OPTION, initEngine, integerOption, THREADS_OPTION } from '@maria-ts/core';
 import { loadServeEngine, type ModelSource } from '../engine/load-engine.js';
+import { measureWorkLimit } from '../engine/measure-work-limit.js';
 import { createServer } from '../server.js';
 import { bearerTokenSetting } from './bearer-token-setting.js';
 
@@ -15,6 +16,7 @@ interface ServeFlags {
   maxBatch: number;
   timeoutMs: number;
   maxTokens?: number;
+  maxWork?: number;
   bodyLimit: number;
   graceMs: number;
   seed?: number;
@@ -51,6 +53,7 @@ export function serveCommand(output: ServeOutput = { out: (line) => process.stdo
     .option('--max-batch <n>', 'infill requests decoded together', integerOption('--max-batch', 1), 8)
     .option('--timeout-ms <n>', 'per-request limit, queueing included (504 past it)', integerOption('--timeout-ms', 1), 60_000)
     .option('--max-tokens <n>', "most tokens per request (default: the model's limit, at most 1024)", integerOption('--max-tokens', 1))
+    .option('--max-work <steps>', 'most model work per request, in decode steps (see README); more gets 422 (default: what half of --timeout-ms allows, measured at start)', integerOption('--max-work', 1))
     .option('--body-limit <bytes>', 'largest request body (413 past it)', integerOption('--body-limit', 1), 256 * 1024)
     .option('--grace-ms <n>', 'on SIGTERM, how long in-flight requests may finish before they are cancelled', integerOption('--grace-ms', 0), 10_000)
     .option('--seed <n>', 'seed of the stream that seeds requests sent without one', integerOption('--seed', 0))
@@ -62,6 +65,13 @@ export function serveCommand(output: ServeOutput = { out: (line) => process.stdo
       await initEngine({ engine: flags.engine, threads: flags.threads });
       const source: ModelSource = flags.randomModel !== undefined ? { kind: 'random', seed: flags.randomModel } : flags.model !== undefined ? { kind: 'directory', dir: flags.model } : { kind: 'tiny' };
       const engine = await loadServeEngine(source);
+      let maxWork = flags.maxWork;
+      let how = 'from --max-work';
+      if (maxWork === undefined) {
+        const measured = await measureWorkLimit(engine, { timeoutMs: flags.timeoutMs });
+        maxWork = measured.maxWork;
+        how = `measured: a step took ${measured.msPerStep.toFixed(1)} ms, half of --timeout-ms allows ${measured.maxWork}`;
+      }
       const server = await createServer({
         engine,
         ...(token !== undefined ? { token } : {}),
@@ -70,9 +80,11 @@ export function serveCommand(output: ServeOutput = { out: (line) => process.stdo
         timeoutMs: flags.timeoutMs,
         bodyLimitBytes: flags.bodyLimit,
         ...(flags.maxTokens !== undefined ? { maxTokens: flags.maxTokens } : {}),
+        maxWork,
         ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
         logger: flags.quiet ? false : { level: 'info' },
       });
+      output.out(`maria-serve: requests may ask for up to ${maxWork} decode steps of work (${how})`);
       const address = await server.app.listen({ port: flags.port, host: flags.host });
       output.out(`maria-serve: ${engine.name} listening on ${address}${token !== undefined ? ' (bearer token required)' : ''}`);
       const stop = (signal: string) => {

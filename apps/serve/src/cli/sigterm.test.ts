@@ -1,47 +1,13 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { errorResponseSchema } from '../response-schemas.js';
+import { startServeProcess, type RunningServe } from '../testing/serve-process.js';
 import { parseEventStream, postJson } from '../testing/test-server.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const BIN = path.join(ROOT, 'apps/serve/src/bin.ts');
-
-interface Running {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly url: string;
-  readonly output: () => string;
-  readonly exited: Promise<number | null>;
-}
-
-let running: Running | undefined;
+let running: RunningServe | undefined;
 afterEach(() => {
   if (running && running.child.exitCode === null) running.child.kill('SIGKILL');
   running = undefined;
 });
-
-/** Starts `maria-serve` as a real process (tsx, source condition) on a free port. */
-async function startServeProcess(extra: string[]): Promise<Running> {
-  const child = spawn(process.execPath, ['--conditions=@maria-ts/source', '--import', 'tsx', BIN, '--random-model', '0', '--port', '0', '--quiet', '--engine', 'wasm', '--threads', '1', ...extra], { cwd: ROOT });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening" line in 60 s:\n${output}`)), 60_000);
-    const onData = () => {
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout.on('data', onData);
-    void exited.then((code) => reject(new Error(`maria-serve exited with ${code} before listening:\n${output}`)));
-  });
-  return { child, url, output: () => output, exited };
-}
 
 /** Reads a streamed response until its first event has arrived; returns a promise of the whole body. */
 async function firstEventThenRest(response: Response): Promise<{ first: string; rest: Promise<string> }> {
@@ -79,7 +45,7 @@ describe('maria-serve on SIGTERM', () => {
   });
 
   it('cancels in-flight work when the grace period is over, and still exits 0', { timeout: 90_000 }, async () => {
-    running = await startServeProcess(['--grace-ms', '0']);
+    running = await startServeProcess(['--grace-ms', '0', '--max-work', '1000000']); // a request long enough to be cut
     const { child, url, exited } = running;
     const stream = await firstEventThenRest(await postJson(`${url}/v1/generate`, { length: 64, iterations: 200, seed: 1, stream: true }));
     child.kill('SIGTERM');

@@ -1,5 +1,6 @@
 import { MariaError, defineError } from '@maria-ts/core';
 import type { ErrorResponse } from '../response-schemas.js';
+import { PASS_TOKEN_WEIGHT, type RequestWork } from './request-work.js';
 import type { ValidationErrorBody } from '../schemas.js';
 
 /**
@@ -23,6 +24,16 @@ export const RequestTimeoutError = defineError('RequestTimeout', (timeoutMs: num
   details: { timeoutMs },
 }));
 
+/**
+ * A request that asks for more model work than this server accepts (`--max-work`): refused
+ * with 422 before it queues, so it never holds the model slot until the timeout. The body
+ * says the limit and what the request asked for.
+ */
+export const TooMuchWorkError = defineError('TooMuchWork', (route: string, requested: RequestWork, limit: number) => ({
+  message: `${route}: this request asks for ${requested.work} decode steps of work (${requested.decodeSteps} decoded tokens, ${requested.passTokens} tokens read in full passes at ${PASS_TOKEN_WEIGHT} step each), more than this server's limit of ${limit} (--max-work); ask for fewer tokens, masks or iterations`,
+  details: { limit: { work: limit, unit: 'decode steps' }, requested: { ...requested } },
+}));
+
 /** An HTTP answer for an error: status, JSON body and extra headers. */
 export interface ErrorAnswer {
   readonly status: number;
@@ -34,6 +45,7 @@ export interface ErrorAnswer {
 const STATUS_BY_CODE: Record<string, number> = {
   InvalidRequest: 400,
   Unauthorized: 401,
+  TooMuchWork: 422,
   QueueFull: 503,
   ShuttingDown: 503,
   RequestTimeout: 504,
@@ -56,7 +68,8 @@ export function errorAnswer(error: unknown): ErrorAnswer {
       if (error.code === 'ShuttingDown') headers['retry-after'] = '5';
       if (error.code === 'Unauthorized') headers['www-authenticate'] = 'Bearer';
       const issues = error.details.issues as ErrorResponse['issues'];
-      return { status, headers, body: { error: error.code, message: error.message, ...(issues && issues.length > 0 ? { issues } : {}) } };
+      const work = error.code === 'TooMuchWork' ? { limit: error.details.limit as ErrorResponse['limit'], requested: error.details.requested as ErrorResponse['requested'] } : {};
+      return { status, headers, body: { error: error.code, message: error.message, ...(issues && issues.length > 0 ? { issues } : {}), ...work } };
     }
   }
   const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;

@@ -2,7 +2,8 @@ import { MariaError, type Tokenizer } from '@maria-ts/core';
 import { drawEvaluationMasks } from '@maria-ts/eval';
 import { parseMaskedText, positionsOf, specialIdsOf } from '@maria-ts/masking';
 import type { InfillRequest } from '../schemas.js';
-import { InvalidRequestError } from './http-error.js';
+import { InvalidRequestError, TooMuchWorkError } from './http-error.js';
+import type { RequestWork } from './request-work.js';
 
 /** What the model needs to know to check a request's tokens. */
 export interface InputLimits {
@@ -11,6 +12,8 @@ export interface InputLimits {
   readonly vocabSize: number;
   /** Most tokens one request may hold. */
   readonly maxTokens: number;
+  /** Most work one request may ask for, in decode steps (`request-work.ts`); Infinity for no limit. */
+  readonly maxWork: number;
 }
 
 /** An infill request as token ids. */
@@ -76,4 +79,9 @@ export function checkLength(field: string, tokens: number, maxTokens: number): v
   if (tokens > maxTokens) {
     throw new InvalidRequestError(`${field}: ${tokens} tokens, more than this server's limit of ${maxTokens}`, [{ path: field, message: `more than ${maxTokens} tokens` }]);
   }
+}
+
+/** 422 `TooMuchWork` when a request asks for more work than the server accepts, before it queues. */
+export function checkWork(route: string, requested: RequestWork, maxWork: number): void {
+  if (requested.work > maxWork) throw new TooMuchWorkError(route, requested, maxWork);
 }

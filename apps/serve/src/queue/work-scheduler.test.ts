@@ -14,28 +14,45 @@ beforeAll(async () => {
 const job = (overrides: Partial<InfillJob> = {}): InfillJob => ({ ids: [10, 8190, 11], masked: [1], sampling: { temperature: 1 }, seed: 1, signal: new AbortController().signal, ...overrides });
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
+/** Submits `first`, lets it start, queues `rest` behind it, then opens the gate batch by batch until all are done. */
+async function runGated(scheduler: WorkScheduler, g: ReturnType<typeof gate>, first: InfillJob, rest: InfillJob[], whileQueued: () => void = () => undefined): Promise<void> {
+  const running = scheduler.submitInfill(first);
+  await tick();
+  const queued = rest.map((j) => scheduler.submitInfill(j));
+  whileQueued();
+  let settled = false;
+  const all = Promise.all([running, ...queued]).then(() => (settled = true));
+  while (!settled) {
+    g.open();
+    await tick();
+  }
+  await all;
+}
+
 describe('WorkScheduler', () => {
   it('batches waiting jobs with the same key and keeps the others for later', async () => {
     const g = gate();
     const engine = createFakeEngine({ tokenizer, gate: g.wait });
     const scheduler = new WorkScheduler(engine, { maxQueued: 10, maxBatch: 3 });
-    const first = scheduler.submitInfill(job());
-    await tick();
-    expect(scheduler.active).toBe(1);
-    const rest = [job(), job({ sampling: { temperature: 0 } }), job(), job(), job()].map((j) => scheduler.submitInfill(j));
-    expect(scheduler.depth).toBe(5);
-    let settled = false;
-    const all = Promise.all([first, ...rest]).then(() => (settled = true));
-    while (!settled) {
-      g.open();
-      await tick();
-    }
-    await all;
+    await runGated(scheduler, g, job(), [job(), job({ sampling: { temperature: 0 } }), job(), job(), job()], () => {
+      expect(scheduler.active).toBe(1);
+      expect(scheduler.depth).toBe(5);
+    });
     // The first job alone; then the oldest waiting T=1 job takes two more T=1 jobs (maxBatch 3)
     // past the T=0 job; then the T=0 job; then the last T=1 job.
     expect(engine.batchSizes).toEqual([1, 3, 1, 1]);
     expect(scheduler.depth).toBe(0);
     await scheduler.whenIdle();
+  });
+
+  it('stops growing an infill batch at maxBatchWork: a batch runs as long as all its jobs together', async () => {
+    const g = gate();
+    const engine = createFakeEngine({ tokenizer, gate: g.wait });
+    const scheduler = new WorkScheduler(engine, { maxQueued: 10, maxBatch: 8, maxBatchWork: 10, workOf: (j) => 4 * j.masked.length });
+    await runGated(scheduler, g, job(), [job(), job(), job(), job({ ids: [10, 8190, 8190], masked: [1, 2] }), job()]);
+    // Work 4 each (8 for the two-mask job): two fit in 10; the next head takes the last job
+    // past the 8, which would not fit beside it; then the 8 runs alone at the head.
+    expect(engine.batchSizes).toEqual([1, 2, 2, 1]);
   });
 
   it('refuses work past maxQueued with a QueueFullError carrying Retry-After, synchronously', async () => {

@@ -8,6 +8,13 @@ export interface WorkSchedulerOptions {
   readonly maxQueued: number;
   /** Most infill jobs run together in one `infillBatch` call. */
   readonly maxBatch: number;
+  /**
+   * Most work (`workOf`, summed) in one infill batch: a batch runs as long as its jobs
+   * together, and each of them must still finish within the timeout. Default: no limit.
+   */
+  readonly maxBatchWork?: number;
+  /** The work of an infill job, for `maxBatchWork` (default 0). */
+  readonly workOf?: (job: InfillJob) => number;
   /** Called after every engine call with what ran, for metrics. */
   readonly onBatch?: (report: BatchReport) => void;
   readonly now?: () => number;
@@ -34,7 +41,8 @@ type Entry =
  * `submit*` throws `QueueFullError` synchronously, so memory stays bounded under any load.
  *
  * Batching: when an infill job reaches the head of the queue, every waiting infill job with
- * the same `engine.batchKey` (up to `maxBatch`) joins it in one `infillBatch` call.
+ * the same `engine.batchKey` (up to `maxBatch` jobs and `maxBatchWork` work) joins it in one
+ * `infillBatch` call.
  *
  * Cancellation: a waiting job whose signal fires leaves the queue at once with
  * `AbortedError`; a running job is cancelled by the engine at its next token.
@@ -175,10 +183,14 @@ export class WorkScheduler {
   /** Removes and returns the waiting infill entries that can join `job`'s batch. */
   private takeCompatible(job: InfillJob): Extract<Entry, { kind: 'infill' }>[] {
     const key = this.engine.batchKey(job);
+    const workOf = this.options.workOf ?? (() => 0);
+    const maxWork = this.options.maxBatchWork ?? Number.POSITIVE_INFINITY;
+    let work = workOf(job);
     const taken: Extract<Entry, { kind: 'infill' }>[] = [];
     for (let index = 0; index < this.queue.length && taken.length < this.options.maxBatch - 1; ) {
       const entry = this.queue[index] as Entry;
-      if (entry.kind === 'infill' && this.engine.batchKey(entry.job) === key) {
+      if (entry.kind === 'infill' && this.engine.batchKey(entry.job) === key && work + workOf(entry.job) <= maxWork) {
+        work += workOf(entry.job);
         taken.push(entry);
         this.queue.splice(index, 1);
       } else index++;

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { GenerateOutcome } from '../../engine/serve-engine.js';
 import type { GenerateResponse } from '../../response-schemas.js';
 import { generateRequestSchema } from '../../schemas.js';
-import { checkLength } from '../prepare-input.js';
+import { checkLength, checkWork } from '../prepare-input.js';
+import { generateWork } from '../request-work.js';
 import { parseBody, type RouteContext } from '../route-context.js';
 import { serveJob } from '../serve-job.js';
 
@@ -16,6 +17,7 @@ export function registerGenerateRoute(app: FastifyInstance, context: RouteContex
   app.post('/v1/generate', async (request, reply) => {
     const body = parseBody(generateRequestSchema, request.body);
     checkLength('length', body.length, context.limits.maxTokens);
+    checkWork('/v1/generate', generateWork(body.length, body.iterations, body.remask), context.limits.maxWork);
     const seed = body.seed ?? context.nextSeed();
     return serveJob<GenerateOutcome>({
       reply,

@@ -3,7 +3,8 @@ import type { InfillOutcome } from '../../engine/serve-engine.js';
 import type { InfillResponse } from '../../response-schemas.js';
 import { infillRequestSchema } from '../../schemas.js';
 import { InfillTextStream } from '../infill-text-stream.js';
-import { prepareInfill } from '../prepare-input.js';
+import { checkWork, prepareInfill } from '../prepare-input.js';
+import { infillWork } from '../request-work.js';
 import { parseBody, type RouteContext } from '../route-context.js';
 import { serveJob } from '../serve-job.js';
 
@@ -21,6 +22,7 @@ export function registerInfillRoute(app: FastifyInstance, context: RouteContext)
   app.post('/v1/infill', async (request, reply) => {
     const body = parseBody(infillRequestSchema, request.body);
     const { ids, masked } = prepareInfill(body, context.limits);
+    checkWork('/v1/infill', infillWork(ids.length, masked.length), context.limits.maxWork);
     const seed = body.seed ?? context.nextSeed();
     const maskedSet = new Set(masked);
     const text = body.stream ? new InfillTextStream(tokenizer, ids, masked) : undefined;

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ScoreOutcome } from '../../engine/serve-engine.js';
 import type { ScoreResponse } from '../../response-schemas.js';
 import { scoreRequestSchema } from '../../schemas.js';
-import { prepareScore } from '../prepare-input.js';
+import { checkWork, prepareScore } from '../prepare-input.js';
+import { scoreWork } from '../request-work.js';
 import { parseBody, type RouteContext } from '../route-context.js';
 import { serveJob } from '../serve-job.js';
 
@@ -15,6 +16,7 @@ export function registerScoreRoute(app: FastifyInstance, context: RouteContext):
   app.post('/v1/score', async (request, reply) => {
     const body = parseBody(scoreRequestSchema, request.body);
     const { ids, masked } = prepareScore(body.text, body.rate, body.seed, context.limits);
+    checkWork('/v1/score', scoreWork(ids.length), context.limits.maxWork);
     return serveJob<ScoreOutcome>({
       reply,
       stream: false,

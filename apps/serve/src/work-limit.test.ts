@@ -1,0 +1,87 @@
+import { initEngine } from '@maria-ts/core';
+import { createRandomMariaModel } from '@maria-ts/fusion-head/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMariaEngine } from './engine/maria-engine.js';
+import { measureWorkLimit, type WorkLimitMeasurement } from './engine/measure-work-limit.js';
+import { generateWork, infillWork } from './http/request-work.js';
+import { errorResponseSchema, generateResponseSchema, infillResponseSchema } from './response-schemas.js';
+import { createServer, type MariaServer } from './server.js';
+import { startTestServer, tinyTokenizer, type TestServer } from './testing/test-server.js';
+
+describe('--max-work: a request asking for more work than the server accepts gets 422 before it queues', () => {
+  let test: TestServer;
+  beforeAll(async () => {
+    test = await startTestServer({ listen: false, maxWork: 480 });
+  });
+  afterAll(() => test.close());
+  const post = (url: string, payload: object) => test.server.app.inject({ method: 'POST', url, payload });
+
+  it('generate: length + iterations × ⌈remask · length⌉ decode steps, plus a quarter step per token of each pass', async () => {
+    expect(generateWork(64, 8, 0.3)).toEqual({ work: 480, decodeSteps: 224, passTokens: 1024 });
+    expect(generateResponseSchema.parse((await post('/v1/generate', { length: 64, iterations: 8, remask: 0.3, seed: 1 })).json()).tokens).toHaveLength(64);
+    const refused = await post('/v1/generate', { length: 64, iterations: 9, remask: 0.3, seed: 1, stream: true });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.headers['content-type']).toContain('application/json'); // refused before a stream opens
+    const body = errorResponseSchema.parse(refused.json());
+    expect(body).toMatchObject({ error: 'TooMuchWork', limit: { work: 480, unit: 'decode steps' }, requested: { work: 532, decodeSteps: 244, passTokens: 1152 } });
+    expect(body.message).toBe(
+      "/v1/generate: this request asks for 532 decode steps of work (244 decoded tokens, 1152 tokens read in full passes at 0.25 step each), more than this server's limit of 480 (--max-work); ask for fewer tokens, masks or iterations",
+    );
+  });
+
+  it('infill: one step per masked position, plus a quarter step per token for the MLM pass and the AR read', async () => {
+    const ids = Array.from({ length: 320 }, () => 464);
+    const all = ids.map((_, index) => index);
+    expect(infillWork(320, 320).work).toBe(480);
+    expect(infillResponseSchema.parse((await post('/v1/infill', { ids, masked: all, seed: 1 })).json()).filled).toHaveLength(320);
+    const refused = await post('/v1/infill', { ids: [...ids, 464], masked: [...all, 320], seed: 1 });
+    expect(refused.statusCode).toBe(422);
+    expect(errorResponseSchema.parse(refused.json())).toMatchObject({ error: 'TooMuchWork', limit: { work: 480 }, requested: { work: 482, decodeSteps: 321, passTokens: 642 } });
+  });
+});
+
+describe('the measured limit on a real model: what is accepted finishes within the timeout', () => {
+  const timeoutMs = 12_000;
+  let server: MariaServer;
+  let measured: WorkLimitMeasurement;
+  beforeAll(async () => {
+    await initEngine({ engine: 'wasm', threads: 1 });
+    const engine = createMariaEngine(createRandomMariaModel({ tokenizer: await tinyTokenizer(), seed: 5 }), { name: 'random' });
+    measured = await measureWorkLimit(engine, { timeoutMs });
+    server = await createServer({ engine, timeoutMs, maxWork: measured.maxWork, seed: 0 });
+  }, 60_000);
+  afterAll(() => server.shutdown({ graceMs: 0 }));
+  const post = (url: string, payload: object) => server.app.inject({ method: 'POST', url, payload });
+
+  it('refuses the largest requests the schema allows at once (1,024 ids all masked; generate 1,024 × 256 iterations)', async () => {
+    expect(measured.budgetMs).toBe(timeoutMs / 2);
+    expect(measured.maxWork).toBeLessThan(infillWork(1024, 1024).work);
+    const ids = Array.from({ length: 1024 }, () => 464);
+    const started = performance.now();
+    const infill = await post('/v1/infill', { ids, masked: ids.map((_, index) => index), topP: 0.9 });
+    const generate = await post('/v1/generate', { length: 1024, iterations: 256, remask: 1 });
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect([infill.statusCode, generate.statusCode]).toEqual([422, 422]);
+    expect(errorResponseSchema.parse(generate.json()).requested).toEqual(generateWork(1024, 256, 1));
+  });
+
+  it('the largest infill and generate it accepts each finish within the timeout', { timeout: 60_000 }, async () => {
+    const tokens = Math.min(1024, Math.floor(measured.maxWork / 1.5));
+    const ids = Array.from({ length: tokens }, () => 464);
+    expect(infillWork(tokens, tokens).work).toBeLessThanOrEqual(measured.maxWork);
+    let started = performance.now();
+    const infill = await post('/v1/infill', { ids, masked: ids.map((_, index) => index), topP: 0.9, seed: 1 });
+    const infillMs = performance.now() - started;
+    expect(infill.statusCode).toBe(200);
+    expect(infillMs).toBeLessThan(timeoutMs);
+    const perIteration = generateWork(32, 1, 0.3).work - generateWork(32, 0, 0.3).work;
+    const iterations = Math.min(256, Math.floor((measured.maxWork - 32) / perIteration));
+    expect(iterations).toBeGreaterThan(0);
+    started = performance.now();
+    const generate = await post('/v1/generate', { length: 32, iterations, remask: 0.3, seed: 1 });
+    const generateMs = performance.now() - started;
+    expect(generate.statusCode).toBe(200);
+    expect(generateMs).toBeLessThan(timeoutMs);
+    console.info(`work limit ${measured.maxWork} steps (${measured.msPerStep.toFixed(1)} ms a step, budget ${measured.budgetMs} ms); infill of ${tokens} masked tokens ${infillMs.toFixed(0)} ms; generate 32 × ${iterations} iterations ${generateMs.toFixed(0)} ms`);
+  });
+});
