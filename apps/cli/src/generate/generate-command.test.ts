@@ -89,3 +89,20 @@ describe('maria generate', () => {
     }
   });
 });
+
+describe('maria generate --length beyond what a model takes', () => {
+  it('1,000,000,000 is refused with exit code 2 before any model is loaded', async () => {
+    const { stderr, exitCode } = await run(['--length', '1000000000', '--model', path.join(root, 'missing'), '--engine', 'wasm']);
+    expect(exitCode).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain(`invalid --length: "1000000000" (expected an integer in [1, 16777216])`);
+  });
+
+  it("a length past the model's max_position_embeddings is refused with exit code 2, naming the limit", async () => {
+    const { stderr, stdout, exitCode } = await run(['--length', '2048', '--iterations', '0', '--model', modelDir, '--engine', 'wasm', '--json']);
+    expect(exitCode).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain('invalid --length: 2048 (expected an integer from 1 to 2047 (the longest sequence this model takes))');
+    expect(JSON.parse(stdout)).toMatchObject({ error: 'InvalidArgument', details: { name: '--length', value: 2048 } });
+  });
+});

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ENGINE_OPTION, parseOneNumber, THREADS_OPTION } from '@maria-ts/core';
 import { temperatureSchedules } from '@maria-ts/annealer';
+import { CONFIG_INTEGER_LIMITS } from '@maria-ts/backbones';
 import type { CommandOutput } from '../output.js';
 import { runInterruptible } from '../run-interruptible.js';
 import { generateJson, generateText, iterationLine } from './format-generate.js';
@@ -39,7 +40,8 @@ export function generateCommand(output: CommandOutput): Command {
     .action(async (flags: GenerateFlags) => {
       await runInterruptible(
         async (signal) => {
-          const length = parseOneNumber('--length', flags.length, { integer: true, min: 1 });
+          // No model takes more positions than a config may declare; the model's own limit is checked once it is loaded.
+          const length = parseOneNumber('--length', flags.length, { integer: true, min: 1, max: CONFIG_INTEGER_LIMITS.max_position_embeddings });
           const iterations = parseOneNumber('--iterations', flags.iterations, { integer: true, min: 0 });
           const remask = parseOneNumber('--remask', flags.remask, { min: 0, max: 1 });
           const schedule = flags.schedule;

@@ -1,4 +1,5 @@
-import type { EngineInfo } from '@maria-ts/core';
+import { InvalidArgumentError, type EngineInfo } from '@maria-ts/core';
+import { modelMaxLength } from '@maria-ts/kv-decoder';
 import { generate, type GenerateIteration, mariaResampler } from '@maria-ts/annealer';
 import { startEngineAndLoadModel } from '../engine-and-model.js';
 
@@ -33,12 +34,16 @@ export interface GenerateCommandResult {
 }
 
 /**
- * The library side of `maria generate`: loads the model, samples x⁰ from its AR backbone at
+ * The library side of `maria generate`: loads the model, checks `length` against its longest
+ * sequence (an `InvalidArgumentError`, exit code 2), samples x⁰ from its AR backbone at
  * T = 1, anneals it with MARIA for `iterations` steps, and frees the model.
  */
 export async function runGenerate(request: GenerateCommandRequest): Promise<GenerateCommandResult> {
   const { engine, model } = await startEngineAndLoadModel(request, request.model, { skipDiffusion: true });
   try {
+    // The AR sample feeds BOS plus every token but the last; refuse a length no backbone can take before sampling.
+    const limit = Math.min(modelMaxLength(model), model.ar.info.maxPositions - 1);
+    if (request.length > limit) throw new InvalidArgumentError('--length', request.length, `an integer from 1 to ${limit} (the longest sequence this model takes)`);
     const result = await generate(model, {
       length: request.length,
       iterations: request.iterations,

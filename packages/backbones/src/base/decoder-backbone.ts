@@ -6,7 +6,7 @@ import { TransformerBackbone, type TransformerOutput } from './transformer-backb
 export interface CacheGeometry {
   readonly numKeyValueHeads: number;
   readonly headDim: number;
-  /** Learned position tables cap the cache; RoPE models leave this null. */
+  /** The most positions a cache may hold: `maxPositions` (learned tables end there; RoPE models were trained up to it). */
   readonly hardMaxPositions: number | null;
 }
 
@@ -49,6 +49,7 @@ export abstract class DecoderBackbone extends TransformerBackbone implements ARB
     const own = this.ownCache(cache);
     const [batch, length] = ids.shape;
     if (batch !== own.batchSize) throw new InvalidArgumentError('step batch size', batch, `the cache's batch size ${own.batchSize}`);
+    this.assertWithinPositions(own.length + length);
     own.ensureRoom(length);
     const offset = own.length;
     try {

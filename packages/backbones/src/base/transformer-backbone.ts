@@ -1,4 +1,5 @@
 import {
+  InputTooLongError,
   InvalidArgumentError,
   ShapeMismatchError,
   tf,
@@ -116,7 +117,19 @@ export abstract class TransformerBackbone {
     });
   }
 
+  /**
+   * Refuses positions past the model's `maxPositions` (`max_position_embeddings`) with an
+   * `InputTooLongError`, for every family: learned position tables end there, and RoPE
+   * models were not trained past it (20,000 ids through a 2,048-position Llama ran until
+   * killed instead of failing).
+   */
+  protected assertWithinPositions(end: number): void {
+    const limit = this.info.maxPositions;
+    if (end > limit) throw new InputTooLongError(`${this.info.family} input`, end, limit);
+  }
+
   forward(ids: tf.Tensor2D, options: TransformerForwardOptions = {}): TransformerOutput {
+    if (ids.rank === 2) this.assertWithinPositions(ids.shape[1]);
     this.validateIds(ids);
     const [batch, length] = ids.shape;
     let keyPadding: ArrayLike<number> | null = null;

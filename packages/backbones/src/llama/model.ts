@@ -38,7 +38,7 @@ export class LlamaBackbone extends DecoderBackbone {
     const store = this.store;
     this.config = config;
     this.bosTokenId = config.bosTokenId;
-    this.cacheGeometry = { numKeyValueHeads: config.numKeyValueHeads, headDim: config.headDim, hardMaxPositions: null };
+    this.cacheGeometry = { numKeyValueHeads: config.numKeyValueHeads, headDim: config.headDim, hardMaxPositions: config.maxPositions };
     this.act = activation(config.activation);
     this.attentionOptions = {
       heads: { numHeads: config.numHeads, numKeyValueHeads: config.numKeyValueHeads, headDim: config.headDim },
