@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type AdamWState, CheckpointError, type tf, writeFileAtomic } from '@maria-ts/core';
 import { readSafetensors, writeSafetensors } from '@maria-ts/backbones';
@@ -24,6 +24,19 @@ export interface LoadedCheckpoint {
 const STATE_FILE = 'trainer-state.safetensors';
 const META_FILE = 'trainer-state.json';
 const LATEST_FILE = 'latest.json';
+
+/** Both state files present as regular files and the metadata valid JSON: what `save` leaves behind. */
+async function isCompleteCheckpoint(dir: string): Promise<boolean> {
+  try {
+    if (!(await stat(path.join(dir, STATE_FILE))).isFile()) return false;
+    const meta = path.join(dir, META_FILE);
+    if (!(await stat(meta)).isFile()) return false;
+    JSON.parse(await readFile(meta, 'utf8'));
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Resumable checkpoints under `<outDir>/checkpoints/step-NNNNNNN/`: the variables and AdamW's
@@ -77,16 +90,68 @@ export class CheckpointStore {
     return finalDir;
   }
 
-  /** The newest complete checkpoint, or null for a fresh run. */
-  async latest(): Promise<{ step: number; dir: string } | null> {
+  /**
+   * The checkpoint `latest.json` points to, or null for a fresh run (no `latest.json`). A
+   * damaged pointer (not JSON, no step or dir, or naming a checkpoint that is not complete)
+   * falls back to the newest complete `step-N` checkpoint, reported through `onWarning` with
+   * the file and what is wrong; with no complete checkpoint to fall back to it is a
+   * `CheckpointError` naming `latest.json`.
+   */
+  async latest(onWarning: (line: string) => void = () => undefined): Promise<{ step: number; dir: string } | null> {
+    const file = path.join(this.outDir, LATEST_FILE);
     let text: string;
     try {
-      text = await readFile(path.join(this.outDir, LATEST_FILE), 'utf8');
-    } catch {
-      return null;
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      text = '';
     }
-    const pointer = JSON.parse(text) as { step: number; dir: string };
-    return { step: pointer.step, dir: path.join(this.outDir, pointer.dir) };
+    const problem = await this.pointerProblem(text);
+    if (problem === null) {
+      const pointer = JSON.parse(text) as { step: number; dir: string };
+      return { step: pointer.step, dir: path.join(this.outDir, pointer.dir) };
+    }
+    const fallback = await this.newestComplete();
+    if (!fallback) throw new CheckpointError(file, `${problem}, and there is no complete checkpoint to resume from instead`);
+    onWarning(`${file}: ${problem}; resuming from the newest complete checkpoint, ${fallback.dir}`);
+    return fallback;
+  }
+
+  /** What is wrong with latest.json's text, or null when it names a complete checkpoint. */
+  private async pointerProblem(text: string): Promise<string | null> {
+    let pointer: unknown;
+    try {
+      pointer = JSON.parse(text);
+    } catch {
+      return 'is damaged (not valid JSON)';
+    }
+    const { step, dir } = (typeof pointer === 'object' && pointer !== null ? pointer : {}) as { step?: unknown; dir?: unknown };
+    if (!Number.isSafeInteger(step) || (step as number) < 0 || typeof dir !== 'string') return 'is damaged (expected {"step": <integer>, "dir": <string>})';
+    if (!(await isCompleteCheckpoint(path.join(this.outDir, dir)))) return `names ${JSON.stringify(dir)}, which is not a complete checkpoint`;
+    return null;
+  }
+
+  /** The highest-step `step-N` directory holding a complete checkpoint, or null. */
+  private async newestComplete(): Promise<{ step: number; dir: string } | null> {
+    for (const step of await this.checkpointSteps()) {
+      const dir = this.stepDir(step);
+      if (await isCompleteCheckpoint(dir)) return { step, dir };
+    }
+    return null;
+  }
+
+  /** The steps of the `step-N` directories under checkpoints/, newest first. */
+  private async checkpointSteps(): Promise<number[]> {
+    const entries = await readdir(this.root).catch(() => [] as string[]);
+    return entries
+      .map((entry) => /^step-(\d+)$/.exec(entry))
+      .filter((match): match is RegExpExecArray => match !== null)
+      .map((match) => Number(match[1]))
+      .sort((a, b) => b - a);
+  }
+
+  private stepDir(step: number): string {
+    return path.join(this.root, `step-${String(step).padStart(7, '0')}`);
   }
 
   async load(dir: string, variableCount: number): Promise<LoadedCheckpoint> {
@@ -115,15 +180,8 @@ export class CheckpointStore {
 
   private async prune(keep: number, newest: number): Promise<void> {
     const entries = await readdir(this.root);
-    const steps = entries
-      .map((entry) => /^step-(\d+)$/.exec(entry))
-      .filter((match): match is RegExpExecArray => match !== null)
-      .map((match) => Number(match[1]))
-      .filter((step) => step <= newest)
-      .sort((a, b) => b - a);
-    for (const step of steps.slice(keep)) {
-      await rm(path.join(this.root, `step-${String(step).padStart(7, '0')}`), { recursive: true, force: true });
-    }
+    const steps = (await this.checkpointSteps()).filter((step) => step <= newest);
+    for (const step of steps.slice(keep)) await rm(this.stepDir(step), { recursive: true, force: true });
     // Leftovers of checkpoints interrupted mid-write.
     for (const entry of entries.filter((e) => e.endsWith('.tmp'))) await rm(path.join(this.root, entry), { recursive: true, force: true });
   }

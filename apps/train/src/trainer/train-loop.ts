@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { AdamW, AbortedError, CheckpointError, Rng, clipByGlobalNorm, tf, warmupCosine } from '@maria-ts/core';
+import { AdamW, AbortedError, CheckpointError, Rng, clipByGlobalNorm, log, tf, warmupCosine } from '@maria-ts/core';
 import { writeLineChart } from '@maria-ts/eval';
 import { CheckpointStore } from './checkpoint-store.js';
 import { MetricsLog, type MetricsRecord } from './metrics-log.js';
@@ -23,6 +23,8 @@ export interface TrainRunOptions {
   /** Stop after this many steps in this process (tests simulate a crash with it). */
   readonly stopAfter?: number;
   readonly now?: () => number;
+  /** Receives warnings such as a damaged latest.json that resume stepped around (default: core's `log`). */
+  readonly onWarning?: (line: string) => void;
 }
 
 export interface TrainRunResult {
@@ -107,7 +109,7 @@ export async function runTraining(task: TrainingTask, data: BatchSource, run: Tr
 
   let startStep = 0;
   let resumedFrom: number | null = null;
-  const latest = run.resume ? await store.latest() : null;
+  const latest = run.resume ? await store.latest(run.onWarning ?? log) : null;
   if (latest) {
     const checkpoint = await store.load(latest.dir, variables.length);
     for (const key of RESUME_INVARIANT_KEYS) {
