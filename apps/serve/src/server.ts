@@ -77,7 +77,7 @@ export async function createServer(options: ServeOptions): Promise<MariaServer> 
     maxQueued,
     maxBatch,
     maxBatchWork: maxWork,
-    workOf: (job) => infillWork(job.ids.length, job.masked.length).work,
+    workOf: (job) => infillWork(job.ids.length, job.masked).work,
     onBatch: (report) => metrics.observeBatch(report),
   });
 

@@ -8,35 +8,38 @@ import { errorResponseSchema, generateResponseSchema, infillResponseSchema } fro
 import { createServer, type MariaServer } from './server.js';
 import { startTestServer, tinyTokenizer, type TestServer } from './testing/test-server.js';
 
+const allPositions = (tokens: number) => Array.from({ length: tokens }, (_, index) => index);
+
 describe('--max-work: a request asking for more work than the server accepts gets 422 before it queues', () => {
   let test: TestServer;
   beforeAll(async () => {
-    test = await startTestServer({ listen: false, maxWork: 480 });
+    test = await startTestServer({ listen: false, maxWork: 486 });
   });
   afterAll(() => test.close());
   const post = (url: string, payload: object) => test.server.app.inject({ method: 'POST', url, payload });
 
-  it('generate: length + iterations × ⌈remask · length⌉ decode steps, plus a quarter step per token of each pass', async () => {
-    expect(generateWork(64, 8, 0.3)).toEqual({ work: 480, decodeSteps: 224, passTokens: 1024 });
+  it('generate: length + iterations × ⌈remask · length⌉ decode steps (weighted by position), plus a quarter step per token of each pass', async () => {
+    expect(generateWork(64, 8, 0.3)).toEqual({ work: 486, decodeSteps: 224, passTokens: 1024 });
     expect(generateResponseSchema.parse((await post('/v1/generate', { length: 64, iterations: 8, remask: 0.3, seed: 1 })).json()).tokens).toHaveLength(64);
     const refused = await post('/v1/generate', { length: 64, iterations: 9, remask: 0.3, seed: 1, stream: true });
     expect(refused.statusCode).toBe(422);
     expect(refused.headers['content-type']).toContain('application/json'); // refused before a stream opens
     const body = errorResponseSchema.parse(refused.json());
-    expect(body).toMatchObject({ error: 'TooMuchWork', limit: { work: 480, unit: 'decode steps' }, requested: { work: 532, decodeSteps: 244, passTokens: 1152 } });
+    expect(body).toMatchObject({ error: 'TooMuchWork', limit: { work: 486, unit: 'decode steps' }, requested: { work: 539, decodeSteps: 244, passTokens: 1152 } });
     expect(body.message).toBe(
-      "/v1/generate: this request asks for 532 decode steps of work (244 decoded tokens, 1152 tokens read in full passes at 0.25 step each), more than this server's limit of 480 (--max-work); ask for fewer tokens, masks or iterations",
+      "/v1/generate: this request asks for 539 decode steps of work (244 tokens decoded one by one, weighted by position, and 1152 read in full passes at 0.25 step each), more than this server's limit of 486 (--max-work); ask for fewer tokens, masks or iterations",
     );
   });
 
-  it('infill: one step per masked position, plus a quarter step per token for the MLM pass and the AR read', async () => {
-    const ids = Array.from({ length: 320 }, () => 464);
+  it('infill: one step per masked position (weighted by position), plus a quarter step per token for the MLM pass and the AR read', async () => {
+    const ids = Array.from({ length: 300 }, () => 464);
     const all = ids.map((_, index) => index);
-    expect(infillWork(320, 320).work).toBe(480);
-    expect(infillResponseSchema.parse((await post('/v1/infill', { ids, masked: all, seed: 1 })).json()).filled).toHaveLength(320);
-    const refused = await post('/v1/infill', { ids: [...ids, 464], masked: [...all, 320], seed: 1 });
+    expect(infillWork(300, all).work).toBe(486);
+    expect([infillWork(1000, [0]).work, infillWork(1000, [999]).work]).toEqual([501, 502]); // a step late in a long text attends to more
+    expect(infillResponseSchema.parse((await post('/v1/infill', { ids, masked: all, seed: 1 })).json()).filled).toHaveLength(300);
+    const refused = await post('/v1/infill', { ids: [...ids, 464], masked: [...all, 300], seed: 1 });
     expect(refused.statusCode).toBe(422);
-    expect(errorResponseSchema.parse(refused.json())).toMatchObject({ error: 'TooMuchWork', limit: { work: 480 }, requested: { work: 482, decodeSteps: 321, passTokens: 642 } });
+    expect(errorResponseSchema.parse(refused.json())).toMatchObject({ error: 'TooMuchWork', limit: { work: 486 }, requested: { work: 488, decodeSteps: 301, passTokens: 602 } });
   });
 });
 
@@ -55,7 +58,7 @@ describe('the measured limit on a real model: what is accepted finishes within t
 
   it('refuses the largest requests the schema allows at once (1,024 ids all masked; generate 1,024 × 256 iterations)', async () => {
     expect(measured.budgetMs).toBe(timeoutMs / 2);
-    expect(measured.maxWork).toBeLessThan(infillWork(1024, 1024).work);
+    expect(measured.maxWork).toBeLessThan(infillWork(1024, allPositions(1024)).work);
     const ids = Array.from({ length: 1024 }, () => 464);
     const started = performance.now();
     const infill = await post('/v1/infill', { ids, masked: ids.map((_, index) => index), topP: 0.9 });
@@ -66,9 +69,9 @@ describe('the measured limit on a real model: what is accepted finishes within t
   });
 
   it('the largest infill and generate it accepts each finish within the timeout', { timeout: 60_000 }, async () => {
-    const tokens = Math.min(1024, Math.floor(measured.maxWork / 1.5));
+    let tokens = 1024;
+    while (infillWork(tokens, allPositions(tokens)).work > measured.maxWork) tokens--;
     const ids = Array.from({ length: tokens }, () => 464);
-    expect(infillWork(tokens, tokens).work).toBeLessThanOrEqual(measured.maxWork);
     let started = performance.now();
     const infill = await post('/v1/infill', { ids, masked: ids.map((_, index) => index), topP: 0.9, seed: 1 });
     const infillMs = performance.now() - started;

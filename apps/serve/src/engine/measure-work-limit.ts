@@ -38,16 +38,17 @@ export async function measureWorkLimit(engine: ServeEngine, options: MeasureWork
   const tokens = Math.max(2, Math.min(options.tokens ?? 192, engine.maxLength));
   const text = engine.tokenizer.encode(CALIBRATION_TEXT.repeat(Math.ceil(tokens / 8)));
   const ids = Array.from({ length: tokens }, (_, index) => text[index % text.length] as number);
-  const run = async (length: number, count: number) => {
-    const positions = Array.from({ length: count }, (_, k) => Math.floor(((k + 0.5) * length) / count));
+  const run = async (length: number, positions: readonly number[]) => {
     const sequence = ids.slice(0, length).map((id, index) => (positions.includes(index) ? engine.maskTokenId : id));
     const [result] = await engine.infillBatch([{ ids: sequence, masked: positions, sampling: { temperature: 1, topP: 0.9 }, seed: 0, signal: new AbortController().signal }]);
     if (result instanceof Error) throw result;
   };
-  await run(Math.min(16, tokens), 1);
+  const warmUp = Math.min(16, tokens);
+  await run(warmUp, [warmUp - 1]);
+  const all = ids.map((_, index) => index);
   const started = performance.now();
-  await run(tokens, tokens);
-  const msPerStep = Math.max(Number.EPSILON, (performance.now() - started) / infillWork(tokens, tokens).work);
+  await run(tokens, all);
+  const msPerStep = Math.max(Number.EPSILON, (performance.now() - started) / infillWork(tokens, all).work);
   const budgetMs = options.timeoutMs * (options.share ?? 0.5);
   return { msPerStep, budgetMs, maxWork: Math.max(1, Math.floor(budgetMs / msPerStep)) };
 }

@@ -30,7 +30,7 @@ export const RequestTimeoutError = defineError('RequestTimeout', (timeoutMs: num
  * says the limit and what the request asked for.
  */
 export const TooMuchWorkError = defineError('TooMuchWork', (route: string, requested: RequestWork, limit: number) => ({
-  message: `${route}: this request asks for ${requested.work} decode steps of work (${requested.decodeSteps} decoded tokens, ${requested.passTokens} tokens read in full passes at ${PASS_TOKEN_WEIGHT} step each), more than this server's limit of ${limit} (--max-work); ask for fewer tokens, masks or iterations`,
+  message: `${route}: this request asks for ${requested.work} decode steps of work (${requested.decodeSteps} tokens decoded one by one, weighted by position, and ${requested.passTokens} read in full passes at ${PASS_TOKEN_WEIGHT} step each), more than this server's limit of ${limit} (--max-work); ask for fewer tokens, masks or iterations`,
   details: { limit: { work: limit, unit: 'decode steps' }, requested: { ...requested } },
 }));
 

@@ -22,7 +22,7 @@ export function registerInfillRoute(app: FastifyInstance, context: RouteContext)
   app.post('/v1/infill', async (request, reply) => {
     const body = parseBody(infillRequestSchema, request.body);
     const { ids, masked } = prepareInfill(body, context.limits);
-    checkWork('/v1/infill', infillWork(ids.length, masked.length), context.limits.maxWork);
+    checkWork('/v1/infill', infillWork(ids.length, masked), context.limits.maxWork);
     const seed = body.seed ?? context.nextSeed();
     const maskedSet = new Set(masked);
     const text = body.stream ? new InfillTextStream(tokenizer, ids, masked) : undefined;
