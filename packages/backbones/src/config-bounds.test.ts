@@ -19,6 +19,7 @@ const FAMILIES = [
   { fixture: 'tiny-modernbert', layersKey: 'num_hidden_layers', layers: 3 },
   { fixture: 'lm-buddy-fake_gpt2', layersKey: 'n_layer', layers: 1 },
   { fixture: 'lm-buddy-bert_tiniest', layersKey: 'num_hidden_layers', layers: 1 },
+  { fixture: 'tiny-gpt-neox', layersKey: 'num_hidden_layers', layers: 2 },
 ] as const;
 
 describe('config sizes are checked before any layer is planned', () => {

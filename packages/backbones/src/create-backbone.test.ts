@@ -19,6 +19,8 @@ const TINY_CONFIGS: Record<string, Record<string, unknown>> = {
   olmo: { hidden_size: 16, num_hidden_layers: 2, num_attention_heads: 4, intermediate_size: 24, vocab_size: 30, clip_qkv: 0.5 },
   bert: { hidden_size: 16, num_hidden_layers: 2, num_attention_heads: 2, intermediate_size: 24, vocab_size: 30, max_position_embeddings: 32 },
   modernbert: { hidden_size: 16, num_hidden_layers: 3, num_attention_heads: 2, intermediate_size: 24, vocab_size: 30, local_attention: 4, max_position_embeddings: 32 },
+  gpt_neox: { hidden_size: 16, num_hidden_layers: 2, num_attention_heads: 2, intermediate_size: 32, vocab_size: 30, max_position_embeddings: 32 },
+  'modernbert-decoder': { hidden_size: 16, num_hidden_layers: 3, num_attention_heads: 2, intermediate_size: 24, vocab_size: 30, local_attention: 4, max_position_embeddings: 32 },
 };
 
 /** Other layouts held-back checkpoints may use: biases, untied heads, GQA/MQA, other windows. */
@@ -30,6 +32,11 @@ const VARIANTS: [string, Record<string, unknown>][] = [
   [
     'modernbert',
     { ...TINY_CONFIGS.modernbert, norm_bias: true, attention_bias: true, mlp_bias: true, classifier_bias: true, decoder_bias: false, tie_word_embeddings: false, global_attn_every_n_layers: 2, local_rope_theta: null },
+  ],
+  ['gpt_neox', { ...TINY_CONFIGS.gpt_neox, use_parallel_residual: false, rotary_pct: 0.5, rotary_emb_base: 1000, tie_word_embeddings: true, attention_bias: false, hidden_act: 'gelu_new' }],
+  [
+    'modernbert-decoder',
+    { ...TINY_CONFIGS['modernbert-decoder'], norm_bias: true, attention_bias: true, mlp_bias: true, classifier_bias: true, decoder_bias: false, tie_word_embeddings: false, global_attn_every_n_layers: 2, local_rope_theta: null },
   ],
 ];
 
@@ -144,6 +151,19 @@ describe('createBackbone', () => {
     expect(names(...(VARIANTS[3] as [string, Record<string, unknown>]))).toContain('cls.predictions.decoder.weight');
     expect(names(...(VARIANTS[0] as [string, Record<string, unknown>]))).toContain('lm_head.weight');
     expect(names(...(VARIANTS[2] as [string, Record<string, unknown>]))).not.toContain('lm_head.weight');
+    const neoX = names('gpt_neox', TINY_CONFIGS.gpt_neox as Record<string, unknown>);
+    for (const name of ['gpt_neox.embed_in.weight', 'gpt_neox.layers.1.attention.query_key_value.bias', 'gpt_neox.layers.0.attention.dense.bias', 'gpt_neox.layers.0.mlp.dense_h_to_4h.bias', 'gpt_neox.final_layer_norm.bias', 'embed_out.weight']) {
+      expect(neoX).toContain(name);
+    }
+    const neoXTied = names(...(VARIANTS[5] as [string, Record<string, unknown>]));
+    expect(neoXTied).not.toContain('embed_out.weight');
+    expect(neoXTied).not.toContain('gpt_neox.layers.0.attention.dense.bias');
+    const decoder = names(...(VARIANTS[6] as [string, Record<string, unknown>]));
+    for (const name of ['model.layers.0.attn.q_proj.bias', 'model.layers.1.attn.v_proj.weight', 'model.layers.1.attn_norm.bias', 'lm_head.dense.bias', 'lm_head.norm.bias', 'decoder.weight']) {
+      expect(decoder).toContain(name);
+    }
+    expect(decoder).not.toContain('model.layers.0.attn_norm.weight');
+    expect(decoder).not.toContain('decoder.bias');
   });
 
   it('refuses an unknown model type, listing the known ones', () => {

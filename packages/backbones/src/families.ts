@@ -2,7 +2,9 @@ import { Registry } from '@maria-ts/core';
 import { bertFamily } from './bert/index.js';
 import type { BackboneFamily } from './family.js';
 import { gpt2Family } from './gpt2/index.js';
+import { gptNeoXFamily } from './gpt-neox/index.js';
 import { llamaFamily } from './llama/index.js';
+import { modernBertDecoderFamily } from './modernbert-decoder/index.js';
 import { modernBertFamily } from './modernbert/index.js';
 import { olmoFamily } from './olmo/index.js';
 
@@ -18,3 +20,5 @@ backboneFamilies.register('llama', llamaFamily);
 backboneFamilies.register('olmo', olmoFamily);
 backboneFamilies.register('bert', bertFamily);
 backboneFamilies.register('modernbert', modernBertFamily);
+backboneFamilies.register('gpt_neox', gptNeoXFamily);
+backboneFamilies.register('modernbert-decoder', modernBertDecoderFamily);

@@ -23,4 +23,6 @@ export * from './llama/index.js';
 export * from './olmo/index.js';
 export * from './bert/index.js';
 export * from './modernbert/index.js';
+export * from './gpt-neox/index.js';
+export * from './modernbert-decoder/index.js';
 export * from './decode-throughput.js';

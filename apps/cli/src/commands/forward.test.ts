@@ -37,6 +37,16 @@ describe('maria forward', () => {
     expectTensorClose(output.logits, testCase.logits, GOLDEN);
   });
 
+  it.each(['tiny-gpt-neox', 'tiny-modernbert-decoder'])('%s: --json matches the golden written by transformers', async (name) => {
+    const fixture = join(FIXTURES, name);
+    const first = (JSON.parse(readFileSync(join(fixture, 'golden.json'), 'utf8')) as { cases: GoldenCase[] }).cases[0] as GoldenCase;
+    const { stdout, exitCode } = await run(['forward', '--model', fixture, '--ids', first.input_ids.join(','), '--json', '--engine', 'wasm']);
+    expect(exitCode).toBe(0);
+    const output = JSON.parse(stdout) as { hidden: number[][]; logits: number[][] };
+    expectTensorClose(output.hidden, first.hidden, GOLDEN);
+    expectTensorClose(output.logits, first.logits, GOLDEN);
+  });
+
   it('prints shapes and a few values for a person without --json', async () => {
     const { stdout } = await run(['forward', '--model', dir, '--ids', '1,2,3']);
     expect(stdout).toMatch(/^model {3}llama: 2 layers, hidden 32, vocab 384/);

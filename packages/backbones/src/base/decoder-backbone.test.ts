@@ -22,7 +22,7 @@ const decoders = new Map<string, ARBackbone>();
 
 beforeAll(async () => {
   await initEngine(testEngineOptions());
-  for (const name of ['lm-buddy-tiny_gpt2', 'tiny-llama', 'tiny-olmo']) decoders.set(name, (await loadBackbone(fixtureDir(name))) as ARBackbone);
+  for (const name of ['lm-buddy-tiny_gpt2', 'tiny-llama', 'tiny-olmo', 'tiny-gpt-neox', 'tiny-modernbert-decoder']) decoders.set(name, (await loadBackbone(fixtureDir(name))) as ARBackbone);
   decoders.set(
     'fresh llama (MQA, tied head, biases)',
     createBackbone(
@@ -34,6 +34,22 @@ beforeAll(async () => {
   decoders.set(
     'fresh gpt2 (4 heads, inverse-layer scaling)',
     createBackbone('gpt2', { n_embd: 16, n_layer: 3, n_head: 4, vocab_size: 40, n_positions: 64, scale_attn_by_inverse_layer_idx: true, initializer_range: 0.3 }, { seed: 12 }) as ARBackbone,
+  );
+  decoders.set(
+    'fresh gpt_neox (sequential residual, full rotary, tied, no attention bias)',
+    createBackbone(
+      'gpt_neox',
+      { hidden_size: 16, num_hidden_layers: 2, num_attention_heads: 2, intermediate_size: 32, vocab_size: 40, use_parallel_residual: false, rotary_pct: 1, rotary_emb_base: 100, tie_word_embeddings: true, attention_bias: false, initializer_range: 0.3 },
+      { seed: 13 },
+    ) as ARBackbone,
+  );
+  decoders.set(
+    'fresh modernbert-decoder (window 3, full layer 2, own local θ)',
+    createBackbone(
+      'modernbert-decoder',
+      { hidden_size: 16, num_hidden_layers: 3, num_attention_heads: 2, intermediate_size: 24, vocab_size: 40, layer_types: ['sliding_attention', 'sliding_attention', 'full_attention'], sliding_window: 3, local_rope_theta: 50, norm_bias: true, initializer_range: 0.3 },
+      { seed: 14 },
+    ) as ARBackbone,
   );
 });
 

@@ -39,6 +39,17 @@ describe('RotaryEmbedding', () => {
     }
   });
 
+  it('rotates only the first `dimension` channels of wider heads and passes the rest through (partial RoPE)', () => {
+    const rng = new Rng(2);
+    const [length, heads, headDim, rotated] = [4, 3, 10, 4];
+    const data = Float32Array.from({ length: length * heads * headDim }, () => rng.normal());
+    const actual = tf.tidy(() => Array.from(new RotaryEmbedding({ dimension: rotated, theta: 50 }).apply(tf.tensor4d(data, [1, length, heads, headDim]), 3).dataSync()));
+    const slices = (values: ArrayLike<number>, from: number, to: number) =>
+      Float32Array.from({ length: length * heads * (to - from) }, (_, i) => values[Math.floor(i / (to - from)) * headDim + from + (i % (to - from))] as number);
+    expectTensorClose(slices(actual, 0, rotated), reference(slices(data, 0, rotated), length, heads, rotated, 3, 50), FLOAT32);
+    expectTensorClose(slices(actual, rotated, headDim), slices(data, rotated, headDim), { atol: 0, rtol: 0 });
+  });
+
   it('linear scaling divides every frequency by the factor', () => {
     const plain = rotaryInverseFrequencies({ dimension: 8, theta: 500 });
     const scaled = rotaryInverseFrequencies({ dimension: 8, theta: 500, scaling: { type: 'linear', factor: 4 } });

@@ -17,7 +17,11 @@ export type RopeScaling =
     };
 
 export interface RotaryOptions {
-  /** Rotated width per head (the head dim). Must be even. */
+  /**
+   * Rotated width per head. Must be even. Usually the head dim; smaller for partial rotary
+   * embeddings (GPT-NeoX's `rotary_pct`), where only the first `dimension` channels of each
+   * head are rotated and the rest pass through.
+   */
   readonly dimension: number;
   /** Base θ of the frequencies θ^(−2i/d). */
   readonly theta: number;
@@ -87,19 +91,23 @@ export class RotaryEmbedding {
   }
 
   /**
-   * Rotates x [batch, length, heads, dim] whose first position is absolute position
-   * `offset` (the KV cache length during decoding).
+   * Rotates x [batch, length, heads, headDim] whose first position is absolute position
+   * `offset` (the KV cache length during decoding). When headDim exceeds the rotated
+   * `dimension`, only the first `dimension` channels of each head are rotated.
    */
   apply(x: tf.Tensor4D, offset: number): tf.Tensor4D {
     const length = x.shape[1];
     const d = this.dimension;
+    const headDim = x.shape[3];
     this.ensureRows(offset + length);
     return tf.tidy(() => {
       const cos = tf.tensor3d(this.cosTable.subarray(offset * d, (offset + length) * d), [length, 1, d]);
       const sin = tf.tensor3d(this.signedSinTable.subarray(offset * d, (offset + length) * d), [length, 1, d]);
-      const [first, second] = tf.split(x, 2, 3) as [tf.Tensor4D, tf.Tensor4D];
+      const [rotated, passed] = headDim > d ? (tf.split(x, [d, headDim - d], 3) as [tf.Tensor4D, tf.Tensor4D]) : [x, null];
+      const [first, second] = tf.split(rotated, 2, 3) as [tf.Tensor4D, tf.Tensor4D];
       const swapped = tf.concat([second, first], 3);
-      return tf.add(tf.mul(x, cos), tf.mul(swapped, sin)) as tf.Tensor4D;
+      const result = tf.add(tf.mul(rotated, cos), tf.mul(swapped, sin)) as tf.Tensor4D;
+      return passed ? tf.concat([result, passed], 3) : result;
     });
   }
 }

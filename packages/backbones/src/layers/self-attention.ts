@@ -24,6 +24,12 @@ export interface SelfAttentionOptions {
   readonly rotary: RotaryEmbedding | null;
   /** OLMo's `clip_qkv`: clamp the projected q, k, v to [−c, c] before RoPE. */
   readonly clipQkv: number | null;
+  /**
+   * How the fused projection's columns are ordered: `blocks` (default) is `[q | k | v]`,
+   * all heads of each; `per-head` is GPT-NeoX's `[q₀ k₀ v₀ | q₁ k₁ v₁ | …]`, one block of
+   * three per head (multi-head attention only), regrouped to blocks after the projection.
+   */
+  readonly fusedLayout?: 'blocks' | 'per-head';
 }
 
 /** Where this call sits: positions, mask, and the cache layer to extend (decoders only). */
@@ -42,7 +48,8 @@ export function selfAttention(x: tf.Tensor3D, parameters: SelfAttentionParameter
     const { numHeads, numKeyValueHeads, headDim } = options.heads;
     let projected = dense(x, parameters.queryKeyValue);
     if (options.clipQkv !== null) projected = tf.clipByValue(projected, -options.clipQkv, options.clipQkv);
-    const heads = tf.reshape(projected, [batch, length, numHeads + 2 * numKeyValueHeads, headDim]) as tf.Tensor4D;
+    const grouped = options.fusedLayout === 'per-head' ? tf.transpose(tf.reshape(projected, [batch, length, numHeads, 3, headDim]), [0, 1, 3, 2, 4]) : projected;
+    const heads = tf.reshape(grouped, [batch, length, numHeads + 2 * numKeyValueHeads, headDim]) as tf.Tensor4D;
     let query: tf.Tensor4D;
     let keys: tf.Tensor4D;
     let values: tf.Tensor4D;

@@ -1,24 +1,19 @@
-import { embeddingLookup, tf } from '@maria-ts/core';
+import type { tf } from '@maria-ts/core';
 import { EncoderBackbone } from '../base/encoder-backbone.js';
 import { transformerParts } from '../base/transformer-parts.js';
-import { denseParameters, layerParameter, normParameters } from '../base/parameter-groups.js';
+import { denseParameters, normParameters } from '../base/parameter-groups.js';
 import type { ModelInputs } from '../family.js';
 import { activation, type Activation } from '../layers/activation.js';
-import { gatedFeedForward, type GatedFeedForwardParameters } from '../layers/gated-feed-forward.js';
-import { layerNorm, type LayerNormParameters } from '../layers/layer-norm.js';
-import { predictionHead, type PredictionHeadParameters } from '../layers/prediction-head.js';
+import type { LayerNormParameters } from '../layers/layer-norm.js';
+import type { PredictionHeadParameters } from '../layers/prediction-head.js';
 import { RotaryEmbedding } from '../layers/rotary-embedding.js';
-import { selfAttention, type SelfAttentionContext, type SelfAttentionOptions, type SelfAttentionParameters } from '../layers/self-attention.js';
+import type { SelfAttentionContext, SelfAttentionOptions } from '../layers/self-attention.js';
+import { modernBertBlock, modernBertBlockParameters, modernBertEmbed, modernBertFinish, type ModernBertBlockParameters } from './block.js';
 import type { ModernBertConfig } from './config.js';
 
-interface ModernBertBlock {
-  /** Null on layer 0, whose input is already the normalised embedding. */
-  readonly attentionNorm: LayerNormParameters | null;
-  readonly attention: SelfAttentionParameters;
+interface ModernBertBlock extends ModernBertBlockParameters {
   readonly attentionOptions: SelfAttentionOptions;
   readonly window: number | null;
-  readonly mlpNorm: LayerNormParameters;
-  readonly mlp: GatedFeedForwardParameters;
 }
 
 /**
@@ -50,15 +45,9 @@ export class ModernBertBackbone extends EncoderBackbone {
     this.blocks = config.layers.map((layer, i) => {
       if (!rotaryByTheta.has(layer.ropeTheta)) rotaryByTheta.set(layer.ropeTheta, new RotaryEmbedding({ dimension: headDim, theta: layer.ropeTheta }));
       return {
-        attentionNorm: i === 0 ? null : normParameters(store, layerParameter(i, 'attentionNorm')),
-        attention: {
-          queryKeyValue: denseParameters(store, layerParameter(i, 'attention.queryKeyValue')),
-          output: denseParameters(store, layerParameter(i, 'attention.output')),
-        },
+        ...modernBertBlockParameters(store, i),
         attentionOptions: { heads, scale: 1 / Math.sqrt(headDim), rotary: rotaryByTheta.get(layer.ropeTheta) ?? null, clipQkv: null },
         window: layer.kind === 'local' ? config.localWindowHalfWidth : null,
-        mlpNorm: normParameters(store, layerParameter(i, 'mlpNorm')),
-        mlp: { gateAndUp: denseParameters(store, layerParameter(i, 'mlp.gateAndUp')), down: denseParameters(store, layerParameter(i, 'mlp.down')) },
       };
     });
     this.finalNorm = normParameters(store, 'finalNorm');
@@ -70,21 +59,15 @@ export class ModernBertBackbone extends EncoderBackbone {
   }
 
   protected embed(ids: tf.Tensor2D): tf.Tensor3D {
-    return tf.tidy(() => layerNorm(embeddingLookup(this.tokenTable, ids), this.embeddingNorm, this.config.normEpsilon) as tf.Tensor3D);
+    return modernBertEmbed(this.tokenTable, this.embeddingNorm, ids, this.config.normEpsilon);
   }
 
   protected block(layer: number, x: tf.Tensor3D, context: SelfAttentionContext): tf.Tensor3D {
     const block = this.blocks[layer] as ModernBertBlock;
-    const epsilon = this.config.normEpsilon;
-    return tf.tidy(() => {
-      const normed = block.attentionNorm ? (layerNorm(x, block.attentionNorm, epsilon) as tf.Tensor3D) : x;
-      const afterAttention = tf.add(x, selfAttention(normed, block.attention, block.attentionOptions, context));
-      return tf.add(afterAttention, gatedFeedForward(layerNorm(afterAttention, block.mlpNorm, epsilon), block.mlp, this.act)) as tf.Tensor3D;
-    });
+    return modernBertBlock(x, block, block.attentionOptions, context, this.act, this.config.normEpsilon);
   }
 
   protected finish(x: tf.Tensor3D): tf.Tensor3D {
-    const epsilon = this.config.normEpsilon;
-    return tf.tidy(() => predictionHead(layerNorm(x, this.finalNorm, epsilon), this.predictionHead, this.headAct, epsilon) as tf.Tensor3D);
+    return modernBertFinish(x, this.finalNorm, this.predictionHead, this.headAct, this.config.normEpsilon);
   }
 }
