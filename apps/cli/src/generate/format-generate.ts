@@ -1,8 +1,9 @@
 import type { GenerateIteration } from '@maria-ts/annealer';
+import { escapeControlCharacters } from '@maria-ts/core';
 import type { GenerateCommandResult } from './run-generate.js';
 
 const preview = (text: string, width: number) => {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = escapeControlCharacters(text.replace(/\s+/g, ' ').trim());
   return flat.length <= width ? flat : `${flat.slice(0, width - 1)}…`;
 };
 
@@ -18,8 +19,8 @@ export function generateJson(result: GenerateCommandResult): string {
   return JSON.stringify({ ...rest, elapsedMs: Math.round(result.elapsedMs), engine: engine.name });
 }
 
-/** Human output: the text, then one line of settings. */
+/** Human output: the text (control characters from the vocabulary shown escaped), then one line of settings. */
 export function generateText(result: GenerateCommandResult): string {
   const settings = `${result.tokens.length} tokens, ${result.iterations} iterations, remask ${result.remask}, ${result.schedule} schedule, seed ${result.seed}, ${(result.elapsedMs / 1000).toFixed(2)} s`;
-  return `${result.text}\n\n(${settings})\n`;
+  return `${escapeControlCharacters(result.text, { multiline: true })}\n\n(${settings})\n`;
 }

@@ -1,3 +1,4 @@
+import { escapeControlCharacters } from '@maria-ts/core';
 import type { InfillCommandResult } from './run-infill.js';
 
 /** The `--json` contract of ARCHITECTURE.md §5.3: `{"text", "tokens", "masked", "filled": [{index, id, piece}]}`. */
@@ -31,12 +32,15 @@ function highlight(fill: string, color: boolean): string {
 
 /**
  * For a person: the filled text with the filled words highlighted, then one line on how
- * it was made (and a note when the MLM stood in for a missing diffusion encoder).
+ * it was made (and a note when the MLM stood in for a missing diffusion encoder). Control
+ * characters from the model's vocabulary or the model path are shown escaped, so only the
+ * highlight's own colour codes reach the terminal.
  */
 export function infillText(result: InfillCommandResult, color: boolean): string {
-  const text = result.segments.map((segment) => (segment.kind === 'fill' ? highlight(segment.text, color) : segment.text)).join('');
+  const shown = (text: string) => escapeControlCharacters(text, { multiline: true });
+  const text = result.segments.map((segment) => (segment.kind === 'fill' ? highlight(shown(segment.text), color) : shown(segment.text))).join('');
   const tokens = result.filled.length === 1 ? '1 token' : `${result.filled.length} tokens`;
-  const lines = [text, `filled ${tokens} with ${result.method} · model ${result.modelName} · engine ${result.engine.name}`];
+  const lines = [text, escapeControlCharacters(`filled ${tokens} with ${result.method} · model ${result.modelName} · engine ${result.engine.name}`)];
   if (result.encoder === 'mlm') lines.push('note: this model has no diffusion encoder; the MLM denoised instead');
   return `${lines.join('\n')}\n`;
 }

@@ -8,6 +8,7 @@ describe('text bound for a terminal', () => {
   it('escapes C0 and C1 controls, DEL and bidi overrides, and leaves other text alone', () => {
     expect(escapeControlCharacters('a\u001b[31mred\u0007\r\u007f\u009b2J\u202egnp.exe\u2066x\u2069')).toBe('a\\x1b[31mred\\x07\\x0d\\x7f\\x9b2J\\u202egnp.exe\\u2066x\\u2069');
     expect(escapeControlCharacters('Le café Zürich 東京 🐱 tab\there')).toBe('Le café Zürich 東京 🐱 tab\\x09here');
+    expect(escapeControlCharacters('two\nlines\tand \u001b[2J\r\u202e', { multiline: true })).toBe('two\nlines\tand \\x1b[2J\\x0d\\u202e');
   });
 
   it('JSON for a terminal escapes what JSON.stringify leaves raw, and parses back to the same value', () => {

@@ -13,10 +13,14 @@ const hex = (char: string, width: number) => (char.codePointAt(0) ?? 0).toString
 /**
  * `text` with every terminal-unsafe character written as a visible escape (`\x1b`, `\x9b`,
  * `\u202e`), so a message that quotes a file (a crafted tokenizer.json, a path) cannot drive
- * the user's terminal. Newlines are escaped too: the text is meant for one line.
+ * the user's terminal. Newlines are escaped too (a message is one line), unless `multiline`
+ * keeps line feeds and tabs, for text shown as text (a model's output).
  */
-export function escapeControlCharacters(text: string): string {
-  return text.replace(TERMINAL_UNSAFE, (char) => (char.length === 1 && char.charCodeAt(0) < 0x100 ? `\\x${hex(char, 2)}` : `\\u${hex(char, 4)}`));
+export function escapeControlCharacters(text: string, options: { multiline?: boolean } = {}): string {
+  return text.replace(TERMINAL_UNSAFE, (char) => {
+    if (options.multiline && (char === '\n' || char === '\t')) return char;
+    return char.length === 1 && char.charCodeAt(0) < 0x100 ? `\\x${hex(char, 2)}` : `\\u${hex(char, 4)}`;
+  });
 }
 
 /**
