@@ -148,7 +148,7 @@ describe('maria infill, bad input: one line and a non-zero exit', () => {
 
   it('prints a JSON error body with --json', async () => {
     const { stdout, exitCode } = await run(['infill', '--text', 'no marker', '--model', modelDir, '--json']);
-    expect(exitCode).toBe(1);
+    expect(exitCode).toBe(2);
     expect(JSON.parse(stdout)).toMatchObject({ error: 'MissingMaskMarker' });
   });
 
@@ -162,10 +162,10 @@ describe('maria infill, bad input: one line and a non-zero exit', () => {
     expect(json.text.endsWith(' sat on the mat.')).toBe(true);
   });
 
-  it('as a real process: exit code 1 and one line on stderr, no stack trace', () => {
+  it('as a real process through the installed bin: a text with no [MASK] is an input error, exit 2 and one line on stderr, no stack trace', () => {
     const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-    const child = spawnSync('pnpm', ['-s', 'maria', 'infill', '--text', 'nothing to fill', '--model', modelDir], { cwd: repo, encoding: 'utf8', timeout: 60_000 });
-    expect(child.status).toBe(1);
+    const child = spawnSync(path.join(repo, 'node_modules', '.bin', 'maria'), ['infill', '--text', 'nothing to fill', '--model', modelDir], { cwd: repo, encoding: 'utf8', timeout: 60_000 });
+    expect(child.status).toBe(2);
     expect(child.stdout).toBe('');
     const lines = child.stderr.trim().split('\n').filter((line) => !line.startsWith('maria: engine'));
     expect(lines).toEqual(['error: no [MASK] marker in the text "nothing to fill"']);
@@ -188,7 +188,7 @@ describe('maria infill: where the text comes from, and argument errors (exit 2, 
     const file = path.join(root, 'long.txt');
     await writeFile(file, `${'word '.repeat(40_000)}[MASK].`, 'utf8');
     const { stderr, exitCode } = await run(['infill', '--file', file, '--model', modelDir]);
-    expect(exitCode).toBe(1);
+    expect(exitCode).toBe(2);
     expect(stderr.trim()).toMatch(/^error: infill request has \d{5} tokens, more than the maximum of 2048$/u);
   });
 

@@ -48,9 +48,17 @@ function parserError(error: unknown): ParserError | undefined {
 }
 
 /**
+ * Error codes that mean the user's input was wrong rather than the run failing: the CLI exits
+ * 2 for them, as for a bad flag. The text to fill is input too, so a text with no mask marker
+ * (`MissingMaskMarker`), an empty text (`EmptyText`) or one longer than the model allows
+ * (`InputTooLong`) is an argument error, not a runtime failure.
+ */
+export const ARGUMENT_ERROR_CODES: ReadonlySet<string> = new Set(['InvalidArgument', 'MissingMaskMarker', 'EmptyText', 'InputTooLong']);
+
+/**
  * Runs a command's main function with the error contract of every MARIA-TS binary: on
  * failure, one line on stderr and exit code 1 (2 for invalid arguments, commander's own
- * usage errors included); with `--json` commands additionally print
+ * usage errors and the input errors of `ARGUMENT_ERROR_CODES` included); with `--json` commands additionally print
  * `{"error", "message", "details"}` on stdout when `json` is true. Help and version output
  * that commander printed keeps exit code 0.
  */
@@ -73,6 +81,6 @@ export async function runMain(main: () => Promise<void>, options: { json?: () =>
           : { error: 'Internal', message: error instanceof Error ? error.message.split('\n')[0] : String(error), details: {} };
       process.stdout.write(`${terminalSafeJson(body)}\n`);
     }
-    process.exitCode = usage || (MariaError.isInstance(error) && error.code === 'InvalidArgument') ? 2 : 1;
+    process.exitCode = usage || (MariaError.isInstance(error) && ARGUMENT_ERROR_CODES.has(error.code)) ? 2 : 1;
   }
 }
