@@ -6,16 +6,13 @@ import { CheckpointError } from '@maria-ts/core';
  * named pipe, socket or device opened for reading blocks or streams forever, and a blocked
  * `open` holds a libuv thread that keeps the process from exiting even on SIGTERM; a
  * directory fails later with a vaguer error. Each is a `CheckpointError` naming the file and
- * `what` it was read as (e.g. "safetensors file").
+ * `what` it was read as (e.g. "safetensors file"). A path that does not exist passes: the
+ * caller's open or read reports it as it always has.
  */
 export async function assertRegularFile(file: string, what: string): Promise<void> {
-  let stats;
-  try {
-    stats = await stat(file);
-  } catch (error) {
-    throw new CheckpointError(file, `cannot read ${what} (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`);
-  }
-  if (stats.isFile()) return;
+  // A missing or unreadable path is left to the caller's own open or read, which reports it.
+  const stats = await stat(file).catch(() => undefined);
+  if (!stats || stats.isFile()) return;
   throw new CheckpointError(file, `${what} is ${fileKind(stats)}, not a regular file`);
 }
 
