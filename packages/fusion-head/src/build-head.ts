@@ -1,6 +1,6 @@
 import { type ARBackbone, InvalidArgumentError, type MLMBackbone, type Rng, ShapeMismatchError, type Tokenizer } from '@maria-ts/core';
 import { type LinearFusionHead, productOfExpertsHead, randomFusionHead } from './linear-fusion-head.js';
-import { assertSameTokenizer } from './tokenizer-compatibility.js';
+import { assertTokenizersPair } from './tokenizer-compatibility.js';
 
 /** The tokenizers that came with each backbone's checkpoint, when they had one. */
 export interface BackboneTokenizers {
@@ -9,20 +9,23 @@ export interface BackboneTokenizers {
 }
 
 /**
- * Checks that an AR and an MLM backbone can share `tokenizer`: their own tokenizers (when
- * known) equal it (vocab and merges, see `assertSameTokenizer`); both vocab projections cover
- * its ids (padding beyond is fine); and the AR's BOS and the MLM's mask token are in it.
+ * Checks that an AR and an MLM backbone can share `tokenizer`, whose ids the head emits (the
+ * AR's): their own tokenizers (when known) pair with it (same base vocabulary and merges,
+ * every id of `tokenizer` the same token; extra added tokens are fine, see
+ * `assertTokenizersPair`); both vocab projections cover its ids (padding beyond is fine); the
+ * AR's BOS is one of its ids; and the MLM's mask id, which may be one of the MLM's extra
+ * tokens (ModernBERT's `[MASK]`), is a row of the MLM.
  */
 export function assertBackbonesShareTokenizer(ar: ARBackbone, mlm: MLMBackbone, tokenizer: Tokenizer, own: BackboneTokenizers = {}): void {
-  if (own.ar) assertSameTokenizer(own.ar, tokenizer, 'the AR backbone', 'the shared tokenizer');
-  if (own.mlm) assertSameTokenizer(own.mlm, tokenizer, 'the MLM backbone', 'the shared tokenizer');
+  if (own.ar) assertTokenizersPair(tokenizer, own.ar, 'the shared tokenizer', 'the AR backbone');
+  if (own.mlm) assertTokenizersPair(tokenizer, own.mlm, 'the shared tokenizer', 'the MLM backbone');
   for (const [role, backbone] of [['AR', ar], ['MLM', mlm]] as const) {
     if (backbone.info.vocabSize < tokenizer.vocabSize) {
       throw new ShapeMismatchError(`${role} vocab projection (fewer rows than the tokenizer's ${tokenizer.vocabSize} ids)`, [backbone.info.vocabSize], [tokenizer.vocabSize]);
     }
   }
   if (!(ar.bosTokenId >= 0 && ar.bosTokenId < tokenizer.vocabSize)) throw new InvalidArgumentError('AR BOS id', ar.bosTokenId, `an id of the tokenizer (< ${tokenizer.vocabSize})`);
-  if (!(mlm.maskTokenId >= 0 && mlm.maskTokenId < tokenizer.vocabSize)) throw new InvalidArgumentError('MLM mask id', mlm.maskTokenId, `an id of the tokenizer (< ${tokenizer.vocabSize})`);
+  if (!(mlm.maskTokenId >= 0 && mlm.maskTokenId < mlm.info.vocabSize)) throw new InvalidArgumentError('MLM mask id', mlm.maskTokenId, `a row of the MLM's vocabulary (< ${mlm.info.vocabSize})`);
 }
 
 /**

@@ -6,7 +6,7 @@
 export { LinearFusionHead, productOfExpertsHead, randomFusionHead, type FusionHeadInit, type FusionHeadShape } from './linear-fusion-head.js';
 export { MariaModel, type MariaModelParts, type AlignedStates } from './maria-model.js';
 export { BackboneMismatchError } from './errors.js';
-export { assertSameTokenizer } from './tokenizer-compatibility.js';
+export { assertTokenizersPair } from './tokenizer-compatibility.js';
 export { assertBackbonesShareTokenizer, buildProductOfExpertsHead, buildRandomHead, type BackboneTokenizers } from './build-head.js';
 export {
   HEAD_CONFIG_FILE,

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackboneMismatchError } from './errors.js';
 import { readFusionHeadConfig } from './fusion-head-io.js';
 import { loadMariaModel, readMariaManifest, saveMariaModel } from './maria-directory.js';
-import type { MariaModel } from './maria-model.js';
+import { MariaModel } from './maria-model.js';
 import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from './testing/index.js';
 
 let tokenizer: HuggingFaceTokenizer;
@@ -128,6 +128,34 @@ describe('MARIA directory', () => {
     await writeFile(path.join(dir, 'ar', 'tokenizer.json'), JSON.stringify(json));
     const error = await rejection(loadMariaModel(dir));
     expect(TokenizerMismatchError.isInstance(error)).toBe(true);
-    expect(error.message).toMatch(/same size \(8192\) but different vocabularies or merges/);
+    expect(error.message).toMatch(/tokenizers differ between the shared tokenizer and the AR backbone: merges differ at rank 0: /);
+  });
+
+  it("keeps an MLM's own tokenizer with extra tokens beside the shared one: its [CLS]/[SEP] frame the MLM input and its mask id is the MLM's", async () => {
+    const json = structuredClone(tokenizer.json) as { added_tokens: Record<string, unknown>[] };
+    const added = (id: number, content: string) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+    json.added_tokens.push(added(8192, '[CLS]'), added(8193, '[SEP]'), added(8194, '<mask>'));
+    const mlmTokenizer = new HuggingFaceTokenizer(json as unknown as typeof tokenizer.json, { overrides: { mask: 8194 } });
+    expect([mlmTokenizer.vocabSize, mlmTokenizer.specialTokens.cls, mlmTokenizer.specialTokens.sep, mlmTokenizer.specialTokens.mask]).toEqual([8195, 8192, 8193, 8194]);
+    // A view over the shared model's parts (not disposed here).
+    const view = new MariaModel({ ar: model.ar, mlm: model.mlm, head: model.head, tokenizer, mlmTokenizer });
+    const dir = path.join(root, 'own-mlm-tokenizer');
+    await saveMariaModel(view, dir);
+    expect(JSON.parse(await readFile(path.join(dir, 'mlm', 'tokenizer_config.json'), 'utf8'))).toMatchObject({ mask_token: '<mask>', cls_token: '[CLS]', sep_token: '[SEP]' });
+    expect(JSON.parse(await readFile(path.join(dir, 'tokenizer.json'), 'utf8')).added_tokens).toHaveLength(tokenizer.json.added_tokens?.length ?? 0);
+    const loaded = await loadMariaModel(dir);
+    try {
+      expect(loaded.mlmTokenizer.specialTokens).toMatchObject({ cls: 8192, sep: 8193, mask: 8194 });
+      expect(loaded.maskTokenId).toBe(8194);
+      expect(loaded.tokenizer.fingerprint()).toBe(tokenizer.fingerprint());
+      tf.tidy(() => {
+        const input = tf.tensor2d(masked, undefined, 'int32');
+        const framed = loaded.mlm.forward(tf.tensor2d([[8192, ...(masked[0] as number[]), 8193]], undefined, 'int32')).hidden.slice([0, 1, 0], [1, 8, -1]);
+        expectTensorClose(loaded.mlmStates(input), framed, { atol: 1e-6, rtol: 1e-6 });
+        expect(tf.max(tf.abs(tf.sub(loaded.mlmStates(input), loaded.mlm.forward(input).hidden))).dataSync()[0]).toBeGreaterThan(1e-4);
+      });
+    } finally {
+      loaded.dispose();
+    }
   });
 });

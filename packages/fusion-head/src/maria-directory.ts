@@ -19,7 +19,7 @@ import {
 import { assertBackbonesShareTokenizer } from './build-head.js';
 import { backboneIdentity, type FusionHeadConfig, loadFusionHead, saveFusionHead } from './fusion-head-io.js';
 import { MariaModel } from './maria-model.js';
-import { assertSameTokenizer } from './tokenizer-compatibility.js';
+import { assertTokenizersPair } from './tokenizer-compatibility.js';
 
 /** The file that marks a MARIA directory and names its parts. */
 export const MARIA_MANIFEST_FILE = 'maria.json';
@@ -95,10 +95,13 @@ function exportable(backbone: LanguageBackbone, role: string): Exportable {
   return backbone as Exportable;
 }
 
-async function writeBackbone(backbone: LanguageBackbone, role: string, dir: string, dtype: StoredDtype): Promise<void> {
+/** Writes a backbone as a Hugging Face checkpoint, with its own tokenizer when it has one beside the shared one. */
+async function writeBackbone(backbone: LanguageBackbone, role: string, dir: string, dtype: StoredDtype, ownTokenizer?: Tokenizer): Promise<void> {
   const { config, tensors } = exportable(backbone, role).toCheckpoint();
   const maskId = backbone.kind === 'mlm' ? { mask_token_id: (backbone as MLMBackbone).maskTokenId } : { bos_token_id: (backbone as ARBackbone).bosTokenId };
-  await saveCheckpointFiles(dir, { config: { ...config, ...maskId }, tensors, dtype });
+  const tokenizerJson = ownTokenizer ? (ownTokenizer as Partial<HuggingFaceTokenizer>).json : undefined;
+  const tokenizer = ownTokenizer && tokenizerJson ? { tokenizerJson, tokenizerConfig: tokenizerConfigFor(ownTokenizer) } : {};
+  await saveCheckpointFiles(dir, { config: { ...config, ...maskId }, tensors, dtype, ...tokenizer });
 }
 
 /** Content hash and identity of a backbone as a loader will see it (after dtype rounding). */
@@ -113,7 +116,8 @@ async function identityOnDisk(dir: string, name: string, maskTokenId: number | u
 
 /**
  * Writes `model` as a MARIA directory (see `MariaManifest`): tokenizer.json (+
- * tokenizer_config.json), ar/, mlm/, optional diffusion/ (Hugging Face checkpoints in `dtype`),
+ * tokenizer_config.json, the AR's: the head's vocabulary), ar/, mlm/ (with the MLM's own
+ * tokenizer when it differs), optional diffusion/ (Hugging Face checkpoints in `dtype`),
  * head/ and maria.json. The head records the content hashes of the backbones *as written*
  * (they are re-read after rounding to `dtype`), so `loadMariaModel` can refuse a head paired
  * with other weights. Everything is written into a temporary sibling and renamed into place;
@@ -136,7 +140,7 @@ export async function saveMariaModel(model: MariaModel, dir: string, options: Sa
     await writeFileAtomic(path.join(staging, manifest.tokenizer), JSON.stringify(tokenizerJson));
     await writeFileAtomic(path.join(staging, 'tokenizer_config.json'), `${JSON.stringify(options.tokenizerConfig ?? tokenizerConfigFor(model.tokenizer), null, 2)}\n`);
     await writeBackbone(model.ar, 'AR', path.join(staging, manifest.ar), dtype);
-    await writeBackbone(model.mlm, 'MLM', path.join(staging, manifest.mlm), dtype);
+    await writeBackbone(model.mlm, 'MLM', path.join(staging, manifest.mlm), dtype, model.mlmTokenizer === model.tokenizer ? undefined : model.mlmTokenizer);
     if (model.diffusion && manifest.diffusion) await writeBackbone(model.diffusion, 'diffusion', path.join(staging, manifest.diffusion), dtype);
     const ar = await identityOnDisk(path.join(staging, manifest.ar), options.names?.ar ?? model.ar.info.family, undefined);
     const mlm = await identityOnDisk(path.join(staging, manifest.mlm), options.names?.mlm ?? model.mlm.info.family, model.maskTokenId);
@@ -187,12 +191,14 @@ export async function readMariaDirectory(dir: string, options: Pick<LoadMariaMod
 /**
  * Creates the `MariaModel` of a directory read by `readMariaDirectory` (call `initEngine`
  * first), with the diffusion encoder when it was read. Refuses, with typed errors and nothing left allocated:
- * - backbones whose own tokenizer.json differs from the shared one (`TokenizerMismatchError`);
+ * - backbones whose own tokenizer.json does not pair with the shared one (`TokenizerMismatchError`,
+ *   see `assertTokenizersPair`; the MLM's extra tokens and its `[MASK]` are fine);
  * - a head recorded for other backbone weights (`BackboneMismatchError`) or another tokenizer.
  */
 export async function buildMariaModel(files: MariaDirectoryFiles, options: Pick<LoadMariaModelOptions, 'onWarning'> = {}): Promise<MariaModel> {
   const { dir, manifest, tokenizer } = files;
-  const maskTokenId = tokenizer.specialTokens.mask;
+  // The MLM's [MASK] is the MLM's: from its own tokenizer when mlm/ has one.
+  const maskTokenId = (files.mlm.tokenizer ?? tokenizer).specialTokens.mask;
   const loaded: LanguageBackbone[] = [];
   const load = async (checkpoint: CheckpointFiles, kind: 'ar' | 'mlm', role: string) => {
     const { backbone } = await loadBackboneWithCheckpoint(checkpoint, { ...(maskTokenId !== undefined ? { maskTokenId } : {}), onWarning: options.onWarning ?? (() => undefined) });
@@ -205,13 +211,14 @@ export async function buildMariaModel(files: MariaDirectoryFiles, options: Pick<
     const mlm = await load(files.mlm, 'mlm', 'MLM');
     assertBackbonesShareTokenizer(ar.backbone as ARBackbone, mlm.backbone as MLMBackbone, tokenizer, { ...(ar.own ? { ar: ar.own } : {}), ...(mlm.own ? { mlm: mlm.own } : {}) });
     const diffusion = files.diffusion ? await load(files.diffusion, 'mlm', 'diffusion') : undefined;
-    if (diffusion?.own) assertSameTokenizer(diffusion.own, tokenizer, 'the diffusion backbone', 'the shared tokenizer');
+    if (diffusion?.own) assertTokenizersPair(tokenizer, diffusion.own, 'the shared tokenizer', 'the diffusion backbone');
     const { head } = await loadFusionHead(path.join(dir, manifest.head), { expect: { ar: ar.backbone, mlm: mlm.backbone, tokenizer } });
     return new MariaModel({
       ar: ar.backbone as ARBackbone,
       mlm: mlm.backbone as MLMBackbone,
       head,
       tokenizer,
+      ...(mlm.own ? { mlmTokenizer: mlm.own } : {}),
       ...(diffusion ? { diffusion: diffusion.backbone as MLMBackbone } : {}),
     });
   } catch (error) {
@@ -224,7 +231,7 @@ export async function buildMariaModel(files: MariaDirectoryFiles, options: Pick<
  * Loads a MARIA directory into a `MariaModel` (call `initEngine` first): `readMariaDirectory`
  * then `buildMariaModel`. Refuses, with typed errors and nothing left allocated:
  * - a directory without maria.json (`CheckpointError`);
- * - backbones whose own tokenizer.json differs from the shared one (`TokenizerMismatchError`);
+ * - backbones whose own tokenizer.json does not pair with the shared one (`TokenizerMismatchError`);
  * - a head recorded for other backbone weights (`BackboneMismatchError`) or another tokenizer.
  */
 export async function loadMariaModel(dir: string, options: LoadMariaModelOptions = {}): Promise<MariaModel> {

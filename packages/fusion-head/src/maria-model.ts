@@ -14,6 +14,12 @@ export interface MariaModelParts {
   readonly mlm: MLMBackbone;
   readonly head: FusionHead;
   readonly tokenizer: Tokenizer;
+  /**
+   * The MLM's own tokenizer when it adds tokens to the shared one (ModernBERT's `[CLS]`,
+   * `[SEP]`, `[MASK]` beside OLMo-1's vocabulary): its `[CLS] … [SEP]` frame the MLM input.
+   * Default: the shared tokenizer.
+   */
+  readonly mlmTokenizer?: Tokenizer;
   /** An optional MDLM-trained encoder on the same tokenizer: the masked-diffusion baseline. */
   readonly diffusion?: MLMBackbone;
 }
@@ -33,7 +39,7 @@ export interface AlignedStates {
  * This class owns the one piece every consumer must get exactly right, the alignment:
  * - the AR model reads `[BOS, x_0, …, x_{T-2}]`, so its state at row i has seen exactly x_<i;
  * - the MLM reads x̃ (the caller's ids with the mask token at masked positions), wrapped in
- *   `[CLS] … [SEP]` when the tokenizer defines both, and that framing is stripped again, so
+ *   `[CLS] … [SEP]` when the MLM's tokenizer defines both, and that framing is stripped again, so
  *   row i of both states indexes token i.
  *
  * The model owns its parts: `dispose()` frees the backbones and the head.
@@ -43,6 +49,8 @@ export class MariaModel {
   readonly mlm: MLMBackbone;
   readonly head: FusionHead;
   readonly tokenizer: Tokenizer;
+  /** The MLM's own tokenizer (see `MariaModelParts.mlmTokenizer`); the shared one when it has none. */
+  readonly mlmTokenizer: Tokenizer;
   readonly diffusion: MLMBackbone | undefined;
 
   constructor(parts: MariaModelParts) {
@@ -56,6 +64,7 @@ export class MariaModel {
     this.mlm = parts.mlm;
     this.head = parts.head;
     this.tokenizer = parts.tokenizer;
+    this.mlmTokenizer = parts.mlmTokenizer ?? parts.tokenizer;
     this.diffusion = parts.diffusion;
   }
 
@@ -86,10 +95,10 @@ export class MariaModel {
   /**
    * `h_MLM(i)` for every position of the masked input x̃ [batch, length] (int32, mask token at
    * masked positions), using `encoder` (default the MLM; pass `diffusion` for the baseline).
-   * Adds and strips `[CLS] … [SEP]` framing when the tokenizer has both. Returns [batch, length, d].
+   * Adds and strips `[CLS] … [SEP]` framing when the MLM's tokenizer has both. Returns [batch, length, d].
    */
   mlmStates(maskedIds: tf.Tensor2D, encoder: MLMBackbone = this.mlm): tf.Tensor3D {
-    const { cls, sep } = this.tokenizer.specialTokens;
+    const { cls, sep } = this.mlmTokenizer.specialTokens;
     const [batch, length] = maskedIds.shape;
     return tf.tidy(() => {
       if (cls === undefined || sep === undefined) return encoder.forward(maskedIds).hidden;

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { ENGINE_OPTION, initEngine, integerOption, runMain, tf } from '@maria-ts/core';
 import type { StoredDtype } from '@maria-ts/backbones';
 import { readFusionHeadConfig } from '@maria-ts/fusion-head';
-import { DEFAULT_TOKENIZER_PATH } from '../tokenizer/load-tokenizer.js';
 import { exportMariaDirectory, parseStoredDtype } from './export-maria.js';
 import { initialHead, parseHeadInit, type HeadInitChoice } from './initial-head.js';
 import { loadBackbonePair } from './load-backbone-pair.js';
@@ -14,7 +13,7 @@ interface AssembleFlags {
   head?: string;
   init: HeadInitChoice;
   seed: number;
-  tokenizer: string;
+  tokenizer?: string;
   out: string;
   dtype: StoredDtype;
   engine?: string;
@@ -25,6 +24,8 @@ interface AssembleFlags {
 /**
  * `maria-train assemble`: AR + MLM (+ diffusion) checkpoints and a head (a trained head
  * directory, or a fresh PoE/random one) → one MARIA directory that `loadMariaModel` reads.
+ * Each backbone's own tokenizer.json (Hugging Face folders have one) must pair with the
+ * shared one, the AR's unless `--tokenizer` names another (see `loadBackbonePair`).
  */
 export function registerAssembleCommand(program: Command): void {
   program
@@ -36,7 +37,7 @@ export function registerAssembleCommand(program: Command): void {
     .option('--head <dir>', 'a trained head directory (refused unless recorded for these backbones)')
     .option('--init <kind>', 'head init when --head is not given: poe | random', parseHeadInit, 'poe')
     .option('--seed <n>', 'seed of a random head', integerOption('--seed', 0), 0)
-    .option('--tokenizer <file>', 'the shared tokenizer.json (its tokenizer_config.json is copied too)', DEFAULT_TOKENIZER_PATH)
+    .option('--tokenizer <file>', "the shared tokenizer.json (its tokenizer_config.json is copied too); default: the AR checkpoint's own, else the MLM's, else the embedded tiny tokenizer")
     .requiredOption('--out <dir>', 'the MARIA directory to write (an existing MARIA directory is replaced)')
     .option('--dtype <dtype>', 'stored precision of backbones and head: F32 | F16 | BF16', parseStoredDtype, 'F32' as StoredDtype)
     .option(...ENGINE_OPTION)
@@ -51,7 +52,7 @@ export function registerAssembleCommand(program: Command): void {
           try {
             // A trained head keeps the record of how it was trained.
             const training = flags.head === undefined ? undefined : (await readFusionHeadConfig(flags.head)).training;
-            const config = await exportMariaDirectory(pair, head, { out: flags.out, dtype: flags.dtype, tokenizerPath: flags.tokenizer, ...(training ? { training } : {}) });
+            const config = await exportMariaDirectory(pair, head, { out: flags.out, dtype: flags.dtype, ...(training ? { training } : {}) });
             const summary = { out: flags.out, dtype: flags.dtype, head: flags.head ?? `init ${flags.init}`, ar: config.ar, mlm: config.mlm, diffusion: pair.sources.diffusion ?? null, tokenizer: config.tokenizer.fingerprint };
             process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `assemble: wrote ${flags.out} (AR ${config.ar.name} ${config.ar.contentHash?.slice(0, 12)}, MLM ${config.mlm.name} ${config.mlm.contentHash?.slice(0, 12)}, head ${summary.head}, ${flags.dtype})\n`);
           } finally {

@@ -12,16 +12,24 @@ export function parseStoredDtype(value: string): StoredDtype {
 }
 
 /**
- * Writes a MARIA directory from loaded backbones and a head. The tokenizer_config.json beside
+ * Writes a MARIA directory from loaded backbones and a head: the shared (AR's) tokenizer, and
+ * the MLM's own beside its weights when it has extra tokens. The tokenizer_config.json beside
  * the shared tokenizer.json is copied when there is one (it names the special tokens), and
  * the backbones are labelled by their checkpoint paths in the head's config. The pair and
  * the head stay owned by the caller.
  */
-export async function exportMariaDirectory(pair: BackbonePair, head: FusionHead, options: { out: string; dtype: StoredDtype; tokenizerPath: string; training?: Record<string, unknown> }): Promise<FusionHeadConfig> {
-  const configFile = path.join((await isDirectoryPath(options.tokenizerPath)) ? options.tokenizerPath : path.dirname(options.tokenizerPath), 'tokenizer_config.json');
+export async function exportMariaDirectory(pair: BackbonePair, head: FusionHead, options: { out: string; dtype: StoredDtype; training?: Record<string, unknown> }): Promise<FusionHeadConfig> {
+  const configFile = path.join((await isDirectoryPath(pair.tokenizerPath)) ? pair.tokenizerPath : path.dirname(pair.tokenizerPath), 'tokenizer_config.json');
   const tokenizerConfig = (await pathExists(configFile)) ? ((await readJsonFile(configFile)) as Record<string, unknown>) : undefined;
   // A view over borrowed parts: not disposed here.
-  const model = new MariaModel({ ar: pair.ar, mlm: pair.mlm, head, tokenizer: pair.tokenizer, ...(pair.diffusion ? { diffusion: pair.diffusion } : {}) });
+  const model = new MariaModel({
+    ar: pair.ar,
+    mlm: pair.mlm,
+    head,
+    tokenizer: pair.tokenizer,
+    ...(pair.mlmTokenizer ? { mlmTokenizer: pair.mlmTokenizer } : {}),
+    ...(pair.diffusion ? { diffusion: pair.diffusion } : {}),
+  });
   return saveMariaModel(model, options.out, {
     dtype: options.dtype,
     names: { ar: pair.sources.ar, mlm: pair.sources.mlm },

@@ -83,7 +83,6 @@ export function registerHeadCommand(program: Command): void {
               resume: flags.resume,
               exportDir: flags.export,
               exportDtype: flags.dtype,
-              tokenizerPath: flags.tokenizer,
               progress: flags.progress && !flags.json ? `head ${flags.init}` : false,
               trainer: trainerOptionsFromFlags(flags),
             });

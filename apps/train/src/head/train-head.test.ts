@@ -21,7 +21,7 @@ let shards: TokenShards;
 let pair: BackbonePair;
 
 const trainer = { steps: 8, accumulation: 2, learningRate: 3e-2, warmupSteps: 1, checkpointEvery: 3, evalEvery: 4, evalBatches: 3, seed: 7, weightDecay: 0 };
-const options = (out: string, extra: Partial<TrainHeadOptions> = {}): TrainHeadOptions => ({ out, trainer, batch: 4, init: 'poe', tokenizerPath: TINY_TOKENIZER, progress: false, ...extra });
+const options = (out: string, extra: Partial<TrainHeadOptions> = {}): TrainHeadOptions => ({ out, trainer, batch: 4, init: 'poe', progress: false, ...extra });
 const headValues = (head: LinearFusionHead) => Object.values(head.variables()).map((variable) => Array.from(variable.dataSync()));
 
 beforeAll(async () => {

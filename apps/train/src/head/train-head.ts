@@ -29,8 +29,6 @@ export interface TrainHeadOptions {
   /** Write a MARIA directory here at the end. */
   readonly exportDir?: string | undefined;
   readonly exportDtype?: StoredDtype;
-  /** The shared tokenizer.json (copied into the export with its tokenizer_config.json). */
-  readonly tokenizerPath: string;
   /** Progress bar label, or false for none. */
   readonly progress?: string | false;
   readonly signal?: AbortSignal;
@@ -57,7 +55,7 @@ export interface TrainHeadResult extends TrainRunResult {
  * place; the pair and the head stay owned by the caller.
  */
 export async function trainHead(pair: BackbonePair, head: LinearFusionHead, shards: TokenShards, options: TrainHeadOptions): Promise<TrainHeadResult> {
-  const model = new MariaModel({ ar: pair.ar, mlm: pair.mlm, head, tokenizer: pair.tokenizer });
+  const model = new MariaModel({ ar: pair.ar, mlm: pair.mlm, head, tokenizer: pair.tokenizer, ...(pair.mlmTokenizer ? { mlmTokenizer: pair.mlmTokenizer } : {}) });
   const masking = options.masking ?? DEFAULT_HEAD_MASKING;
   const task = headTrainingTask(model, { sampler: betaMaskSampler(masking) });
   const seed = options.trainer.seed ?? 0;
@@ -99,7 +97,6 @@ export async function trainHead(pair: BackbonePair, head: LinearFusionHead, shar
     exported = await exportMariaDirectory(pair, head, {
       out: options.exportDir,
       dtype: options.exportDtype ?? 'F32',
-      tokenizerPath: options.tokenizerPath,
       training: { ...taskDescription, steps: result.finalStep, options: options.trainer, validationLoss: result.lastValidationLoss, initialValidationLoss: initial?.validationLoss ?? null },
     });
   }

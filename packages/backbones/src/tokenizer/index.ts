@@ -8,3 +8,4 @@ export * from './byte-level-bpe.js';
 export * from './special-tokens.js';
 export * from './tokenizer-fingerprint.js';
 export * from './tokenizer-json.js';
+export * from './base-vocabulary.js';
