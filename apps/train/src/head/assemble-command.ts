@@ -31,9 +31,9 @@ export function registerAssembleCommand(program: Command): void {
   program
     .command('assemble')
     .description('write a MARIA directory (maria.json, tokenizer, ar/, mlm/, [diffusion/], head/) from backbone checkpoints and a head')
-    .requiredOption('--ar <dir>', 'AR checkpoint, or a pretraining run folder (its latest checkpoint)')
-    .requiredOption('--mlm <dir>', 'MLM checkpoint, or a pretraining run folder')
-    .option('--diffusion <dir>', 'masked-diffusion checkpoint or run folder (the baseline encoder)')
+    .requiredOption('--ar <dir|id>', 'AR checkpoint, a pretraining run folder (its latest checkpoint), or a Hugging Face model id')
+    .requiredOption('--mlm <dir|id>', 'MLM checkpoint, a pretraining run folder, or a Hugging Face model id')
+    .option('--diffusion <dir|id>', 'masked-diffusion checkpoint, run folder or Hub id (the baseline encoder)')
     .option('--head <dir>', 'a trained head directory (refused unless recorded for these backbones)')
     .option('--init <kind>', 'head init when --head is not given: poe | random', parseHeadInit, 'poe')
     .option('--seed <n>', 'seed of a random head', integerOption('--seed', 0), 0)

@@ -1,12 +1,13 @@
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { initEngine } from '@maria-ts/core';
 import { testDataPath } from '@maria-ts/core/testing';
 import { type Backbone, createBackbone, loadTokenizer, saveCheckpointFiles } from '@maria-ts/backbones';
 import { loadMariaModel } from '@maria-ts/fusion-head';
 import { runTrainCommand } from './head.test-support.js';
+import { startFakeHub } from './hub-server.test-support.js';
 
 const OLMO = testDataPath('tokenizers', 'olmo', 'allenai_gpt-neox-olmo-dolma-v1_5.json');
 const MODERNBERT = testDataPath('tokenizers', 'modernbert');
@@ -69,5 +70,41 @@ describe('maria-train assemble with Hugging Face folders that carry their own to
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(JSON.parse(result.stdout)).toMatchObject({ error: 'TokenizerMismatch' });
     expect(result.stderr).toContain('base vocabularies differ at id 0: "!" vs "|||IP_ADDRESS|||"');
+  });
+
+  describe('Hub ids for --ar / --mlm', () => {
+    afterEach(() => vi.unstubAllEnvs());
+
+    it('downloads both backbones from the Hub (here a local server) into the cache, then assembles as from folders', async () => {
+      const hub = await startFakeHub({ 'allenai/tiny-olmo-ar': olmoAr, 'answerdotai/tiny-modernbert-mlm': modernBertMlm });
+      try {
+        vi.stubEnv('HF_ENDPOINT', hub.url);
+        vi.stubEnv('MARIA_CACHE_DIR', path.join(root, 'hub-cache'));
+        const out = path.join(root, 'from-hub');
+        const result = await runTrainCommand('assemble', '--ar', 'allenai/tiny-olmo-ar', '--mlm', 'answerdotai/tiny-modernbert-mlm', '--out', out, '--json');
+        expect(result.code, result.stderr).toBe(0);
+        expect(hub.requests).toContain('/api/models/allenai/tiny-olmo-ar/tree/main');
+        const model = await loadMariaModel(out);
+        try {
+          expect([model.vocabSize, model.maskTokenId]).toEqual([50280, 50284]);
+        } finally {
+          model.dispose();
+        }
+      } finally {
+        await hub.close();
+      }
+    });
+
+    it('without network, refuses in one line naming the model id', async () => {
+      const hub = await startFakeHub({});
+      await hub.close();
+      vi.stubEnv('HF_ENDPOINT', hub.url);
+      vi.stubEnv('MARIA_CACHE_DIR', path.join(root, 'offline-cache'));
+      const result = await runTrainCommand('assemble', '--ar', 'allenai/not-cached', '--mlm', modernBertMlm, '--out', path.join(root, 'never-offline'));
+      expect(result.code).toBe(1);
+      const lines = result.stderr.trim().split('\n').filter((line) => !line.startsWith('maria: engine'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/allenai\/not-cached@main: cannot .+ from the Hugging Face Hub/);
+    });
   });
 });

@@ -41,9 +41,9 @@ export function registerHeadCommand(program: Command): void {
   const command = program
     .command('head')
     .description('train the MARIA fusion head on frozen backbones (Beta(2.5,2.5) masking by default, AdamW, warm-up + cosine), resumable; --export writes a MARIA directory')
-    .requiredOption('--ar <dir>', 'AR checkpoint, or a pretraining run folder (its latest checkpoint)')
-    .requiredOption('--mlm <dir>', 'MLM checkpoint, or a pretraining run folder')
-    .option('--diffusion <dir>', 'masked-diffusion checkpoint or run folder to include in the --export (not used in training)')
+    .requiredOption('--ar <dir|id>', 'AR checkpoint, a pretraining run folder (its latest checkpoint), or a Hugging Face model id')
+    .requiredOption('--mlm <dir|id>', 'MLM checkpoint, a pretraining run folder, or a Hugging Face model id')
+    .option('--diffusion <dir|id>', 'masked-diffusion checkpoint, run folder or Hub id to include in the --export (not used in training)')
     .option('--head <dir>', 'start from this head directory (or head run folder) instead of a fresh init')
     .option('--init <kind>', 'fresh head init: poe | random', parseHeadInit, 'poe')
     .option('--mask-alpha <x>', 'α of the Beta(α, β) masking rate (the paper: 2.5)', numberOption('--mask-alpha', 1e-3, 1e3), DEFAULT_HEAD_MASKING.alpha)

@@ -3,7 +3,7 @@ import { type ARBackbone, CheckpointError, type LanguageBackbone, type MLMBackbo
 import { type HuggingFaceTokenizer, loadBackboneWithCheckpoint, loadCheckpointFiles, loadTokenizer } from '@maria-ts/backbones';
 import { assertBackbonesShareTokenizer, assertTokenizersPair, type BackboneTokenizers } from '@maria-ts/fusion-head';
 import { DEFAULT_TOKENIZER_PATH } from '../tokenizer/load-tokenizer.js';
-import { resolveCheckpointDir } from './resolve-checkpoint.js';
+import { resolveBackboneSource } from './resolve-checkpoint.js';
 
 /** Frozen backbones on one checked tokenizer, with where each came from. */
 export interface BackbonePair {
@@ -24,8 +24,8 @@ export interface BackbonePair {
 }
 
 /**
- * Loads an AR and an MLM checkpoint (and optionally a diffusion one) for MARIA: each path may
- * be a checkpoint or a training run folder (its latest checkpoint). The shared tokenizer is
+ * Loads an AR and an MLM checkpoint (and optionally a diffusion one) for MARIA: each may be a
+ * checkpoint, a training run folder (its latest checkpoint) or a Hugging Face model id. The shared tokenizer is
  * `tokenizerPath` when given, else the AR checkpoint's own tokenizer.json (as Hugging Face
  * folders have), else the MLM's, else the embedded tiny tokenizer. Every checkpoint's own
  * tokenizer must pair with it (`assertTokenizersPair`: same base vocabulary and merges, the
@@ -34,9 +34,9 @@ export interface BackbonePair {
  */
 export async function loadBackbonePair(paths: { ar: string; mlm: string; diffusion?: string | undefined }, tokenizerPath?: string): Promise<BackbonePair> {
   const checkpoints = {
-    ar: await loadCheckpointFiles(await resolveCheckpointDir(paths.ar)),
-    mlm: await loadCheckpointFiles(await resolveCheckpointDir(paths.mlm)),
-    diffusion: paths.diffusion ? await loadCheckpointFiles(await resolveCheckpointDir(paths.diffusion)) : undefined,
+    ar: await loadCheckpointFiles(await resolveBackboneSource(paths.ar)),
+    mlm: await loadCheckpointFiles(await resolveBackboneSource(paths.mlm)),
+    diffusion: paths.diffusion ? await loadCheckpointFiles(await resolveBackboneSource(paths.diffusion)) : undefined,
   };
   const sharedFrom = tokenizerPath ?? (checkpoints.ar.tokenizer ? checkpoints.ar.dir : checkpoints.mlm.tokenizer ? checkpoints.mlm.dir : DEFAULT_TOKENIZER_PATH);
   const tokenizer = tokenizerPath === undefined && checkpoints.ar.tokenizer ? checkpoints.ar.tokenizer : await loadTokenizer(sharedFrom);

@@ -1,26 +1,19 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CheckpointError } from '@maria-ts/core';
+import { CheckpointError, log } from '@maria-ts/core';
 import { pathExists } from '@maria-ts/backbones';
+import { CheckpointStore } from '../trainer/checkpoint-store.js';
 
 /**
  * A checkpoint directory from either a checkpoint directory (has config.json) or a training
  * run folder (has latest.json, whose `dir` is relative to the run folder), so
- * `--ar runs/pretrain/tiny-llama-ar` means "the newest complete AR checkpoint".
+ * `--ar runs/pretrain/tiny-llama-ar` means "the newest complete AR checkpoint". A damaged
+ * latest.json falls back to the newest complete checkpoint, as resuming does, with a warning
+ * naming the file (`onWarning`, default core's `log`).
  */
-export async function resolveCheckpointDir(dir: string): Promise<string> {
+export async function resolveCheckpointDir(dir: string, onWarning: (line: string) => void = log): Promise<string> {
   if (await pathExists(path.join(dir, 'config.json'))) return dir;
-  const pointer = path.join(dir, 'latest.json');
-  if (!(await pathExists(pointer))) throw new CheckpointError(dir, 'neither a checkpoint (no config.json) nor a training run folder (no latest.json)');
-  let latest: unknown;
-  try {
-    latest = JSON.parse(await readFile(pointer, 'utf8'));
-  } catch {
-    throw new CheckpointError(pointer, 'is not valid JSON');
-  }
-  const relative = (latest as { dir?: unknown } | null)?.dir;
-  if (typeof relative !== 'string') throw new CheckpointError(pointer, 'has no "dir" naming the latest checkpoint');
-  const resolved = path.join(dir, relative);
-  if (!(await pathExists(path.join(resolved, 'config.json')))) throw new CheckpointError(resolved, 'the latest checkpoint has no config.json');
-  return resolved;
+  const latest = await new CheckpointStore(dir).latest(onWarning);
+  if (!latest) throw new CheckpointError(dir, 'neither a checkpoint (no config.json) nor a training run folder (no latest.json)');
+  if (!(await pathExists(path.join(latest.dir, 'config.json')))) throw new CheckpointError(latest.dir, 'the latest checkpoint has no config.json');
+  return latest.dir;
 }
