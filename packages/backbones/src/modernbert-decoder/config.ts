@@ -2,7 +2,7 @@ import { ConfigReader, type ParsedConfig } from '../config/config-reader.js';
 import { refuseAsCheckpointError } from '../config/refuse-as-checkpoint-error.js';
 import type { RopeScaling } from '../layers/rotary-embedding.js';
 import { parseRopeObject } from '../llama/config.js';
-import { readLayerKinds, readModernBertBody, type ModernBertBodyConfig } from '../modernbert/body-config.js';
+import { MODERNBERT_INERT_KEYS, readLayerKinds, readModernBertBody, type ModernBertBodyConfig } from '../modernbert/body-config.js';
 
 /** RoPE of one attention kind. */
 export interface DecoderRope {
@@ -87,9 +87,8 @@ function readModernBertDecoderConfig(raw: unknown, source: string): ParsedConfig
     slidingWindow,
     bosTokenId: reader.optionalInteger('bos_token_id') ?? reader.optionalInteger('cls_token_id') ?? reader.optionalInteger('eos_token_id') ?? 0,
   };
-  // Sequence-classification pooling, PyTorch compilation and the truncated-normal cutoff of
-  // training init do not change the causal LM's forward pass.
-  reader.ignore('classifier_pooling', 'reference_compile', 'initializer_cutoff_factor', 'is_decoder');
+  // GPT-style decoding is always causal here: `is_decoder` only matters to encoder-decoder wiring.
+  reader.ignore(...MODERNBERT_INERT_KEYS, 'is_decoder');
   return reader.finish(config);
 }
 

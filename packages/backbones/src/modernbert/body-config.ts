@@ -25,6 +25,21 @@ export interface ModernBertBodyConfig {
   readonly initializerRange: number;
 }
 
+/**
+ * Keys of both families' configs that do not change inference: classification pooling, sparse
+ * prediction, flash-attention determinism and compilation only matter for classification
+ * heads, training or PyTorch kernels; the truncated-normal cutoff only for init.
+ */
+export const MODERNBERT_INERT_KEYS = [
+  'classifier_pooling',
+  'sparse_prediction',
+  'sparse_pred_ignore_index',
+  'deterministic_flash_attn',
+  'reference_compile',
+  'repad_logits_with_grad',
+  'initializer_cutoff_factor',
+] as const;
+
 /** Reads the shared fields with transformers' defaults; the head dim must be even (RoPE rotates pairs). */
 export function readModernBertBody(reader: ConfigReader): ModernBertBodyConfig {
   const hiddenSize = reader.integer('hidden_size');

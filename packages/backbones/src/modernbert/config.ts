@@ -1,6 +1,6 @@
 import { ConfigReader, type ParsedConfig } from '../config/config-reader.js';
 import { parseRopeObject } from '../llama/config.js';
-import { readLayerKinds, readModernBertBody, type ModernBertBodyConfig } from './body-config.js';
+import { MODERNBERT_INERT_KEYS, readLayerKinds, readModernBertBody, type ModernBertBodyConfig } from './body-config.js';
 
 /** Attention of one ModernBERT layer: full (global) or a sliding window (local). */
 export interface ModernBertLayerAttention {
@@ -60,16 +60,6 @@ export function parseModernBertConfig(raw: unknown, source: string): ParsedConfi
     layers: kinds.map((kind) => (kind === 'full' ? { kind: 'global', ropeTheta: globalTheta } : { kind: 'local', ropeTheta: localTheta })),
     localWindowHalfWidth: Math.floor(localAttention / 2),
   };
-  // Pooling, sparse prediction, flash-attention determinism and compilation only matter
-  // for classification heads, training or PyTorch kernels; the init cutoff only for init.
-  reader.ignore(
-    'classifier_pooling',
-    'sparse_prediction',
-    'sparse_pred_ignore_index',
-    'deterministic_flash_attn',
-    'reference_compile',
-    'repad_logits_with_grad',
-    'initializer_cutoff_factor',
-  );
+  reader.ignore(...MODERNBERT_INERT_KEYS);
   return reader.finish(config);
 }
