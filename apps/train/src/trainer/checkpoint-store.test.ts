@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CheckpointError, initEngine, tf } from '@maria-ts/core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { resolveCheckpointDir } from '../head/resolve-checkpoint.js';
 import { CheckpointStore } from './checkpoint-store.js';
 
 let outDir: string;
@@ -76,5 +77,16 @@ describe('CheckpointStore.latest with a damaged latest.json', () => {
   it('is null (a fresh run) without latest.json', async () => {
     const store = await runWith([]);
     expect(await store.latest()).toBeNull();
+  });
+});
+
+describe('resolveCheckpointDir on a run folder with a damaged latest.json', () => {
+  it('picks the newest complete checkpoint and warns, naming the file', async () => {
+    await runWith([3, 6]);
+    for (const step of [3, 6]) await writeFile(path.join(stepDir(step), 'config.json'), '{}');
+    await writeFile(latestFile(), '{"step": 6, "dir": ');
+    const warnings: string[] = [];
+    expect(await resolveCheckpointDir(outDir, (line) => warnings.push(line))).toBe(stepDir(6));
+    expect(warnings).toEqual([`${latestFile()}: is damaged (not valid JSON); resuming from the newest complete checkpoint, ${stepDir(6)}`]);
   });
 });
