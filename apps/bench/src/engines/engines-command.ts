@@ -17,6 +17,7 @@ interface EnginesFlags {
   readonly stepRepeats: string;
   readonly warmup: string;
   readonly lengths: string;
+  readonly methods: string;
   readonly runs: string;
   readonly batch: string;
   readonly length: string;
@@ -93,7 +94,8 @@ export function enginesCommand(): Command {
     .option('--repeats <n>', 'ops: timed runs per matmul', '5')
     .option('--step-repeats <n>', 'ops and training steps: timed runs per step (median reported)', '2')
     .option('--warmup <n>', 'untimed warm-up runs before each measurement', '1')
-    .option('--lengths <list>', 'throughput: sequence lengths', '128,512')
+    .option('--lengths <list>', 'throughput: sequence lengths (half of each masked)', '128,512')
+    .option('--methods <list>', 'throughput: infill methods (maria, mlm, diffusion, ar)', 'maria')
     .option('--runs <n>', 'throughput: timed runs per cell', '3')
     .option('--batch <n>', 'training steps: sequences per step', '8')
     .option('--length <n>', 'training steps: tokens per sequence', '128')
@@ -128,7 +130,7 @@ export function enginesCommand(): Command {
               const ops = await runBenchChild<{ rows: OpsRow[] }>(['ops', '--child', '--json', ...args, '--repeats', flags.repeats, '--step-repeats', flags.stepRepeats, '--warmup', flags.warmup], `${configuration.label} ops`);
               if (!flags.json) log(`${configuration.label}: throughput`);
               const throughput = await runBenchChild<{ rows: ThroughputRow[] }>(
-                ['throughput', '--json', ...args, '--lengths', flags.lengths, '--runs', flags.runs, '--out', path.join(flags.out, `throughput-${configuration.label}`)],
+                ['throughput', '--json', ...args, '--lengths', flags.lengths, '--methods', flags.methods, '--runs', flags.runs, '--warmup', flags.warmup, '--out', path.join(flags.out, `throughput-${configuration.label}`)],
                 `${configuration.label} throughput`,
               );
               perConfiguration.set(configuration.label, configurationMetrics(ops.rows, throughput.rows, steps.rows));
