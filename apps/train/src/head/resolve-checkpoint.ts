@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { CheckpointError, log } from '@maria-ts/core';
-import { pathExists } from '@maria-ts/backbones';
+import { pathExists, resolveModelDir } from '@maria-ts/backbones';
 import { CheckpointStore } from '../trainer/checkpoint-store.js';
 
 /**
@@ -16,4 +16,14 @@ export async function resolveCheckpointDir(dir: string, onWarning: (line: string
   if (!latest) throw new CheckpointError(dir, 'neither a checkpoint (no config.json) nor a training run folder (no latest.json)');
   if (!(await pathExists(path.join(latest.dir, 'config.json')))) throw new CheckpointError(latest.dir, 'the latest checkpoint has no config.json');
   return latest.dir;
+}
+
+/**
+ * A backbone given on the command line: an existing path is a checkpoint or a training run
+ * folder (`resolveCheckpointDir`), anything else a Hugging Face model id, downloaded once
+ * into the cache (`resolveModelDir`).
+ */
+export async function resolveBackboneSource(given: string): Promise<string> {
+  if (await pathExists(given)) return resolveCheckpointDir(given);
+  return resolveModelDir(given);
 }
