@@ -10,7 +10,7 @@ const loaded = new Map<string, Backbone>();
 
 beforeAll(async () => {
   await initEngine({ engine: 'wasm' });
-  for (const name of ['tiny-llama', 'tiny-olmo', 'tiny-modernbert']) loaded.set(name, await loadBackbone(fixtureDir(name)));
+  for (const name of ['tiny-llama', 'tiny-olmo', 'tiny-modernbert', 'tiny-gpt-neox', 'tiny-modernbert-decoder']) loaded.set(name, await loadBackbone(fixtureDir(name)));
 });
 afterAll(() => {
   for (const backbone of loaded.values()) backbone.dispose();
@@ -31,7 +31,7 @@ function failure(input: tf.Tensor2D, run: (input: tf.Tensor2D) => unknown): unkn
 }
 
 describe('every model enforces max_position_embeddings', () => {
-  it.each(['tiny-llama', 'tiny-olmo', 'tiny-modernbert'])('%s: forward on 20,000 ids is an InputTooLongError at once; 128 ids run', (name) => {
+  it.each(['tiny-llama', 'tiny-olmo', 'tiny-modernbert', 'tiny-gpt-neox', 'tiny-modernbert-decoder'])('%s: forward on 20,000 ids is an InputTooLongError at once; 128 ids run', (name) => {
     const backbone = loaded.get(name)!;
     expect(backbone.info.maxPositions).toBe(LIMIT);
     for (const length of [20_000, LIMIT + 1]) {
@@ -45,7 +45,7 @@ describe('every model enforces max_position_embeddings', () => {
     tf.dispose([input, output.hidden]);
   });
 
-  it.each(['tiny-llama', 'tiny-olmo'])('%s: a KV cache cannot be made or filled past the limit', (name) => {
+  it.each(['tiny-llama', 'tiny-olmo', 'tiny-gpt-neox', 'tiny-modernbert-decoder'])('%s: a KV cache cannot be made or filled past the limit', (name) => {
     const backbone = loaded.get(name)! as Backbone & ARBackbone;
     expect(() => backbone.createCache(1, 1_000_000_000)).toThrowError(InputTooLongError);
     expect(() => backbone.createCache(1, LIMIT + 1)).toThrowError(InputTooLongError);
