@@ -4,7 +4,7 @@ import { cp, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CheckpointError, MariaError, TokenizerMismatchError, initEngine } from '@maria-ts/core';
-import { type HuggingFaceTokenizer, loadTokenizer, readSafetensors, writeSafetensors } from '@maria-ts/backbones';
+import { type HuggingFaceTokenizer, type WritableTensor, loadTokenizer, readSafetensors, writeSafetensors } from '@maria-ts/backbones';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEAD_CONFIG_FILE, HEAD_WEIGHTS_FILE } from './fusion-head-io.js';
 import { loadMariaModel, saveMariaModel } from './maria-directory.js';
@@ -93,7 +93,7 @@ describe('loading a MARIA directory refuses', () => {
     expect(bias).toBeDefined();
     const data = Float32Array.from(bias!.data);
     data[5] = Number.NaN;
-    await writeSafetensors(weightsFile, new Map([...tensors, ['fusion.bias', { shape: bias!.shape, data }]]), { dtype: 'F32' });
+    await writeSafetensors(weightsFile, new Map<string, WritableTensor>([...tensors, ['fusion.bias', { shape: bias!.shape, data }]]), { dtype: 'F32' });
     const failure = await loadFailure(dir);
     expect(CheckpointError.isInstance(failure), `got ${failure.name}: ${failure.message}`).toBe(true);
     expect(failure.message).toContain(weightsFile);

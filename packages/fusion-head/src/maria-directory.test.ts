@@ -132,7 +132,7 @@ describe('MARIA directory', () => {
   });
 
   it("keeps an MLM's own tokenizer with extra tokens beside the shared one: its [CLS]/[SEP] frame the MLM input and its mask id is the MLM's", async () => {
-    const json = structuredClone(tokenizer.json) as { added_tokens: Record<string, unknown>[] };
+    const json = structuredClone(tokenizer.json) as unknown as { added_tokens: Record<string, unknown>[] };
     const added = (id: number, content: string) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
     json.added_tokens.push(added(8192, '[CLS]'), added(8193, '[SEP]'), added(8194, '<mask>'));
     const mlmTokenizer = new HuggingFaceTokenizer(json as unknown as typeof tokenizer.json, { overrides: { mask: 8194 } });

@@ -37,12 +37,12 @@ describe('MARIA directory footprint', () => {
     const wasm = { name: 'wasm', backend: 'wasm' };
     const attempt = assertMariaDirectoryFits(dir, wasm, { ceilingBytes: totalBytes - 1 });
     await expect(attempt).rejects.toSatisfy((error: unknown) => EngineMemoryError.isInstance(error));
-    const refusal = await assertMariaDirectoryFits(dir, wasm, { ceilingBytes: totalBytes - 1 }).catch((caught: unknown) => caught as MariaError);
+    const refusal = (await assertMariaDirectoryFits(dir, wasm, { ceilingBytes: totalBytes - 1 }).catch((caught: unknown) => caught)) as MariaError;
     expect(refusal?.message.startsWith(`the MARIA model in ${dir} needs `)).toBe(true);
     expect(refusal?.message).toMatch(/ needs [0-9.]+ [KM]iB as float32 tensors, more than the wasm engine can hold \([0-9.]+ [KM]iB\); run it with --engine tensorflow/);
     await expect(assertMariaDirectoryFits(dir, wasm, { ceilingBytes: totalBytes })).resolves.toMatchObject({ totalBytes });
     await expect(assertMariaDirectoryFits(dir, { name: 'tensorflow-cpu', backend: 'tensorflow' }, { ceilingBytes: undefined })).resolves.toMatchObject({ totalBytes });
-    const error = await assertMariaDirectoryFits(dir, wasm, { ceilingBytes: 16 }).catch((caught: unknown) => caught as MariaError);
+    const error = (await assertMariaDirectoryFits(dir, wasm, { ceilingBytes: 16 }).catch((caught: unknown) => caught)) as MariaError;
     expect(error?.message).not.toContain('\n');
   });
 });

@@ -49,7 +49,7 @@ describe('assertTokenizersPair', () => {
   it('refuses when the head could emit an id the other side lacks or reads differently', () => {
     // ModernBERT's extra tokens are fine beside OLMo-1, not as the head's vocabulary.
     expect(mismatch(modernBert, olmo)).toBe('tokenizers differ between the AR and the MLM: the tokens the head can emit differ at id 50280: "[UNK]" vs (no token)');
-    const renamed = structuredClone(modernBert.json) as { added_tokens: { id: number; content: string }[] };
+    const renamed = structuredClone(modernBert.json) as unknown as { added_tokens: { id: number; content: string }[] };
     const token = renamed.added_tokens.find((entry) => entry.id === 50279) as { content: string };
     token.content = '<|other|>';
     expect(mismatch(olmo, new HuggingFaceTokenizer(renamed as unknown as TokenizerJson))).toContain('the tokens the head can emit differ at id 50279: "<|endoftext|>" vs "<|other|>"');

@@ -116,7 +116,7 @@ export function initCurvesCommand(): Command {
               const head = await initialHead(pair, { init, seed: trainer.seed });
               const started = performance.now();
               try {
-                const result = await trainHead(pair, head, shards, { out: runDir, trainer, batch, init, tokenizerPath: paths.tokenizer, progress: flags.progress && !flags.json ? `init-curves ${init}` : false });
+                const result = await trainHead(pair, head, shards, { out: runDir, trainer, batch, init, progress: flags.progress && !flags.json ? `init-curves ${init}` : false });
                 runs.push({
                   init,
                   initialValidationLoss: result.initialValidationLoss,
