@@ -15,6 +15,14 @@ const ROOT = path.dirname(fileURLToPath(import.meta.url));
 process.env.MARIA_THREADS ??= '1';
 
 /**
+ * The engine of the test processes and of the processes they spawn: wasm, the engine every
+ * machine has, even where `pnpm setup:tensorflow` installed native TensorFlow (which `auto`
+ * would pick). The `*-tensorflow` projects below set `MARIA_ENGINE=tensorflow`; tests that
+ * check the engine choice itself pass their own environment.
+ */
+process.env.MARIA_ENGINE ??= 'wasm';
+
+/**
  * One root config; every package and app is a vitest project with its own
  * `vitest.config.ts` built from `@maria-ts/vitest-config`. `core-threads-2`,
  * `backbones-threads-2`, `fusion-head-threads-2` and `kv-decoder-threads-2` run those suites

@@ -1,5 +1,5 @@
-import { type EngineInfo, type EngineMemoryCheckOptions, type EngineOptions, initEngine } from '@maria-ts/core';
-import { assertMariaDirectoryFits, buildMariaModel, type LoadMariaModelOptions, type MariaModel } from '@maria-ts/fusion-head';
+import { WASM_MEMORY_CEILING_BYTES, assertEngineCanHold, type EngineInfo, type EngineMemoryCheckOptions, type EngineOptions, initEngine } from '@maria-ts/core';
+import { buildMariaModel, mariaDirectoryFootprint, type LoadMariaModelOptions, type MariaModel } from '@maria-ts/fusion-head';
 import { TINY_MARIA_DIR, readMariaOrTiny } from '@maria-ts/model-tiny';
 
 /** The engine flags a model command passes on (`--engine`, `--threads`). */
@@ -9,10 +9,14 @@ export interface EngineFlags {
 }
 
 /**
- * Starts the engine, checks from the safetensors headers that the model fits in it (wasm
- * holds 4 GiB: `EngineMemoryError` names the memory needed and the engine that holds it),
- * then reads the model's files and builds the model on the started engine. `model` undefined
- * means the embedded tiny MARIA.
+ * Starts the engine and reads the model's files at the same time (neither needs the other:
+ * the engine's start is wasm compilation and, with threads, worker start-up; the read is
+ * file IO and parsing), then builds the model on the started engine. With 2 wasm threads the
+ * start takes ~100 ms, which the read hides. `model` undefined means the embedded tiny MARIA.
+ * First, from the safetensors headers alone, the model's float32 size: a model larger than
+ * wasm's 4 GiB is read only once the started engine is known to hold it, and refused with one
+ * line (`EngineMemoryError`) otherwise, before any weight is read. If the engine or the read
+ * fails, its typed error is thrown once both have settled (the engine's first).
  */
 export async function startEngineAndLoadModel(
   flags: EngineFlags,
@@ -20,9 +24,20 @@ export async function startEngineAndLoadModel(
   options: LoadMariaModelOptions & EngineMemoryCheckOptions = {},
 ): Promise<{ engine: EngineInfo; model: MariaModel }> {
   const engineOptions: EngineOptions = { ...(flags.engine !== undefined ? { engine: flags.engine } : {}), ...(flags.threads !== undefined ? { threads: flags.threads } : {}) };
-  // A model larger than the engine can address is refused from its safetensors headers before
-  // any weight is read, rather than crashing out of memory halfway through the load.
-  const engine = await initEngine(engineOptions);
-  await assertMariaDirectoryFits(model ?? TINY_MARIA_DIR, engine, options);
-  return { engine, model: await buildMariaModel(await readMariaOrTiny(model, options), options) };
+  const dir = model ?? TINY_MARIA_DIR;
+  const starting = initEngine(engineOptions);
+  const footprint = await mariaDirectoryFootprint(dir, options).catch((error: unknown) => error as Error);
+  // A model that fits every engine is read while the engine starts; a larger one waits for the check.
+  const fitsEveryEngine = !(footprint instanceof Error) && footprint.totalBytes <= (options.ceilingBytes ?? WASM_MEMORY_CEILING_BYTES);
+  const reading = fitsEveryEngine ? readMariaOrTiny(model, options) : undefined;
+  const [engine, files] = await Promise.allSettled([starting, reading ?? Promise.resolve(undefined)]);
+  if (engine.status === 'rejected') throw engine.reason;
+  if (footprint instanceof Error) {
+    // The reader's own typed errors (a missing embedded model, not a MARIA directory) come first.
+    await readMariaOrTiny(model, options);
+    throw footprint;
+  }
+  assertEngineCanHold(`the MARIA model in ${dir}`, footprint.totalBytes, engine.value, options);
+  if (files.status === 'rejected') throw files.reason;
+  return { engine: engine.value, model: await buildMariaModel(files.value ?? (await readMariaOrTiny(model, options)), options) };
 }
