@@ -61,6 +61,16 @@ const WASM_ONLY_TESTS = [
 ];
 
 /**
+ * Per package, the tests that start no engine (config parsing, tokenizers, safetensors IO,
+ * sampling on the host): they do not depend on the engine, so they run once.
+ */
+const ENGINE_FREE_TESTS: Readonly<Record<string, readonly string[]>> = {
+  backbones: ['src/**/config.test.ts', 'src/config/**', 'src/tokenizer/**', 'src/io/!(special-files).test.ts', 'src/parameters/**'],
+  'fusion-head': ['src/tokenizer-compatibility.test.ts'],
+  'kv-decoder': ['src/sampling/**'],
+};
+
+/**
  * The numerical suites once more on native TensorFlow (`MARIA_ENGINE=tensorflow`): every
  * backbone golden and KV-cache invariant, PoE init = averaged logits and the head's
  * gradients, MARIA's KV-cached infill (Algorithm 1), and core's gradient checks, training
@@ -80,7 +90,7 @@ function tensorflowProjects(): TestProjectInlineConfiguration[] {
     ...['backbones', 'fusion-head', 'kv-decoder'].map((name) => ({
       extends: `./packages/${name}/vitest.config.ts`,
       root: `./packages/${name}`,
-      test: { name: `${name}-tensorflow`, env, exclude: ['**/node_modules/**', ...WASM_ONLY_TESTS] },
+      test: { name: `${name}-tensorflow`, env, exclude: ['**/node_modules/**', ...WASM_ONLY_TESTS, ...(ENGINE_FREE_TESTS[name] ?? [])] },
     })),
     {
       extends: './packages/core/vitest.config.ts',

@@ -1,6 +1,7 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointError, initEngine } from '@maria-ts/core';
+import { testEngineOptions } from '@maria-ts/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createBackbone } from './create-backbone.js';
 import { loadCheckpointFiles, saveCheckpointFiles } from './io/checkpoint-files.js';
@@ -9,7 +10,7 @@ import { loadBackbone } from './load-backbone.js';
 import { fixtureDir } from './testing/golden-fixtures.js';
 
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm' });
+  await initEngine(testEngineOptions());
 });
 
 /** Each family's fixture and how its config spells the layer count. */

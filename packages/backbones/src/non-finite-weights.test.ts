@@ -1,6 +1,7 @@
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointError, initEngine } from '@maria-ts/core';
+import { testEngineOptions } from '@maria-ts/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpointFiles, saveCheckpointFiles } from './io/checkpoint-files.js';
 import type { StoredDtype } from './io/host-tensor.js';
@@ -10,7 +11,7 @@ import { indexOfNonFinite } from './parameters/non-finite.js';
 import { fixtureDir } from './testing/golden-fixtures.js';
 
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm' });
+  await initEngine(testEngineOptions());
 });
 
 describe('indexOfNonFinite', () => {

@@ -1,4 +1,5 @@
 import { InputTooLongError, initEngine, tf, type ARBackbone } from '@maria-ts/core';
+import { testEngineOptions } from '@maria-ts/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backbone } from './family.js';
 import { loadBackbone } from './load-backbone.js';
@@ -9,7 +10,7 @@ const LIMIT = 128;
 const loaded = new Map<string, Backbone>();
 
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm' });
+  await initEngine(testEngineOptions());
   for (const name of ['tiny-llama', 'tiny-olmo', 'tiny-modernbert', 'tiny-gpt-neox', 'tiny-modernbert-decoder']) loaded.set(name, await loadBackbone(fixtureDir(name)));
 });
 afterAll(() => {

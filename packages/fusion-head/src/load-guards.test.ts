@@ -4,6 +4,7 @@ import { cp, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CheckpointError, MariaError, TokenizerMismatchError, initEngine } from '@maria-ts/core';
+import { testEngineOptions } from '@maria-ts/core/testing';
 import { type HuggingFaceTokenizer, type WritableTensor, loadTokenizer, readSafetensors, writeSafetensors } from '@maria-ts/backbones';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEAD_CONFIG_FILE, HEAD_WEIGHTS_FILE } from './fusion-head-io.js';
@@ -16,7 +17,7 @@ let savedDir: string;
 const pipes: string[] = [];
 
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm' });
+  await initEngine(testEngineOptions());
   tokenizer = await loadTokenizer(MONOREPO_TINY_TOKENIZER_DIR);
   root = await mkdtemp(path.join(tmpdir(), 'maria-load-guards-'));
   const model = createRandomMariaModel({ tokenizer, seed: 5, hiddenSize: 16, numLayers: 1 });

@@ -1,4 +1,5 @@
 import { initEngine } from '@maria-ts/core';
+import { testEngineOptions } from '@maria-ts/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backboneFamilies } from '../families.js';
 import { loadCheckpointFiles, type CheckpointFiles } from '../io/checkpoint-files.js';
@@ -7,7 +8,7 @@ import { fixtureDir } from '../testing/golden-fixtures.js';
 import '../index.js';
 
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm' });
+  await initEngine(testEngineOptions());
 });
 
 const BIAS = 'cls.predictions.bias';

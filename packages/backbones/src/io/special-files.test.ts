@@ -3,6 +3,7 @@ import { constants } from 'node:fs';
 import { cp, mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointError, initEngine } from '@maria-ts/core';
+import { testEngineOptions } from '@maria-ts/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBackbone } from '../load-backbone.js';
 import { fixtureDir } from '../testing/golden-fixtures.js';
@@ -10,7 +11,7 @@ import { loadTokenizer } from '../tokenizer/load-tokenizer.js';
 import { useTempDir } from './io.test-support.js';
 
 beforeAll(async () => {
-  await initEngine({ engine: 'wasm' });
+  await initEngine(testEngineOptions());
 });
 
 /** Every named pipe a case made, so a reader stuck in `open` (before the fix) can be released. */
