@@ -62,7 +62,8 @@ const WASM_ONLY_TESTS = [
 
 /**
  * Per package, the tests that start no engine (config parsing, tokenizers, safetensors IO,
- * sampling on the host): they do not depend on the engine, so they run once.
+ * sampling on the host): they depend neither on the engine nor on its thread count, so they
+ * run once, not again in the `*-threads-2` and `*-tensorflow` projects.
  */
 const ENGINE_FREE_TESTS: Readonly<Record<string, readonly string[]>> = {
   backbones: ['src/**/config.test.ts', 'src/config/**', 'src/tokenizer/**', 'src/io/!(special-files).test.ts', 'src/parameters/**'],
@@ -117,7 +118,8 @@ export default defineConfig({
       ...['backbones', 'fusion-head', 'kv-decoder'].map((name) => ({
         extends: `./packages/${name}/vitest.config.ts`,
         root: `./packages/${name}`,
-        test: { name: `${name}-threads-2`, env: { MARIA_THREADS: '2' } },
+        // Tests that start no engine compute the same at any thread count: they run once.
+        test: { name: `${name}-threads-2`, env: { MARIA_THREADS: '2' }, exclude: ['**/node_modules/**', ...(ENGINE_FREE_TESTS[name] ?? [])] },
       })),
       {
         extends: './packages/core/vitest.config.ts',
@@ -125,7 +127,9 @@ export default defineConfig({
         test: {
           name: 'core-threads-2',
           env: { MARIA_THREADS: '2' },
-          exclude: ['**/node_modules/**', 'src/runtime/wasm-threads-fallback.test.ts', 'src/runtime/wasm-threads-lifecycle.test.ts'],
+          // The CLI helpers, files, errors and RNG start no engine; the fallback and lifecycle
+          // tests choose their own thread counts.
+          exclude: ['**/node_modules/**', 'src/cli/**', 'src/fs/**', 'src/*.test.ts', 'src/runtime/wasm-threads-fallback.test.ts', 'src/runtime/wasm-threads-lifecycle.test.ts'],
         },
       },
       ...tensorflowProjects(),
