@@ -7,6 +7,7 @@ export { LinearFusionHead, productOfExpertsHead, randomFusionHead, type FusionHe
 export { MariaModel, type MariaModelParts, type AlignedStates } from './maria-model.js';
 export { BackboneMismatchError } from './errors.js';
 export { assertTokenizersPair } from './tokenizer-compatibility.js';
+export { vocabularyMap, type VocabularyMap } from './vocabulary-map.js';
 export { assertBackbonesShareTokenizer, buildProductOfExpertsHead, buildRandomHead, type BackboneTokenizers } from './build-head.js';
 export {
   HEAD_CONFIG_FILE,

@@ -82,9 +82,11 @@ function headBlock(weight: tf.Tensor2D, vocabSize: number, scale: number): tf.Te
  * starts from a model that already uses both contexts.
  *
  * `vocabSize` is the shared tokenizer's vocabulary: backbones padded beyond it (ModernBERT's
- * 50368 vs OLMo's 50304) contribute only their first `vocabSize` rows.
+ * 50368 vs OLMo's 50304) contribute only their first `vocabSize` rows. `mlmRows`, a
+ * `vocabularyMap`'s `toOther`, gathers the MLM half for pairs whose ids are permuted.
  */
-export function productOfExpertsHead(ar: OutputProjection, mlm: OutputProjection, vocabSize: number): LinearFusionHead {
+export function productOfExpertsHead(ar: OutputProjection, mlm: OutputProjection, vocabSize: number, mlmRows?: Int32Array): LinearFusionHead {
+  if (mlmRows !== undefined) return gatheredProductOfExpertsHead(ar, mlm, vocabSize, mlmRows);
   for (const [name, projection] of [['AR', ar], ['MLM', mlm]] as const) {
     if (projection.weight.shape[0] < vocabSize) {
       throw new ShapeMismatchError(`${name} vocab projection (fewer rows than the tokenizer's ${vocabSize} ids)`, projection.weight.shape, [vocabSize, projection.weight.shape[1]]);
@@ -97,6 +99,32 @@ export function productOfExpertsHead(ar: OutputProjection, mlm: OutputProjection
     return tf.mul(tf.add(arBias, mlmBias), 0.5) as tf.Tensor1D;
   });
   return new LinearFusionHead(headBlock(ar.weight, vocabSize, 0.5), headBlock(mlm.weight, vocabSize, 0.5), bias, 'product-of-experts');
+}
+
+/**
+ * `productOfExpertsHead` for a pair whose tokenizers hold the same tokens at different ids
+ * (see `vocabularyMap`): head id i takes the AR's row i and the MLM's row `mlmRows[i]`
+ * (weight and bias), so at init the logit of i is `(logits_AR[i] + logits_MLM[mlmRows[i]])/2`.
+ * An id with `mlmRows[i] = -1` (banned: the MLM lacks its token) gets a zero MLM column and
+ * only the AR's half bias; the model must exclude it from sampling and scoring.
+ */
+function gatheredProductOfExpertsHead(ar: OutputProjection, mlm: OutputProjection, vocabSize: number, mlmRows: Int32Array): LinearFusionHead {
+  if (mlmRows.length !== vocabSize) throw new ShapeMismatchError('vocabulary map (one MLM row per head id)', [mlmRows.length], [vocabSize]);
+  if (ar.weight.shape[0] < vocabSize) {
+    throw new ShapeMismatchError(`AR vocab projection (fewer rows than the tokenizer's ${vocabSize} ids)`, ar.weight.shape, [vocabSize, ar.weight.shape[1]]);
+  }
+  const mlmVocab = mlm.weight.shape[0];
+  for (const row of mlmRows) {
+    if (!(row >= -1 && row < mlmVocab)) throw new InvalidArgumentError('vocabulary map entry', row, `an MLM row in [0, ${mlmVocab}) or -1 (banned)`);
+  }
+  const [mlmWeight, bias] = tf.tidy(() => {
+    const rows = tf.tensor1d(mlmRows.map((row) => Math.max(row, 0)), 'int32');
+    const kept = tf.tensor1d(Float32Array.from(mlmRows, (row) => (row < 0 ? 0 : 1)));
+    const arBias = ar.bias ? ar.bias.slice(0, vocabSize) : (tf.zeros([vocabSize]) as tf.Tensor1D);
+    const mlmBias = mlm.bias ? tf.mul(tf.gather(mlm.bias, rows), kept) : (tf.zeros([vocabSize]) as tf.Tensor1D);
+    return [tf.mul(tf.transpose(tf.gather(mlm.weight, rows)), tf.mul(kept, 0.5)) as tf.Tensor2D, tf.mul(tf.add(arBias, mlmBias), 0.5) as tf.Tensor1D];
+  }) as [tf.Tensor2D, tf.Tensor1D];
+  return new LinearFusionHead(headBlock(ar.weight, vocabSize, 0.5), mlmWeight, bias, 'product-of-experts');
 }
 
 /** A randomly initialised head (normal, std `std`, zero bias): Figure 2's baseline against PoE init. */
