@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +50,23 @@ describe('maria-train (the command line)', () => {
     expect(JSON.parse(missing.stdout)).toMatchObject({ error: 'InvalidArgument' });
     expect(badLength.code).toBe(2);
     expect(badLength.stderr).toMatch(/--seq-len/);
+  });
+
+  it('corpus refuses a JSONL line without a string text field and an unknown extension: exit 2, one line naming the file', async () => {
+    const jsonl = join(scratch, 'pages.jsonl');
+    await writeFile(jsonl, '{"text": "Call me Ishmael."}\n{"body": "no text"}\n');
+    const csv = join(scratch, 'pages.csv');
+    await writeFile(csv, 'text\nCall me Ishmael.\n');
+    const [badLine, badExtension] = await Promise.all([
+      mariaTrain('corpus', '--input', jsonl, '--out', join(scratch, 'never-jsonl'), '--no-progress'),
+      mariaTrain('corpus', '--input', csv, '--out', join(scratch, 'never-csv'), '--no-progress'),
+    ]);
+    expect(badLine.code).toBe(2);
+    expect(badLine.stderr.trim().split('\n')).toHaveLength(1);
+    expect(badLine.stderr).toContain(`--input ${jsonl} line 2`);
+    expect(badExtension.code).toBe(2);
+    expect(badExtension.stderr.trim().split('\n')).toHaveLength(1);
+    expect(badExtension.stderr).toContain(csv);
   });
 
   it('tokenizer --json builds the 8192-id tokenizer and reports tokens per word', async () => {

@@ -2,14 +2,13 @@ import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AbortedError, InvalidArgumentError, writeFileAtomic } from '@maria-ts/core';
 import { loadTokenizerFile, DEFAULT_TOKENIZER_PATH, type LoadedTokenizer } from '../tokenizer/load-tokenizer.js';
-import { detectDocumentFormat, type DocumentFormat, type DocumentFormatChoice } from './document-format.js';
+import { fileFormatOf, type DocumentFormat, type DocumentFormatChoice } from './document-format.js';
 import { expandInputs } from './expand-inputs.js';
 import { sha256Of, sha256OfFile } from './file-hash.js';
 import { MANIFEST_FILE, PIPELINE_VERSION, readManifest, type CorpusManifest } from './manifest.js';
 import { createProgressBar } from './progress-bar.js';
-import { readLines } from './read-lines.js';
+import { readDocuments } from './read-documents.js';
 import { PackedShardWriter, SHARD_FILE_PATTERN, type SplitSummary } from './shard-writer.js';
-import { splitDocuments } from './split-documents.js';
 import { splitOfDocument } from './validation-split.js';
 
 /** Where `maria-train corpus` writes shards by default (git-ignored). */
@@ -92,7 +91,8 @@ function checkTokenizerFitsUint16(tokenizer: LoadedTokenizer): void {
 }
 
 /**
- * The corpus pipeline (`maria-train corpus`): streams each input file line by line,
+ * The corpus pipeline (`maria-train corpus`): streams each input file (text line by line, JSONL
+ * record by record, Parquet row group by row group; see `readDocuments`),
  * normalises it and cuts it into documents, assigns each document to train or validation by
  * hash, tokenizes documents in batches with `<|endoftext|>` before each one, packs each
  * split's token stream into sequences of `sequenceLength` tokens and writes them as uint16
@@ -127,7 +127,7 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<CorpusBu
       path,
       bytes: (await stat(path)).size,
       sha256: await sha256OfFile(path),
-      format: formatChoice === 'auto' ? await detectDocumentFormat(path) : formatChoice,
+      format: await fileFormatOf(path, formatChoice),
     });
   }
   const settings = { validationFraction, seed, format: formatChoice, detokenizeWikitext: detokenize };
@@ -183,10 +183,10 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<CorpusBu
         options.onBatch?.({ bytesRead: bytesBefore + bytesOfFile, tokens });
         if (options.signal?.aborted) throw new AbortedError(`building the corpus in ${directory}`);
       };
-      const lines = readLines(input.path, (bytesRead) => {
+      const onBytes = (bytesRead: number) => {
         bytesOfFile = bytesRead;
-      });
-      for await (const document of splitDocuments(lines, input.format, { detokenize })) {
+      };
+      for await (const document of readDocuments(input.path, input.format, { detokenize, onBytes })) {
         batch.push(document);
         documentsOfFile += 1;
         if (batch.length >= batchDocuments) await flushBatch();

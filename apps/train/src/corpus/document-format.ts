@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { extname } from 'node:path';
 import { InvalidArgumentError } from '@maria-ts/core';
 
 /**
@@ -10,7 +11,25 @@ import { InvalidArgumentError } from '@maria-ts/core';
  *   document are kept.
  * - `lines`: every non-blank line is a document.
  */
-export type DocumentFormat = 'wikitext' | 'paragraphs' | 'lines';
+export type TextDocumentFormat = 'wikitext' | 'paragraphs' | 'lines';
+
+/**
+ * Every per-file format, the text ones plus the record files whose documents are their records:
+ * - `jsonl`: one JSON object per line, the document is its string `text` field;
+ * - `parquet`: the document is a row's `text` column (the layout FineWeb-Edu ships in).
+ * Record files are recognised by extension, whatever `--format` says, since `--format` only
+ * chooses how plain text is cut.
+ */
+export type DocumentFormat = TextDocumentFormat | 'jsonl' | 'parquet';
+
+/** Every value `DocumentFormat` takes, for the manifest schema. */
+export const FILE_FORMATS = ['wikitext', 'paragraphs', 'lines', 'jsonl', 'parquet'] as const;
+
+/** Extensions read as plain text (cut by `--format`). */
+const TEXT_EXTENSIONS = ['.txt', '.text', '.tokens', '.raw', '.md'] as const;
+
+/** The record file format of an extension, if it is one. */
+const RECORD_EXTENSIONS: Readonly<Record<string, DocumentFormat>> = { '.jsonl': 'jsonl', '.parquet': 'parquet' };
 
 /** The formats, plus `auto` (see `detectDocumentFormat`). */
 export const DOCUMENT_FORMATS = ['auto', 'wikitext', 'paragraphs', 'lines'] as const;
@@ -32,7 +51,7 @@ export function parseDocumentFormat(value: string): DocumentFormatChoice {
  * sotu_1790_2021.txt → lines (one address per line), brown_corpus_plain.txt → lines (one
  * sentence per line).
  */
-export async function detectDocumentFormat(path: string): Promise<DocumentFormat> {
+export async function detectDocumentFormat(path: string): Promise<TextDocumentFormat> {
   if (path.endsWith('.tokens')) return 'wikitext';
   const handle = await open(path, 'r');
   try {
@@ -43,4 +62,20 @@ export async function detectDocumentFormat(path: string): Promise<DocumentFormat
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * The format of one input file: `.jsonl` and `.parquet` are record files whatever `choice` is;
+ * a text extension (`.txt .text .tokens .raw .md`) is cut by `choice` (`auto`: see
+ * `detectDocumentFormat`). Any other extension is refused, so a stray binary or JSON file in an
+ * input folder stops the build with a one-line error instead of being tokenized as text.
+ */
+export async function fileFormatOf(path: string, choice: DocumentFormatChoice): Promise<DocumentFormat> {
+  const extension = extname(path).toLowerCase();
+  const record = RECORD_EXTENSIONS[extension];
+  if (record !== undefined) return record;
+  if (!(TEXT_EXTENSIONS as readonly string[]).includes(extension)) {
+    throw new InvalidArgumentError('--input', path, `a file ending in ${[...TEXT_EXTENSIONS, ...Object.keys(RECORD_EXTENSIONS)].join(' ')}`);
+  }
+  return choice === 'auto' ? detectDocumentFormat(path) : choice;
 }

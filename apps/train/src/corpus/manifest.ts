@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { CheckpointError } from '@maria-ts/core';
 import { z } from 'zod';
 import { parseJsonText } from '../tokenizer/json-file.js';
+import { FILE_FORMATS } from './document-format.js';
 
 /** The manifest's name inside a shard folder. It is written last, so its presence means the shards are complete. */
 export const MANIFEST_FILE = 'manifest.json';
@@ -46,7 +47,7 @@ export const manifestSchema = z.object({
       path: z.string(),
       bytes: z.number().int().nonnegative(),
       sha256: z.string(),
-      format: z.enum(['wikitext', 'paragraphs', 'lines']),
+      format: z.enum(FILE_FORMATS),
       documents: z.number().int().nonnegative(),
       /** Tokens this file contributed to both splits, `<|endoftext|>` separators included. */
       tokens: z.number().int().nonnegative(),

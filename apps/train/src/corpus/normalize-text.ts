@@ -34,3 +34,12 @@ export function detokenizeWikitext(line: string): string {
   }
   return text;
 }
+
+/**
+ * The normalisation of a whole document from a record file (a JSONL `text` field, a Parquet
+ * `text` cell), matching what text files get line by line: NFC, every `\r\n` or lone `\r`
+ * made `\n`, and surrounding whitespace trimmed (an all-blank record becomes `''` and is skipped).
+ */
+export function normalizeDocument(text: string): string {
+  return text.replace(/\r\n?/g, '\n').normalize('NFC').trim();
+}

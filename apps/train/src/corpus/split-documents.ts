@@ -1,4 +1,4 @@
-import type { DocumentFormat } from './document-format.js';
+import type { TextDocumentFormat } from './document-format.js';
 import { detokenizeWikitext, normalizeLine } from './normalize-text.js';
 
 /** A top-level WikiText heading (` = Title = `), which starts a new article. */
@@ -9,7 +9,7 @@ const ARTICLE_HEADING = /^= [^=].* =$/;
  * Lines are normalised with `normalizeLine` (and `detokenizeWikitext` for WikiText when
  * `detokenize` is set); documents that are empty after normalisation are skipped.
  */
-export async function* splitDocuments(lines: AsyncIterable<string>, format: DocumentFormat, options: { detokenize: boolean }): AsyncGenerator<string> {
+export async function* splitDocuments(lines: AsyncIterable<string>, format: TextDocumentFormat, options: { detokenize: boolean }): AsyncGenerator<string> {
   let current: string[] = [];
   const flush = () => {
     const document = current.join('\n');

@@ -9,6 +9,7 @@ import { parseStoredDtype } from './export-maria.js';
 import { initialHead, parseHeadInit, type HeadInitChoice } from './initial-head.js';
 import { loadBackbonePair } from './load-backbone-pair.js';
 import { resolveCheckpointDir } from './resolve-checkpoint.js';
+import { applyHeadPreset, parseHeadPreset, type HeadPresetName, type HeadPresetSettings } from './head-preset.js';
 import { DEFAULT_HEAD_MASKING, trainHead } from './train-head.js';
 
 interface HeadFlags extends TrainerFlags {
@@ -17,6 +18,7 @@ interface HeadFlags extends TrainerFlags {
   diffusion?: string;
   head?: string;
   init: HeadInitChoice;
+  preset?: HeadPresetName;
   maskAlpha: number;
   maskBeta: number;
   data: string;
@@ -46,6 +48,7 @@ export function registerHeadCommand(program: Command): void {
     .option('--diffusion <dir|id>', 'masked-diffusion checkpoint, run folder or Hub id to include in the --export (not used in training)')
     .option('--head <dir>', 'start from this head directory (or head run folder) instead of a fresh init')
     .option('--init <kind>', 'fresh head init: poe | random', parseHeadInit, 'poe')
+    .option('--preset <name>', 'a training recipe; flags given explicitly override it. paper: Beta(2.5,2.5) masking, lr 5e-5, cosine, effective batch 32 (--batch 8 × --accumulation 4)', parseHeadPreset)
     .option('--mask-alpha <x>', 'α of the Beta(α, β) masking rate (the paper: 2.5)', numberOption('--mask-alpha', 1e-3, 1e3), DEFAULT_HEAD_MASKING.alpha)
     .option('--mask-beta <x>', 'β of the Beta(α, β) masking rate (the paper: 2.5; α=β=1 is uniform, α > β favours high rates)', numberOption('--mask-beta', 1e-3, 1e3), DEFAULT_HEAD_MASKING.beta)
     .option('--data <dir>', 'token shards from `maria-train corpus`', DEFAULT_CORPUS_DIRECTORY)
@@ -62,8 +65,10 @@ export function registerHeadCommand(program: Command): void {
     .option(...THREADS_OPTION)
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print the result as JSON')
-    .action((flags: HeadFlags) =>
+    .action((parsed: HeadFlags, self: Command) =>
       runMain(async () => {
+        const presetKeys: (keyof HeadPresetSettings)[] = ['lr', 'batch', 'accumulation', 'maskAlpha', 'maskBeta'];
+        const flags = applyHeadPreset(parsed, parsed.preset, new Set(presetKeys.filter((key) => self.getOptionValueSource(key) === 'cli')));
         await initEngine({ engine: flags.engine, threads: flags.threads });
         const shards = await openShards(flags.data, { tokenizer: flags.tokenizer });
         const pair = await loadBackbonePair({ ar: flags.ar, mlm: flags.mlm, diffusion: flags.diffusion }, flags.tokenizer).catch((error: unknown) => {
@@ -87,7 +92,7 @@ export function registerHeadCommand(program: Command): void {
               trainer: trainerOptionsFromFlags(flags),
             });
             const { metrics: _metrics, exported, ...rest } = result;
-            const summary = { ...rest, out: flags.out, init: from === undefined ? flags.init : 'head', from: from ?? null, masking: { kind: 'beta', alpha: flags.maskAlpha, beta: flags.maskBeta }, ar: pair.sources.ar, mlm: pair.sources.mlm, diffusion: pair.sources.diffusion ?? null, export: exported ? flags.export : null };
+            const summary = { ...rest, out: flags.out, init: from === undefined ? flags.init : 'head', from: from ?? null, preset: flags.preset ?? null, batch: flags.batch, accumulation: flags.accumulation, learningRate: flags.lr, masking: { kind: 'beta', alpha: flags.maskAlpha, beta: flags.maskBeta }, ar: pair.sources.ar, mlm: pair.sources.mlm, diffusion: pair.sources.diffusion ?? null, export: exported ? flags.export : null };
             process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `head: ${JSON.stringify(summary)}\n`);
           } finally {
             head.dispose();
@@ -97,6 +102,6 @@ export function registerHeadCommand(program: Command): void {
           shards.close();
           tf.disposeVariables();
         }
-      }, { json: () => Boolean(flags.json) }),
+      }, { json: () => Boolean(parsed.json) }),
     );
 }

@@ -151,6 +151,18 @@ describe('maria-train head (command)', () => {
     );
   });
 
+  it('--preset paper trains at lr 5e-5 with an effective batch of 32, and explicit flags override it', async () => {
+    const result = await runTrainCommand(
+      'head', '--ar', backbones.ar, '--mlm', backbones.mlm, '--data', corpus, '--tokenizer', TINY_TOKENIZER, '--out', path.join(scratch, 'paper'),
+      '--preset', 'paper', '--batch', '4', '--mask-alpha', '4', '--steps', '1', '--warmup', '0', '--eval-every', '1', '--eval-batches', '1', '--engine', 'wasm', '--threads', '1', '--json',
+    );
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toMatchObject({ finalStep: 1, preset: 'paper', learningRate: 5e-5, batch: 4, accumulation: 8, masking: { kind: 'beta', alpha: 4, beta: 2.5 } });
+    const records = await new MetricsLog(path.join(scratch, 'paper', 'metrics.jsonl')).read();
+    const step = records.find((record) => record.loss !== undefined);
+    expect(step).toMatchObject({ step: 1, learningRate: 5e-5, tokens: 32 * 16 });
+  });
+
   it('refuses a corpus made with another tokenizer or a missing checkpoint in one line', async () => {
     const quiet = ['--engine', 'wasm', '--threads', '1', '--json'];
     const missing = await runTrainCommand('head', '--ar', path.join(scratch, 'nope'), '--mlm', backbones.mlm, '--data', corpus, '--tokenizer', TINY_TOKENIZER, '--out', path.join(scratch, 'never'), ...quiet);

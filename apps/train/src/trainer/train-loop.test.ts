@@ -11,8 +11,11 @@ const VOCAB = 16;
 let created = 0;
 const WIDTH = 8;
 
-/** A bigram model over synthetic sequences (x_{t+1} = 3·x_t + 1 mod V with noise), with RNG-dependent loss weights. */
-function toyTask(seed: number): TrainingTask & { dispose(): void } {
+/**
+ * A bigram model over synthetic sequences (x_{t+1} = 3·x_t + 1 mod V with noise), with RNG-dependent
+ * loss weights unless `weighted` is false (then the loss is a plain mean over every position).
+ */
+function toyTask(seed: number, weighted = true): TrainingTask & { dispose(): void } {
   const rng = new Rng(seed);
   const normal = (shape: [number, number]) => tf.tensor2d(Float32Array.from({ length: shape[0] * shape[1] }, () => rng.normal(0, 0.1)), shape);
   const table = tf.variable(normal([VOCAB, WIDTH]), true, `toy-table-${created++}`);
@@ -28,7 +31,7 @@ function toyTask(seed: number): TrainingTask & { dispose(): void } {
           for (let t = 0; t + 1 < batch.length; t++) {
             inputs.push(batch.ids[row * batch.length + t] as number);
             targets.push(batch.ids[row * batch.length + t + 1] as number);
-            weights.push(stepRng.bernoulli(0.8) ? 1 : 0);
+            weights.push(!weighted || stepRng.bernoulli(0.8) ? 1 : 0);
           }
         }
         const hidden = embeddingLookup(table, tf.tensor1d(inputs, 'int32'));
@@ -41,6 +44,29 @@ function toyTask(seed: number): TrainingTask & { dispose(): void } {
       out.dispose();
     },
   };
+}
+
+/** One synthetic row of 6 tokens, a pure function of `seed`. */
+function toyRow(seed: number): Int32Array {
+  const rng = new Rng(seed);
+  const ids = new Int32Array(6);
+  let x = rng.int(VOCAB);
+  for (let t = 0; t < 6; t++) {
+    ids[t] = x;
+    x = rng.bernoulli(0.9) ? (3 * x + 1) % VOCAB : rng.int(VOCAB);
+  }
+  return ids;
+}
+
+/** Step `s` sees rows `s·rowsPerStep …` in order, cut into `accumulation` micro-batches. */
+function rowData(rowsPerStep: number, accumulation: number): BatchSource {
+  const rows = rowsPerStep / accumulation;
+  const make = (first: number): TokenBatch => {
+    const ids = new Int32Array(rows * 6);
+    for (let row = 0; row < rows; row++) ids.set(toyRow(first + row), row * 6);
+    return { ids, batch: rows, length: 6 };
+  };
+  return { train: (step, micro) => make(step * rowsPerStep + micro * rows), validationBatches: 1, validation: () => make(-100) };
 }
 
 function toyData(): BatchSource {
@@ -98,6 +124,30 @@ describe('runTraining', () => {
     const otherTask = runTraining(task, toyData(), { outDir: dir, options: { ...baseOptions, steps: 3 }, taskDescription: { toy: 3 }, resume: true });
     await expect(otherTask).rejects.toThrow(/different task/);
     task.dispose();
+  });
+
+  it('accumulating k micro-batches gives the same updates as one batch k times larger (to 1e-6)', async () => {
+    const options = { steps: 3, learningRate: 0.01, warmupSteps: 0, weightDecay: 0.1, clipNorm: 1e9, checkpointEvery: 3, evalEvery: 3, evalBatches: 1, seed: 9 };
+    const weightsAfter = async (accumulation: number) => {
+      const task = toyTask(4, false);
+      const dir = await mkdtemp(path.join(tmpdir(), 'maria-train-'));
+      await runTraining(task, rowData(12, accumulation), { outDir: dir, options: { ...options, accumulation }, taskDescription: { toy: 4 } });
+      const values = task.variables.map((variable) => Array.from(variable.dataSync()));
+      const losses = (await new MetricsLog(path.join(dir, 'metrics.jsonl')).read()).flatMap((record) => (record.loss === undefined ? [] : [record.loss]));
+      task.dispose();
+      return { values: values.flat(), losses };
+    };
+    const whole = await weightsAfter(1);
+    const accumulated = await weightsAfter(3);
+    const start = toyTask(4, false);
+    const initial = start.variables.flatMap((variable) => Array.from(variable.dataSync()));
+    start.dispose();
+    // The runs moved the weights (by about lr per step), so agreeing to 1e-6 is not agreeing on nothing.
+    expect(Math.max(...whole.values.map((value, index) => Math.abs(value - (initial[index] as number))))).toBeGreaterThan(1e-3);
+    expect(accumulated.values).toHaveLength(whole.values.length);
+    for (const [index, value] of whole.values.entries()) expect(Math.abs((accumulated.values[index] as number) - value)).toBeLessThan(1e-6);
+    expect(accumulated.losses).toHaveLength(3);
+    for (const [index, loss] of whole.losses.entries()) expect(accumulated.losses[index]).toBeCloseTo(loss, 5);
   });
 
   it('learns, and leaks no tensors over a run', async () => {
