@@ -6,6 +6,12 @@ import { type FusionHead, type FusionHeadVariables, type OutputProjection, Shape
  */
 export type FusionHeadInit = 'product-of-experts' | 'random' | 'unknown';
 
+/**
+ * The logit of a banned id (see `LinearFusionHead.banIds`): finite, so `p·log p` stays 0 rather
+ * than NaN, and far enough below any real logit that its float32 softmax weight is exactly 0.
+ */
+export const BANNED_LOGIT = -1e30;
+
 /** Sizes of a head: the shared vocabulary and the two backbones' hidden widths. */
 export interface FusionHeadShape {
   readonly vocabSize: number;
@@ -24,6 +30,8 @@ export class LinearFusionHead implements FusionHead {
   /** How the weights were initialised (training does not change it; see `FusionHeadInit`). */
   readonly init: FusionHeadInit;
   private readonly params: FusionHeadVariables;
+  /** [vocab] of 0 and `BANNED_LOGIT`, added to the MLM half; null when nothing is banned. */
+  private ban: tf.Tensor1D | null = null;
 
   /** Takes ownership of the three tensors (they become trainable variables). */
   constructor(arWeight: tf.Tensor2D, mlmWeight: tf.Tensor2D, bias: tf.Tensor1D, init: FusionHeadInit = 'unknown') {
@@ -55,7 +63,35 @@ export class LinearFusionHead implements FusionHead {
 
   mlmLogits(hMLM: tf.Tensor2D): tf.Tensor2D {
     if (hMLM.shape[1] !== this.mlmHiddenSize) throw new ShapeMismatchError('h_MLM', hMLM.shape, [null, this.mlmHiddenSize]);
-    return linear(hMLM, this.params.mlmWeight, this.params.bias) as tf.Tensor2D;
+    const ban = this.ban;
+    if (ban === null) return linear(hMLM, this.params.mlmWeight, this.params.bias) as tf.Tensor2D;
+    return tf.tidy(() => tf.add(linear(hMLM, this.params.mlmWeight, this.params.bias), ban) as tf.Tensor2D);
+  }
+
+  /**
+   * Bans head ids that one backbone cannot score (AR tokens the MLM's tokenizer lacks, see
+   * `vocabularyMap`): from now on their logits in `mlmLogits`, hence `logits`, are
+   * `BANNED_LOGIT`, so softmax gives them probability exactly 0 and the rest stays a proper
+   * distribution over the allowed ids. The ban is a constant, not a trainable variable (the
+   * optimizer never sees it) and is not saved: the model re-derives it from the tokenizers.
+   */
+  banIds(ids: readonly number[]): void {
+    for (const id of ids) if (!(Number.isInteger(id) && id >= 0 && id < this.vocabSize)) throw new InvalidArgumentError('banned id', id, `an id in [0, ${this.vocabSize})`);
+    this.ban?.dispose();
+    if (ids.length === 0) {
+      this.ban = null;
+      return;
+    }
+    const values = new Float32Array(this.vocabSize);
+    for (const id of ids) values[id] = BANNED_LOGIT;
+    this.ban = tf.keep(tf.tensor1d(values));
+  }
+
+  /** The ids `banIds` banned, ascending. */
+  bannedIds(): number[] {
+    if (this.ban === null) return [];
+    const values = this.ban.dataSync();
+    return Array.from(values.keys()).filter((id) => values[id] !== 0);
   }
 
   variables(): FusionHeadVariables {
@@ -66,6 +102,8 @@ export class LinearFusionHead implements FusionHead {
     this.params.arWeight.dispose();
     this.params.mlmWeight.dispose();
     this.params.bias.dispose();
+    this.ban?.dispose();
+    this.ban = null;
   }
 }
 

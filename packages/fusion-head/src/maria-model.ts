@@ -7,6 +7,8 @@ import {
   type Tokenizer,
   tf,
 } from '@maria-ts/core';
+import { BANNED_LOGIT, LinearFusionHead } from './linear-fusion-head.js';
+import { identityVocabularyMap, type VocabularyMap, vocabularyMap } from './vocabulary-map.js';
 
 /** The parts of a MARIA model: two frozen backbones on one tokenizer, and the fusion head. */
 export interface MariaModelParts {
@@ -17,7 +19,9 @@ export interface MariaModelParts {
   /**
    * The MLM's own tokenizer when it adds tokens to the shared one (ModernBERT's `[CLS]`,
    * `[SEP]`, `[MASK]` beside OLMo-1's vocabulary): its `[CLS] … [SEP]` frame the MLM input.
-   * Default: the shared tokenizer.
+   * It may also hold the shared tokenizer's tokens at permuted ids (see `vocabularyMap`):
+   * then the MLM reads its input translated through the map and the head's ids the MLM
+   * lacks are banned. Default: the shared tokenizer.
    */
   readonly mlmTokenizer?: Tokenizer;
   /** An optional MDLM-trained encoder on the same tokenizer: the masked-diffusion baseline. */
@@ -52,6 +56,10 @@ export class MariaModel {
   /** The MLM's own tokenizer (see `MariaModelParts.mlmTokenizer`); the shared one when it has none. */
   readonly mlmTokenizer: Tokenizer;
   readonly diffusion: MLMBackbone | undefined;
+  /** Head (AR) id → MLM id, from the two tokenizers; the identity for one shared tokenizer. */
+  readonly vocabularyMap: VocabularyMap;
+  /** x̃ (head ids, the MLM's mask id at masked positions) → the MLM's ids; null when they are the same ids. */
+  private readonly mlmInputIds: Int32Array | null;
 
   constructor(parts: MariaModelParts) {
     if (parts.head.arHiddenSize !== parts.ar.info.hiddenSize) {
@@ -66,6 +74,32 @@ export class MariaModel {
     this.tokenizer = parts.tokenizer;
     this.mlmTokenizer = parts.mlmTokenizer ?? parts.tokenizer;
     this.diffusion = parts.diffusion;
+    this.vocabularyMap = this.mlmTokenizer === this.tokenizer ? identityVocabularyMap(this.head.vocabSize) : vocabularyMap(this.tokenizer, this.mlmTokenizer, 'the shared tokenizer', 'the MLM tokenizer');
+    this.mlmInputIds = this.vocabularyMap.identity ? null : this.mlmInputTable();
+    if (this.vocabularyMap.banned.length > 0) {
+      if (!(this.head instanceof LinearFusionHead)) throw new InvalidArgumentError('head', 'a head that cannot ban ids', `a LinearFusionHead (ids ${this.vocabularyMap.banned.slice(0, 3).join(', ')}… have no MLM token)`);
+      this.head.banIds(this.vocabularyMap.banned);
+    }
+  }
+
+  /**
+   * The translation of the MLM's input for permuted ids: head id i becomes the MLM's id of the
+   * same token, the MLM's mask id stays itself (x̃ carries it at masked positions, so a head id
+   * equal to it must be the mask token too: anything else is refused as ambiguous), and a head
+   * id the MLM lacks becomes the MLM's `[MASK]` (the MLM reads that position as unknown).
+   */
+  private mlmInputTable(): Int32Array {
+    const { toOther } = this.vocabularyMap;
+    const mask = this.mlm.maskTokenId;
+    if (mask < toOther.length && toOther[mask] !== mask) {
+      throw new InvalidArgumentError('MLM mask id', mask, `an id that is the mask token in both tokenizers or past the head's ${toOther.length} ids (x̃ carries it at masked positions)`);
+    }
+    const table = new Int32Array(Math.max(toOther.length, mask + 1));
+    toOther.forEach((row, id) => {
+      table[id] = row >= 0 ? row : mask;
+    });
+    table[mask] = mask;
+    return table;
   }
 
   /** The id written at masked positions of the MLM's input. */
@@ -95,16 +129,39 @@ export class MariaModel {
   /**
    * `h_MLM(i)` for every position of the masked input x̃ [batch, length] (int32, mask token at
    * masked positions), using `encoder` (default the MLM; pass `diffusion` for the baseline).
-   * Adds and strips `[CLS] … [SEP]` framing when the MLM's tokenizer has both. Returns [batch, length, d].
+   * Adds and strips `[CLS] … [SEP]` framing when the MLM's tokenizer has both, and translates
+   * head ids to the MLM's through the `vocabularyMap` when they differ. Returns [batch, length, d].
    */
   mlmStates(maskedIds: tf.Tensor2D, encoder: MLMBackbone = this.mlm): tf.Tensor3D {
     const { cls, sep } = this.mlmTokenizer.specialTokens;
     const [batch, length] = maskedIds.shape;
+    const table = encoder === this.mlm ? this.mlmInputIds : null;
     return tf.tidy(() => {
+      if (table !== null) maskedIds = tf.gather(tf.tensor1d(table, 'int32'), maskedIds) as unknown as tf.Tensor2D;
       if (cls === undefined || sep === undefined) return encoder.forward(maskedIds).hidden;
       const framed = tf.concat([tf.fill([batch, 1], cls, 'int32'), maskedIds, tf.fill([batch, 1], sep, 'int32')], 1) as tf.Tensor2D;
       const hidden = encoder.forward(framed).hidden;
       return hidden.slice([0, 1, 0], [batch, length, hidden.shape[2]]);
+    });
+  }
+
+  /**
+   * The MLM's own logits for MLM states [N, d] over the head's ids [N, vocab]: its first
+   * `vocabSize` columns when the ids are shared, else its columns gathered through the
+   * `vocabularyMap` with banned ids at `BANNED_LOGIT`. For the MLM-only baselines, which must
+   * score and sample the same ids as MARIA.
+   */
+  mlmVocabLogits(hMLM: tf.Tensor2D): tf.Tensor2D {
+    const vocab = this.head.vocabSize;
+    return tf.tidy(() => {
+      const logits = this.mlm.project(hMLM) as tf.Tensor2D;
+      const map = this.vocabularyMap;
+      if (map.identity) return logits.shape[1] === vocab ? logits : logits.slice([0, 0], [logits.shape[0], vocab]);
+      const gathered = tf.gather(logits, tf.tensor1d(map.toOther.map((row) => Math.max(row, 0)), 'int32'), 1) as tf.Tensor2D;
+      if (map.banned.length === 0) return gathered;
+      const ban = new Float32Array(vocab);
+      for (const id of map.banned) ban[id] = BANNED_LOGIT;
+      return tf.add(gathered, tf.tensor1d(ban)) as tf.Tensor2D;
     });
   }
 

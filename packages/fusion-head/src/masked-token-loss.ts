@@ -103,7 +103,7 @@ export function expertLosses(model: MariaModel, features: MaskedFeatures): Exper
   return {
     maria: value(headMaskedTokenLoss(model.head, features)),
     ar: value(tf.tidy(() => expert(model.ar.project(features.hAR)))),
-    mlm: value(tf.tidy(() => expert(model.mlm.project(features.hMLM)))),
+    mlm: value(tf.tidy(() => expert(model.mlmVocabLogits(features.hMLM)))),
     tokens: features.targets.shape[0],
   };
 }

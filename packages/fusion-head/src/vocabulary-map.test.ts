@@ -4,11 +4,11 @@ import { expectNoTensorLeak, expectTensorClose, testEngineOptions } from '@maria
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productOfExpertsHead } from './linear-fusion-head.js';
 import type { MariaModel } from './maria-model.js';
-import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from './testing/index.js';
+import { addTokenizerToken, createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR, permuteTokenizerIds } from './testing/index.js';
 import { assertTokenizersPair } from './tokenizer-compatibility.js';
 import { vocabularyMap } from './vocabulary-map.js';
 
-type Json = { model: { vocab: Record<string, number>; merges: unknown[] }; added_tokens: { id: number; content: string }[] };
+type Json = { model: { vocab: Record<string, number>; merges: unknown[] } };
 
 let ar: HuggingFaceTokenizer;
 let arModel: MariaModel;
@@ -17,22 +17,9 @@ let mlmModel: MariaModel;
 const SWAPS: readonly (readonly [number, number])[] = [[40, 900], [310, 72], [15, 2048]];
 
 /** The tiny tokenizer with one added token past its ids, which a plain copy lacks. */
-function withExtraToken(): HuggingFaceTokenizer {
-  const json = structuredClone(ar.json) as unknown as Json;
-  json.added_tokens.push({ id: ar.vocabSize, content: '<|ar-only|>', special: true, single_word: false, lstrip: false, rstrip: false, normalized: false } as Json['added_tokens'][number]);
-  return new HuggingFaceTokenizer(json as unknown as TokenizerJson);
-}
-
+const withExtraToken = () => addTokenizerToken(ar, '<|ar-only|>');
 /** The tiny tokenizer with the ids of `SWAPS` exchanged (same pieces and merges). */
-function permuted(): HuggingFaceTokenizer {
-  const json = structuredClone(ar.json) as unknown as Json;
-  const byId = new Map(Object.entries(json.model.vocab).map(([piece, id]) => [id, piece]));
-  for (const [a, b] of SWAPS) {
-    const [pa, pb] = [byId.get(a) as string, byId.get(b) as string];
-    [json.model.vocab[pa], json.model.vocab[pb]] = [b, a];
-  }
-  return new HuggingFaceTokenizer(json as unknown as TokenizerJson);
-}
+const permuted = () => permuteTokenizerIds(ar, SWAPS);
 
 /** The first value of a tensor, which is disposed. */
 function first(tensor: tf.Tensor): number {

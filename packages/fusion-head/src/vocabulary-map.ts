@@ -16,6 +16,11 @@ export interface VocabularyMap {
   readonly banned: readonly number[];
 }
 
+/** The map of a tokenizer to itself (or to one that pairs with it): every id is its own, nothing banned. */
+export function identityVocabularyMap(vocabSize: number): VocabularyMap {
+  return { identity: true, toOther: Int32Array.from({ length: vocabSize }, (_, id) => id), banned: [] };
+}
+
 function jsonOf(tokenizer: Tokenizer): TokenizerJson | undefined {
   const json = (tokenizer as { json?: TokenizerJson }).json;
   return typeof json === 'object' && json !== null && typeof json.model === 'object' ? json : undefined;
@@ -61,7 +66,7 @@ function samePiecesAndMerges(head: TokenizerJson, other: TokenizerJson): boolean
  *   names the first differing token (id and both strings) or merge.
  */
 export function vocabularyMap(head: Tokenizer, other: Tokenizer, headName: string, otherName: string): VocabularyMap {
-  const identityMap = (): VocabularyMap => ({ identity: true, toOther: Int32Array.from({ length: head.vocabSize }, (_, id) => id), banned: [] });
+  const identityMap = () => identityVocabularyMap(head.vocabSize);
   if (head.fingerprint() === other.fingerprint()) return identityMap();
   const [headJson, otherJson] = [jsonOf(head), jsonOf(other)];
   if (!headJson || !otherJson || !samePiecesAndMerges(headJson, otherJson)) {

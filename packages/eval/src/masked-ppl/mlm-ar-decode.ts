@@ -34,7 +34,7 @@ export function mlmArDecodeNll(model: MariaModel, examples: MaskedExamples, opti
       const labels = Int32Array.from(active, (row) => (examples.ids[batch[row] as number] as readonly number[])[(positions[row] as number[])[step] as number] as number);
       const hidden = tf.tidy(() => model.mlmStates(idMatrix(inputs)));
       try {
-        const nll = gatheredRowNll(hidden, flatRows, labels, (rows) => model.mlm.project(rows), model.vocabSize, maxRows);
+        const nll = gatheredRowNll(hidden, flatRows, labels, (rows) => model.mlmVocabLogits(rows as tf.Tensor2D), model.vocabSize, maxRows);
         active.forEach((row, a) => {
           const example = batch[row] as number;
           result.nll[example] = (result.nll[example] as number) + (nll[a] as number);

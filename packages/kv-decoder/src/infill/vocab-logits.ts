@@ -34,6 +34,8 @@ export function encoderLogitsAt(
     const hidden = model.mlmStates(tf.tensor2d(input, [rowNumbers.length, length], 'int32'), encoder);
     const width = hidden.shape[2];
     const flat = Int32Array.from(decisions, (decision) => (place.get(decision.row) as number) * length + decision.index);
-    return backboneVocabLogits(encoder, tf.gather(hidden.reshape([rowNumbers.length * length, width]), flat) as tf.Tensor2D, model.vocabSize);
+    const picked = tf.gather(hidden.reshape([rowNumbers.length * length, width]), flat) as tf.Tensor2D;
+    // The MLM may hold the head's tokens at other ids: its logits come through the model's vocabulary map.
+    return encoder === model.mlm ? model.mlmVocabLogits(picked) : backboneVocabLogits(encoder, picked, model.vocabSize);
   });
 }
