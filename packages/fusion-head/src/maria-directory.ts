@@ -192,7 +192,8 @@ export async function readMariaDirectory(dir: string, options: Pick<LoadMariaMod
  * Creates the `MariaModel` of a directory read by `readMariaDirectory` (call `initEngine`
  * first), with the diffusion encoder when it was read. Refuses, with typed errors and nothing left allocated:
  * - backbones whose own tokenizer.json does not pair with the shared one (`TokenizerMismatchError`,
- *   see `assertTokenizersPair`; the MLM's extra tokens and its `[MASK]` are fine);
+ *   see `assertTokenizersPair`; the MLM's extra tokens and its `[MASK]` are fine, and so are the
+ *   same MLM tokens at permuted ids: the `vocabularyMap` is recomputed from both tokenizers);
  * - a head recorded for other backbone weights (`BackboneMismatchError`) or another tokenizer.
  */
 export async function buildMariaModel(files: MariaDirectoryFiles, options: Pick<LoadMariaModelOptions, 'onWarning'> = {}): Promise<MariaModel> {

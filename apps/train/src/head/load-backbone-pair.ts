@@ -29,8 +29,10 @@ export interface BackbonePair {
  * `tokenizerPath` when given, else the AR checkpoint's own tokenizer.json (as Hugging Face
  * folders have), else the MLM's, else the embedded tiny tokenizer. Every checkpoint's own
  * tokenizer must pair with it (`assertTokenizersPair`: same base vocabulary and merges, the
- * head's ids the same tokens; extra added tokens such as ModernBERT's `[MASK]` are fine), and
- * the MLM's mask id is its own tokenizer's. On any refusal nothing stays allocated.
+ * head's ids the same tokens; extra added tokens such as ModernBERT's `[MASK]` are fine), or,
+ * for the MLM, hold the same pieces and merges at permuted ids (`vocabularyMap`: the head is
+ * then gathered through the map and the model translates the MLM's input), and the MLM's mask
+ * id is its own tokenizer's. On any refusal nothing stays allocated.
  */
 export async function loadBackbonePair(paths: { ar: string; mlm: string; diffusion?: string | undefined }, tokenizerPath?: string): Promise<BackbonePair> {
   const checkpoints = {
