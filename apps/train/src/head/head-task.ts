@@ -8,9 +8,15 @@ export interface HeadTaskOptions {
   readonly sampler?: MaskSampler;
 }
 
-/** The ids never masked: the tokenizer's special tokens (document separators, padding, the mask token itself). */
+/**
+ * The ids never masked: the tokenizer's special tokens (document separators, padding, the mask
+ * token itself), and the ids the model has banned because its MLM has no such token (a pair at
+ * permuted ids, see `vocabularyMap`): MARIA gives those probability 0, so as targets they would
+ * only add an unbounded loss.
+ */
 export function unmaskableIds(model: MariaModel): number[] {
-  return Object.values(model.tokenizer.specialTokens).filter((id): id is number => id !== undefined);
+  const special = Object.values(model.tokenizer.specialTokens).filter((id): id is number => id !== undefined);
+  return [...new Set([...special, ...model.vocabularyMap.banned])];
 }
 
 /**
