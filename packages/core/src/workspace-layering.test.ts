@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { workspaceRoot } from './testing/test-data.js';
+import { workspaceRoot } from './fs/workspace-root.js';
 
 /**
  * The dependency rule of ARCHITECTURE.md §3.2, checked on the workspace as it is: a package may

@@ -1,6 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
+import { workspaceRoot } from '../fs/workspace-root.js';
 
 /**
  * The data folder flag of the benchmark and training commands, as a `[flags, description]`
@@ -15,14 +16,6 @@ export const DATA_DIR_OPTION = [
 /** The environment variable that names the data folder when `--data-dir` is not given. */
 export const DATA_DIR_VARIABLE = 'MARIA_DATA_DIR';
 
-/** The nearest folder at or above `start` holding `pnpm-workspace.yaml`, if any. */
-function workspaceRootAbove(start: string): string | undefined {
-  for (let dir = resolve(start); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
-    if (dirname(dir) === dir) return undefined;
-  }
-}
-
 /**
  * The data folder: `--data-dir` when given, else `$MARIA_DATA_DIR`, else `../shared/data`
  * beside the workspace that holds the working directory, else `./data`. The folder may not
@@ -32,7 +25,7 @@ export function resolveDataDir(flag?: string, environment: NodeJS.ProcessEnv = p
   if (flag !== undefined && flag !== '') return resolve(cwd, flag);
   const fromEnvironment = environment[DATA_DIR_VARIABLE];
   if (fromEnvironment !== undefined && fromEnvironment !== '') return resolve(cwd, fromEnvironment);
-  const root = workspaceRootAbove(cwd);
+  const root = workspaceRoot(cwd);
   return root === undefined ? resolve(cwd, 'data') : resolve(root, '..', 'shared', 'data');
 }
 

@@ -1,14 +1,6 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-/** The nearest folder at or above `start` that holds `pnpm-workspace.yaml`, if any. */
-export function workspaceRoot(start: string): string | undefined {
-  for (let dir = resolve(start); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
-    if (dirname(dir) === dir) return undefined;
-  }
-}
+import { workspaceRoot } from '../fs/workspace-root.js';
 
 /**
  * A path inside the repository's own test data (`tooling/test-data`: tiny checkpoints with
