@@ -1,14 +1,17 @@
 import { Registry } from '@maria-ts/core';
+import { ettinPresets } from './ettin-presets.js';
 
 /**
- * The backbones of the paper's MARIA-1B, as Hugging Face config.json objects with the exact
- * architecture of the published checkpoints (`allenai/OLMo-1B-hf`, `answerdotai/ModernBERT-large`).
- * Random weights in these shapes measure what a 1B-class MARIA costs on an engine without
- * downloading the real weights.
+ * Published backbones as Hugging Face config.json objects with their exact architecture: the
+ * paper's MARIA-1B pair (`allenai/OLMo-1B-hf`, `answerdotai/ModernBERT-large`) and the Ettin
+ * pairs (`ettin-presets.ts`). Random weights in these shapes measure what a real MARIA costs
+ * on an engine without downloading the real weights.
  */
 export interface PaperPreset {
-  /** The Hugging Face repository whose config this is. */
+  /** The Hugging Face repository whose architecture this is. */
   readonly source: string;
+  /** Where the fields were read, when not from that repository's own config.json. */
+  readonly reference?: string;
   readonly kind: 'ar' | 'mlm';
   readonly config: Readonly<Record<string, unknown>>;
 }
@@ -88,3 +91,5 @@ paperPresets.register('modernbert-large', {
     vocab_size: 50368,
   },
 });
+
+for (const [name, preset] of ettinPresets) paperPresets.register(name, preset);

@@ -16,13 +16,14 @@ interface RandomCheckpointFlags {
 
 /**
  * `maria-train random-checkpoint`: a random-weight checkpoint with the exact architecture of
- * one of the paper's backbones (`olmo-1b`, `modernbert-large`), in Hugging Face layout, to
- * measure memory and speed of a MARIA-1B without its real weights.
+ * one of the paper's backbones (`olmo-1b`, `modernbert-large`) or of an Ettin decoder or
+ * encoder (`ettin-decoder-<size>`, `ettin-encoder-<size>`), in Hugging Face layout, to measure
+ * the memory and speed of a real pair without its weights.
  */
 export function registerRandomCheckpointCommand(program: Command): void {
   program
     .command('random-checkpoint')
-    .description(`write a random-weight checkpoint with the exact config of a paper backbone (${paperPresets.names().join(' | ')}) in Hugging Face layout`)
+    .description(`write a random-weight checkpoint in the exact architecture of a published backbone (${paperPresets.names().join(' | ')}) in Hugging Face layout`)
     .requiredOption('--preset <name>', paperPresets.names().join(' | '))
     .requiredOption('--out <dir>', 'the checkpoint directory to write (config.json, safetensors shards)')
     .option('--dtype <dtype>', 'stored precision: F32 | F16 | BF16', parseStoredDtype, 'BF16' as StoredDtype)
@@ -43,7 +44,7 @@ export function registerRandomCheckpointCommand(program: Command): void {
         });
         if (!flags.json) process.stderr.write('\n');
         const seconds = Number(((performance.now() - started) / 1000).toFixed(1));
-        const result = { ...summary, preset: flags.preset, source: preset.source, seconds };
+        const result = { ...summary, preset: flags.preset, source: preset.source, ...(preset.reference !== undefined ? { reference: preset.reference } : {}), seconds };
         process.stdout.write(
           flags.json
             ? `${JSON.stringify(result)}\n`

@@ -4,9 +4,11 @@ import { InvalidArgumentError, Rng } from '@maria-ts/core';
 import {
   disassembleParameters,
   initialiseParameters,
+  modernBertDecoderParameterRules,
   modernBertParameterRules,
   olmoParameterRules,
   parseModernBertConfig,
+  parseModernBertDecoderConfig,
   parseOlmoConfig,
   saveCheckpointFiles,
   type ParameterRule,
@@ -15,7 +17,7 @@ import {
 } from '@maria-ts/backbones';
 
 export interface RandomCheckpointOptions {
-  /** A Hugging Face config.json object of a family this writes (`olmo`, `modernbert`). */
+  /** A Hugging Face config.json object of a family this writes (`olmo`, `modernbert`, `modernbert-decoder`). */
   readonly config: Readonly<Record<string, unknown>>;
   readonly out: string;
   readonly dtype: StoredDtype;
@@ -47,8 +49,12 @@ function rulesFor(config: Readonly<Record<string, unknown>>): { rules: Parameter
       const parsed = parseModernBertConfig(config, 'random checkpoint config').config;
       return { rules: modernBertParameterRules(parsed), std: parsed.initializerRange };
     }
+    case 'modernbert-decoder': {
+      const parsed = parseModernBertDecoderConfig(config, 'random checkpoint config').config;
+      return { rules: modernBertDecoderParameterRules(parsed), std: parsed.initializerRange };
+    }
     default:
-      throw new InvalidArgumentError('model_type', config.model_type, "'olmo' or 'modernbert'");
+      throw new InvalidArgumentError('model_type', config.model_type, "'olmo', 'modernbert' or 'modernbert-decoder'");
   }
 }
 
