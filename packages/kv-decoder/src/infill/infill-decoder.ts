@@ -3,6 +3,7 @@ import type { MariaModel } from '@maria-ts/fusion-head';
 import type { TokenSampler } from '../sampling/sample-token.js';
 import type { InfillRow } from './infill-row.js';
 import type { InfillMethod, InfillResult } from './infill-types.js';
+import { bannedLogits, logProbabilityOf } from './log-probability.js';
 
 /** A token a decoder chose: `row` is the row's number in the batch, `index` its position. */
 export interface DecodedToken {
@@ -36,8 +37,9 @@ export interface InfillDecoder {
 
 /**
  * Samples one token per decision from a row-major [decisions, vocab] logits buffer, each
- * with its own row's stream, and writes it into the row. Shared by every decoder so they
- * choose tokens identically from identical logits.
+ * with its own row's stream, and writes it into the row with its log-probability. Shared by
+ * every decoder so they choose tokens identically from identical logits, and so the row's
+ * position bans (special tokens, the whole-word rule) hold for every method.
  */
 export function chooseTokens(
   rows: readonly InfillRow[],
@@ -48,8 +50,10 @@ export function chooseTokens(
 ): DecodedToken[] {
   return decisions.map((decision, k) => {
     const row = rows[decision.row] as InfillRow;
-    const id = sampler(logits.subarray(k * vocabSize, (k + 1) * vocabSize), row.rng);
+    const allowed = bannedLogits(logits.subarray(k * vocabSize, (k + 1) * vocabSize), row.bans(decision.index, row.tokens));
+    const id = sampler(allowed, row.rng);
     row.tokens[decision.index] = id;
+    row.logProbs[decision.index] = logProbabilityOf(allowed, id);
     return { row: decision.row, index: decision.index, id };
   });
 }

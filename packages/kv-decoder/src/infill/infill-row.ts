@@ -1,6 +1,8 @@
 import { InputTooLongError, InvalidArgumentError, Rng } from '@maria-ts/core';
 import type { MariaModel } from '@maria-ts/fusion-head';
+import { specialTokenIds } from './infill-decoder.js';
 import type { InfillRequest } from './infill-types.js';
+import { positionBans, type PositionBans } from './whole-words.js';
 
 /**
  * A validated request as the decoders work on it: `tokens` starts as the request's ids with
@@ -14,6 +16,13 @@ export interface InfillRow {
   readonly maskedSet: ReadonlySet<number>;
   /** This row's own random stream (sampling and, for diffusion, the unmasking order). */
   readonly rng: Rng;
+  /** The ids each position may not take: the special tokens, and the whole-word rule's (see `positionBans`). */
+  readonly bans: PositionBans;
+  /**
+   * Per position, the log-probability of the id chosen there (NaN until chosen): log softmax
+   * at temperature 1 over the ids `bans` allowed there, before any temperature, top-k or top-p.
+   */
+  readonly logProbs: Float64Array;
 }
 
 /**
@@ -32,11 +41,12 @@ export function modelMaxLength(model: MariaModel): number {
  * sequence, ids outside the vocabulary, and masked positions out of range or repeated, and
  * `InputTooLongError` for a sequence longer than `maxLength` (capped by the model).
  */
-export function prepareRows(model: MariaModel, requests: readonly InfillRequest[], seed: number, maxLength?: number): InfillRow[] {
+export function prepareRows(model: MariaModel, requests: readonly InfillRequest[], seed: number, maxLength?: number, wholeWords = true): InfillRow[] {
   if (maxLength !== undefined && (!Number.isInteger(maxLength) || maxLength < 1)) throw new InvalidArgumentError('maxLength', maxLength, 'an integer >= 1');
   const limit = Math.min(maxLength ?? Infinity, modelMaxLength(model));
   const vocab = model.vocabSize;
   const base = new Rng(seed);
+  const specialIds = specialTokenIds(model);
   return requests.map((request, number) => {
     const what = requests.length > 1 ? `infill request ${number}` : 'infill request';
     const { ids } = request;
@@ -57,7 +67,9 @@ export function prepareRows(model: MariaModel, requests: readonly InfillRequest[
     const rowSeed = request.seed;
     if (rowSeed !== undefined && !Number.isInteger(rowSeed)) throw new InvalidArgumentError(`${what} seed`, rowSeed, 'an integer');
     const rng = base.split(); // always split, so row k's default stream does not depend on other rows' seeds
-    return { tokens, masked, maskedSet, rng: rowSeed === undefined ? rng : new Rng(rowSeed) };
+    const bans = positionBans(model.tokenizer, vocab, { specialIds, maskTokenId: model.maskTokenId, wholeWords, ...(request.spans ? { spans: request.spans } : {}) });
+    const logProbs = new Float64Array(ids.length).fill(Number.NaN);
+    return { tokens, masked, maskedSet, rng: rowSeed === undefined ? rng : new Rng(rowSeed), bans, logProbs };
   });
 }
 

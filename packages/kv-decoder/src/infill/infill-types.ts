@@ -1,4 +1,5 @@
 import type { SamplingOptions } from '../sampling/sampling-options.js';
+import type { FillSpan } from './whole-words.js';
 
 /**
  * One sequence to infill: token ids and the positions to fill. The ids at masked positions
@@ -14,6 +15,12 @@ export interface InfillRequest {
    * stream is split off `InfillOptions.seed` in request order.
    */
   readonly seed?: number;
+  /**
+   * The words being filled (from the masking layer's `parseMaskedText` segments): the
+   * whole-word rule keeps each word's first token from gluing onto the word before it and
+   * its last token from ending mid-character (`InfillOptions.wholeWords`).
+   */
+  readonly spans?: readonly FillSpan[];
 }
 
 /** The decoders behind `infill`: MARIA's Algorithm 1 and the three baselines (ARCHITECTURE.md §1.6, §1.7). */
@@ -26,6 +33,13 @@ export interface FilledToken {
   readonly id: number;
   /** The decoded text of this one token (e.g. " cat"). */
   readonly piece: string;
+  /**
+   * log p of this id at its position: log softmax at temperature 1 of the method's logits over
+   * the ids allowed there (special tokens and the whole-word rule's bans removed), before any
+   * temperature, top-k or top-p. For `maria` and `ar`, decoded left to right, the sum over a
+   * result's fills is the log-probability of the joint fill under that factorisation.
+   */
+  readonly logProb: number;
 }
 
 /** A token as a stream reports it: which request it belongs to and the decoder call that chose it. */
@@ -72,4 +86,6 @@ export interface InfillOptions extends SamplingOptions {
    * one step per masked token, since a step must unmask at least one.
    */
   readonly diffusionSteps?: number;
+  /** Apply the whole-word rule to the requests' `spans` (default true). */
+  readonly wholeWords?: boolean;
 }

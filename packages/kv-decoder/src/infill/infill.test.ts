@@ -147,7 +147,7 @@ describe('infill, every method', () => {
     expect(called).toEqual(streamed);
     results.forEach((result, r) => {
       const mine = streamed.filter((token) => token.request === r).sort((a, b) => a.index - b.index);
-      expect(mine.map(({ index, id, piece }) => ({ index, id, piece }))).toEqual(result.filled);
+      expect(mine.map(({ index, id, piece, logProb }) => ({ index, id, piece, logProb }))).toEqual(result.filled);
     });
     const steps = streamed.map((token) => token.step);
     expect(steps).toEqual([...steps].sort((a, b) => a - b));

@@ -1,10 +1,10 @@
 import { AbortedError, InvalidArgumentError, Registry } from '@maria-ts/core';
 import type { MariaModel } from '@maria-ts/fusion-head';
-import { createTokenSampler, withBannedTokens } from '../sampling/sample-token.js';
+import { createTokenSampler } from '../sampling/sample-token.js';
 import { arOnlyDecoder } from './ar-only-decoder.js';
 import { diffusionDecoder } from './diffusion-decoder.js';
-import { specialTokenIds, type InfillDecoder } from './infill-decoder.js';
-import { prepareRows } from './infill-row.js';
+import type { InfillDecoder } from './infill-decoder.js';
+import { prepareRows, type InfillRow } from './infill-row.js';
 import type { InfillMethod, InfillOptions, InfillRequest, InfillResult, InfillToken } from './infill-types.js';
 import { mariaDecoder } from './maria-decoder.js';
 import { mlmDecoder } from './mlm-decoder.js';
@@ -36,12 +36,12 @@ interface Session {
 /** Checks everything up front (method, sampling options, requests), then returns the lazy token stream. */
 function startSession(model: MariaModel, requests: readonly InfillRequest[], options: InfillOptions): Session {
   const decoder = infillDecoders.get(options.method ?? 'maria');
-  const sampler = withBannedTokens(createTokenSampler(options), specialTokenIds(model));
+  const sampler = createTokenSampler(options); // every decoder bans the rows' special and whole-word ids before sampling
   const diffusionSteps = options.diffusionSteps ?? DEFAULT_DIFFUSION_STEPS;
   if (!Number.isInteger(diffusionSteps) || diffusionSteps < 1) throw new InvalidArgumentError('diffusionSteps', diffusionSteps, 'an integer >= 1');
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed)) throw new InvalidArgumentError('seed', seed, 'an integer');
-  const rows = prepareRows(model, requests, seed, options.maxLength);
+  const rows = prepareRows(model, requests, seed, options.maxLength, options.wholeWords ?? true);
   const { signal, onToken } = options;
   const piece = (id: number) => model.tokenizer.decode([id]);
 
@@ -55,7 +55,8 @@ function startSession(model: MariaModel, requests: readonly InfillRequest[], opt
         const next = steps.next();
         if (next.done) return;
         for (const token of next.value) {
-          const event: InfillToken = { request: token.row, index: token.index, id: token.id, piece: piece(token.id), step };
+          const logProb = (rows[token.row] as InfillRow).logProbs[token.index] as number;
+          const event: InfillToken = { request: token.row, index: token.index, id: token.id, piece: piece(token.id), logProb, step };
           onToken?.(event);
           yield event;
         }
@@ -70,7 +71,7 @@ function startSession(model: MariaModel, requests: readonly InfillRequest[], opt
     rows.map((row) => ({
       ids: Array.from(row.tokens),
       masked: [...row.masked],
-      filled: row.masked.map((index) => ({ index, id: row.tokens[index] as number, piece: piece(row.tokens[index] as number) })),
+      filled: row.masked.map((index) => ({ index, id: row.tokens[index] as number, piece: piece(row.tokens[index] as number), logProb: row.logProbs[index] as number })),
       method: decoder.method,
       ...extra,
     }));
