@@ -15,3 +15,13 @@ export const MissingComponentError = defineError('MissingComponent', (component:
   message: `the model has no ${component}: ${why}`,
   details: { component, why },
 }));
+
+/**
+ * A masked token the scorer cannot score: the model bans its id (an AR token its MLM has no
+ * counterpart for, see fusion-head's `vocabularyMap`), so MARIA gives it probability 0 and its
+ * NLL would be +∞. Names the example, the position and the id.
+ */
+export const UnscorableTargetError = defineError('UnscorableTarget', (example: number, position: number, id: number, why: string) => ({
+  message: `masked token ${id} at position ${position} of example ${example} cannot be scored: ${why}`,
+  details: { example, position, id, why },
+}));

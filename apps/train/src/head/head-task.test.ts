@@ -1,32 +1,21 @@
 import { initEngine, Rng } from '@maria-ts/core';
-import { type HuggingFaceTokenizer, loadTokenizer } from '@maria-ts/backbones';
-import { buildProductOfExpertsHead, MariaModel } from '@maria-ts/fusion-head';
-import { addTokenizerToken, createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR, permuteTokenizerIds } from '@maria-ts/fusion-head/testing';
+import { loadTokenizer } from '@maria-ts/backbones';
+import type { MariaModel } from '@maria-ts/fusion-head';
+import { createBannedIdPair, MONOREPO_TINY_TOKENIZER_DIR, type BannedIdPair } from '@maria-ts/fusion-head/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headTrainingTask, unmaskableIds } from './head-task.js';
 
-let shared: HuggingFaceTokenizer;
+let pair: BannedIdPair;
 let model: MariaModel;
-let sides: MariaModel[];
 let arOnly: number;
 
 beforeAll(async () => {
   await initEngine({ engine: 'wasm' });
-  const tiny = await loadTokenizer(MONOREPO_TINY_TOKENIZER_DIR);
-  shared = addTokenizerToken(tiny, '<|ar-only|>');
-  arOnly = tiny.vocabSize;
-  const mlmTokenizer = permuteTokenizerIds(tiny, [[40, 900]]);
-  const arSide = createRandomMariaModel({ tokenizer: shared, seed: 3, hiddenSize: 16, numLayers: 1 });
-  const mlmSide = createRandomMariaModel({ tokenizer: mlmTokenizer, seed: 4, hiddenSize: 8, numLayers: 1 });
-  const head = buildProductOfExpertsHead(arSide.ar, mlmSide.mlm, shared, { mlm: mlmTokenizer });
-  model = new MariaModel({ ar: arSide.ar, mlm: mlmSide.mlm, head, tokenizer: shared, mlmTokenizer });
-  sides = [arSide, mlmSide];
+  pair = createBannedIdPair(await loadTokenizer(MONOREPO_TINY_TOKENIZER_DIR));
+  ({ model, arOnly } = pair);
 });
 
-afterAll(() => {
-  model.head.dispose();
-  for (const side of sides) side.dispose();
-});
+afterAll(() => pair.dispose());
 
 describe('head training on a pair whose MLM lacks one of the AR tokens', () => {
   it('never makes a banned id a target: every masked target has an MLM token and the loss is finite', async () => {

@@ -1,4 +1,5 @@
 export { arOnlyNll } from './ar-only.js';
+export { bannedPositionCount, requireScorableTargets } from './banned-targets.js';
 export { diffusionNelbo, type DiffusionNelboOptions } from './diffusion-nelbo.js';
 export { equalLengthBatches } from './equal-length-batches.js';
 export { drawEvaluationMasks, type EvaluationMaskOptions } from './evaluation-masks.js';

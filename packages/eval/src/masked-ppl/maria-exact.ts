@@ -1,5 +1,6 @@
 import { tf } from '@maria-ts/core';
 import type { MariaModel } from '@maria-ts/fusion-head';
+import { requireScorableTargets } from './banned-targets.js';
 import { accumulateRows, DEFAULT_MAX_LOGIT_ROWS, planMaskedBatches } from './batch-plan.js';
 import { emptyMaskedNll, type MaskedExamples, type MaskedNll, type MaskedScoreOptions } from './masked-nll.js';
 import { forEachChunk, idMatrix, rowNll } from './row-nll.js';
@@ -9,9 +10,11 @@ import { forEachChunk, idMatrix, rowNll } from './row-nll.js';
  * "Exact likelihood"): teacher forcing makes it one AR pass over the clean ids and one MLM
  * pass over x̃ per batch, then the head at the masked positions only. Exact, not a bound:
  * the AR half conditions on the true prefix, so the sum over masked i is the log-likelihood
- * of the masked tokens under MARIA's left-to-right factorisation.
+ * of the masked tokens under MARIA's left-to-right factorisation. A masked id the model bans
+ * is an `UnscorableTargetError` (its probability is 0).
  */
 export function mariaExactNll(model: MariaModel, examples: MaskedExamples, options: MaskedScoreOptions = {}): MaskedNll {
+  requireScorableTargets(model, examples);
   const result = emptyMaskedNll(examples.ids.length);
   const maxRows = options.maxLogitRows ?? DEFAULT_MAX_LOGIT_ROWS;
   for (const batch of planMaskedBatches(examples, model.maskTokenId, options)) {

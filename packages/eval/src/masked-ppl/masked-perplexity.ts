@@ -2,6 +2,7 @@ import { InputTooLongError, InvalidArgumentError } from '@maria-ts/core';
 import type { MariaModel } from '@maria-ts/fusion-head';
 import { specialIdsOf } from '@maria-ts/masking';
 import { arOnlyNll } from './ar-only.js';
+import { bannedPositionCount } from './banned-targets.js';
 import { diffusionNelbo, requireDiffusion } from './diffusion-nelbo.js';
 import { drawEvaluationMasks } from './evaluation-masks.js';
 import { mariaExactNll } from './maria-exact.js';
@@ -32,6 +33,11 @@ export interface MaskedPplRow {
   readonly seconds: number;
   /** K, the Monte Carlo samples of t (diffusion rows only). */
   readonly k?: number;
+  /**
+   * Positions of the windows never masked because the model bans their id (an AR token its
+   * MLM lacks: probability 0, so unscorable); present only when there are any.
+   */
+  readonly excludedBanned?: number;
 }
 
 /** Options of `maskedPerplexityTable`. */
@@ -72,7 +78,8 @@ export function scoreMaskedMethod(model: MariaModel, method: MaskedPplMethod, ex
 
 /**
  * The masked-infilling perplexity table: for each rate, masks are drawn once per example
- * (`drawEvaluationMasks`, seeded, special tokens never masked) and every method is scored
+ * (`drawEvaluationMasks`, seeded; special tokens and ids the model bans never masked, the
+ * latter counted in each row's `excludedBanned`) and every method is scored
  * on exactly those masks. Checks up front that the windows fit both backbones and that a
  * diffusion encoder exists when asked for, so no work is wasted on a run that must fail.
  */
@@ -86,7 +93,9 @@ export function maskedPerplexityTable(model: MariaModel, windows: readonly (read
   if (longest > limit) throw new InputTooLongError('an evaluation window', longest, limit);
   for (const rate of options.rates) if (!(rate > 0 && rate <= 1)) throw new InvalidArgumentError('--rates', rate, 'rates in (0, 1]');
   const now = options.now ?? (() => performance.now());
-  const specialIds = specialIdsOf(model.tokenizer.specialTokens);
+  // Ids the model bans (an AR token its MLM lacks) have probability 0: never masked, counted instead.
+  const specialIds = [...specialIdsOf(model.tokenizer.specialTokens), ...model.vocabularyMap.banned];
+  const excludedBanned = bannedPositionCount(model, windows);
   const rows: MaskedPplRow[] = [];
   const completedRow = (method: MaskedPplMethod, rate: number) => options.completed?.find((row) => row.method === method && row.rate === rate);
   for (const rate of options.rates) {
@@ -114,6 +123,7 @@ export function maskedPerplexityTable(model: MariaModel, windows: readonly (read
         nll: pooled.meanNll,
         seconds: (now() - started) / 1000,
         ...(method === 'diffusion' ? { k: options.diffusionSamples ?? 8 } : {}),
+        ...(excludedBanned > 0 ? { excludedBanned } : {}),
       };
       rows.push(row);
       options.onRow?.(row);

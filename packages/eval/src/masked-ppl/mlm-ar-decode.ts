@@ -1,5 +1,6 @@
 import { tf } from '@maria-ts/core';
 import type { MariaModel } from '@maria-ts/fusion-head';
+import { requireScorableTargets } from './banned-targets.js';
 import { DEFAULT_MAX_BATCH_TOKENS, DEFAULT_MAX_LOGIT_ROWS } from './batch-plan.js';
 import { equalLengthBatches } from './equal-length-batches.js';
 import { emptyMaskedNll, maskedPositions, validateMaskedExamples, type MaskedExamples, type MaskedNll, type MaskedScoreOptions } from './masked-nll.js';
@@ -12,10 +13,12 @@ import { gatheredRowNll, idMatrix } from './row-nll.js';
  * token at the k-th masked position. That is |M| MLM passes and no cache, which is inherent
  * to the baseline; what is not inherent is doing them one example at a time, so step k runs
  * once for a whole equal-length batch, every example revealing its own k-th masked token
- * (examples with fewer masked tokens drop out of later steps).
+ * (examples with fewer masked tokens drop out of later steps). A masked id the model bans is
+ * an `UnscorableTargetError`, as for MARIA.
  */
 export function mlmArDecodeNll(model: MariaModel, examples: MaskedExamples, options: MaskedScoreOptions = {}): MaskedNll {
   validateMaskedExamples(examples);
+  requireScorableTargets(model, examples);
   const result = emptyMaskedNll(examples.ids.length);
   const maxRows = options.maxLogitRows ?? DEFAULT_MAX_LOGIT_ROWS;
   const batches = equalLengthBatches(examples.ids.map((row) => row.length), options.maxBatchTokens ?? DEFAULT_MAX_BATCH_TOKENS);
