@@ -53,7 +53,7 @@ describe('buildCorpus', () => {
     const out = join(scratch, 'packing');
     const { manifest, upToDate } = await buildCorpus(settings(out));
     expect(upToDate).toBe(false);
-    expect(manifest.inputs.map((input) => input.format)).toEqual(['wikitext', 'paragraphs', 'lines']);
+    expect(manifest.inputs.map((input) => input.format)).toEqual(['wikitext', 'paragraphs', 'sentences']);
 
     // Rebuild the expected token streams independently of the shard writer.
     const expected = { train: [] as number[], val: [] as number[] };
@@ -82,9 +82,11 @@ describe('buildCorpus', () => {
     }
     expect(manifest.splits.val.documents).toBeGreaterThan(0);
     expect(manifest.tokenizer).toMatchObject({ sha256: tokenizer.sha256, fingerprint: tokenizer.fingerprint, vocabSize: 8192, endOfTextId: 8189 });
-    // WikiText was detokenized on the way.
+    // WikiText and the PTB sentences were detokenized on the way.
     const trainText = tokenizer.decode(tokensOf(await readFile(join(out, 'train-00000.bin'))));
     expect(trainText).not.toContain(' @-@ ');
+    expect(trainText).not.toContain(' , ');
+    expect(trainText).not.toContain('``');
   });
 
   it('is deterministic: the same seed gives the same bytes, another seed another split', async () => {

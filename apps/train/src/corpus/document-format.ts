@@ -10,8 +10,13 @@ import { InvalidArgumentError } from '@maria-ts/core';
  * - `paragraphs`: documents are separated by one or more blank lines; line breaks inside a
  *   document are kept.
  * - `lines`: every non-blank line is a document.
+ * - `sentences`: one Penn-Treebank-tokenized sentence a line (the Brown corpus's plain form);
+ *   every `SENTENCES_PER_DOCUMENT` consecutive non-blank lines make one paragraph-long document.
  */
-export type TextDocumentFormat = 'wikitext' | 'paragraphs' | 'lines';
+export type TextDocumentFormat = 'wikitext' | 'paragraphs' | 'lines' | 'sentences';
+
+/** How many consecutive sentences of a `sentences` file make one document. */
+export const SENTENCES_PER_DOCUMENT = 20;
 
 /**
  * Every per-file format, the text ones plus the record files whose documents are their records:
@@ -23,7 +28,7 @@ export type TextDocumentFormat = 'wikitext' | 'paragraphs' | 'lines';
 export type DocumentFormat = TextDocumentFormat | 'jsonl' | 'parquet';
 
 /** Every value `DocumentFormat` takes, for the manifest schema. */
-export const FILE_FORMATS = ['wikitext', 'paragraphs', 'lines', 'jsonl', 'parquet'] as const;
+export const FILE_FORMATS = ['wikitext', 'paragraphs', 'lines', 'sentences', 'jsonl', 'parquet'] as const;
 
 /** Extensions read as plain text (cut by `--format`). */
 const TEXT_EXTENSIONS = ['.txt', '.text', '.tokens', '.raw', '.md'] as const;
@@ -32,8 +37,11 @@ const TEXT_EXTENSIONS = ['.txt', '.text', '.tokens', '.raw', '.md'] as const;
 const RECORD_EXTENSIONS: Readonly<Record<string, DocumentFormat>> = { '.jsonl': 'jsonl', '.parquet': 'parquet' };
 
 /** The formats, plus `auto` (see `detectDocumentFormat`). */
-export const DOCUMENT_FORMATS = ['auto', 'wikitext', 'paragraphs', 'lines'] as const;
+export const DOCUMENT_FORMATS = ['auto', 'wikitext', 'paragraphs', 'lines', 'sentences'] as const;
 export type DocumentFormatChoice = (typeof DOCUMENT_FORMATS)[number];
+
+/** How many ``` `` ``` in the first MiB of a file without blank lines make `auto` read it as `sentences`. */
+export const PTB_QUOTES_FOR_SENTENCES = 10;
 
 /** How much of a file `detectDocumentFormat` looks at. */
 const SNIFF_BYTES = 1 << 20;
@@ -46,10 +54,11 @@ export function parseDocumentFormat(value: string): DocumentFormatChoice {
 
 /**
  * The `auto` rule: a `.tokens` file is WikiText; otherwise a file whose first MiB contains a
- * blank line is `paragraphs`, and one without is `lines`. On the shared training files this
- * gives: wikitext2_train.tokens → wikitext (articles), moby_dick.txt → paragraphs,
- * sotu_1790_2021.txt → lines (one address per line), brown_corpus_plain.txt → lines (one
- * sentence per line).
+ * blank line is `paragraphs`; one without is `sentences` when that MiB holds at least
+ * `PTB_QUOTES_FOR_SENTENCES` Penn Treebank opening quotes (``` `` ```), and `lines` otherwise.
+ * On the shared training files this gives: wikitext2_train.tokens → wikitext (articles),
+ * moby_dick.txt → paragraphs, sotu_1790_2021.txt → lines (one address per line),
+ * brown_corpus_plain.txt → sentences (one tokenized sentence per line).
  */
 export async function detectDocumentFormat(path: string): Promise<TextDocumentFormat> {
   if (path.endsWith('.tokens')) return 'wikitext';
@@ -58,7 +67,8 @@ export async function detectDocumentFormat(path: string): Promise<TextDocumentFo
     const buffer = Buffer.alloc(SNIFF_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
     const head = buffer.subarray(0, bytesRead).toString('utf8');
-    return /\n[ \t]*\r?\n/.test(head) || /^[ \t]*\r?\n/.test(head) ? 'paragraphs' : 'lines';
+    if (/\n[ \t]*\r?\n/.test(head) || /^[ \t]*\r?\n/.test(head)) return 'paragraphs';
+    return (head.match(/``/g)?.length ?? 0) >= PTB_QUOTES_FOR_SENTENCES ? 'sentences' : 'lines';
   } finally {
     await handle.close();
   }

@@ -3,12 +3,19 @@ import { join } from 'node:path';
 import { CheckpointError } from '@maria-ts/core';
 import { z } from 'zod';
 import { parseJsonText } from '../tokenizer/json-file.js';
-import { FILE_FORMATS } from './document-format.js';
+import { DOCUMENT_FORMATS, FILE_FORMATS } from './document-format.js';
 
 /** The manifest's name inside a shard folder. It is written last, so its presence means the shards are complete. */
 export const MANIFEST_FILE = 'manifest.json';
-/** Bump when the pipeline's output for the same inputs and settings changes, so old folders are rebuilt. */
-export const PIPELINE_VERSION = 1;
+/**
+ * Bump when the pipeline's output for the same inputs and settings changes, so old folders are
+ * rebuilt. 2: WikiText articles are detokenized whole by the evaluation's detokenizer, and PTB
+ * sentence files (`sentences`) are grouped and detokenized. The shard layout is unchanged, so
+ * folders of every version in `READABLE_PIPELINE_VERSIONS` still open.
+ */
+export const PIPELINE_VERSION = 2;
+/** Pipeline versions whose folders `openShards` reads (same layout, older text rules). */
+export const READABLE_PIPELINE_VERSIONS = [1, 2] as const;
 
 const shardSchema = z.object({ file: z.string(), sequences: z.number().int().positive(), sha256: z.string() });
 const splitSchema = z.object({
@@ -22,7 +29,7 @@ const splitSchema = z.object({
 /** The schema of manifest.json; `openShards` refuses any folder whose manifest does not match it. */
 export const manifestSchema = z.object({
   format: z.literal('maria-token-shards'),
-  version: z.literal(PIPELINE_VERSION),
+  version: z.union([z.literal(READABLE_PIPELINE_VERSIONS[0]), z.literal(READABLE_PIPELINE_VERSIONS[1])]),
   /** sha256 over the pipeline version, input contents, tokenizer and settings: equal keys mean an up-to-date folder. */
   buildKey: z.string(),
   dtype: z.literal('uint16'),
@@ -39,7 +46,7 @@ export const manifestSchema = z.object({
   settings: z.object({
     validationFraction: z.number().min(0).max(1),
     seed: z.number().int(),
-    format: z.enum(['auto', 'wikitext', 'paragraphs', 'lines']),
+    format: z.enum(DOCUMENT_FORMATS),
     detokenizeWikitext: z.boolean(),
   }),
   inputs: z.array(

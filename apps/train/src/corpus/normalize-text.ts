@@ -1,38 +1,37 @@
+import { detokenizeWikitext } from '@maria-ts/eval';
+
 /**
  * Text normalisation applied to every line before tokenizing:
  * - Unicode NFC, so a character has one byte sequence whatever the source's composition;
  * - line breaks become `\n` (`readLines` already splits on `\r\n` and drops the `\r`; a stray
- *   `\r` left at the end of a line is removed here);
- * - for the WikiText tokenized form only (and only when asked), `detokenizeWikitext`.
+ *   `\r` left at the end of a line is removed here).
+ * Tokenized sources are then detokenized (when asked) with the evaluation's own detokenizer
+ * (`detokenizeWikitext` of `@maria-ts/eval`), so the corpus and the evaluation sets share one
+ * normalisation: see `detokenizeArticle` and `detokenizePtbSentences`.
  */
 export function normalizeLine(line: string): string {
   return line.replace(/\r+$/, '').normalize('NFC');
 }
 
 /**
- * Undoes WikiText's tokenization on one line, so the model learns ordinary prose spacing:
- * - ` @-@ ` → `-`, ` @,@ ` → `,`, ` @.@ ` → `.` (the escaped in-word hyphen and number separators);
- * - no space before `. , ; : ! ? % ) ] }` nor after `( [ {`;
- * - clitics rejoin their word: ` 's` ` 're` ` 've` ` 'll` ` 'd` ` 'm` ` n't`;
- * - a quoted span `" x "` becomes `"x"`;
- * - heading markers `= = Title = =` become `== Title ==`.
- * `<unk>` (WikiText's out-of-vocabulary word) is left as it is.
+ * One WikiText article in its written form, exactly as the evaluation reads WikiText
+ * (`parseWikitext` of `@maria-ts/eval`): the article's non-blank lines, untrimmed, joined with
+ * `\n`, detokenized as a whole and trimmed. `<unk>` is left as it is.
  */
-export function detokenizeWikitext(line: string): string {
-  let text = line
-    .replace(/ @-@ /g, '-')
-    .replace(/ @,@ /g, ',')
-    .replace(/ @\.@ /g, '.')
-    .replace(/ (n't|'s|'re|'ve|'ll|'d|'m)(?![\p{L}\p{N}])/giu, '$1')
-    .replace(/ ([.,;:!?%)\]}])/g, '$1')
-    .replace(/([([{]) /g, '$1')
-    .replace(/" ([^"]*?) "/g, '"$1"');
-  const heading = /^((?:= )+)(.*?)((?: =)+)$/.exec(text.trim());
-  if (heading && heading[1] && heading[3] && heading[1].length === heading[3].length) {
-    const level = '='.repeat(heading[1].length / 2);
-    text = `${level} ${heading[2] ?? ''} ${level}`;
-  }
-  return text;
+export function detokenizeArticle(lines: readonly string[]): string {
+  return detokenizeWikitext(lines.join('\n')).trim();
+}
+
+/**
+ * Penn-Treebank-style sentences (the Brown corpus's plain form: ``` `` ``` and `''` quotes,
+ * a space before punctuation) joined into one paragraph in written form: the quotes become `"`
+ * (the opening one takes the following space, the closing one the preceding space), then the
+ * evaluation's WikiText detokenizer removes the space before punctuation and inside brackets.
+ */
+export function detokenizePtbSentences(sentences: readonly string[]): string {
+  const joined = sentences.map((sentence) => sentence.trim()).join(' ');
+  const quoted = joined.replace(/``\s*/g, '"').replace(/\s*''/g, '"');
+  return detokenizeWikitext(` ${quoted} `).trim();
 }
 
 /**

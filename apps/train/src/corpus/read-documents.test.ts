@@ -7,7 +7,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { headOf, temporaryDirectory, TINY_TOKENIZER } from '../../test/test-data.js';
 import { buildCorpus } from './build-corpus.js';
-import { fileFormatOf } from './document-format.js';
+import { fileFormatOf, PTB_QUOTES_FOR_SENTENCES } from './document-format.js';
 import { readDocuments } from './read-documents.js';
 import { readParquetBufferDocuments } from './read-parquet-documents.js';
 import { splitDocuments } from './split-documents.js';
@@ -123,6 +123,16 @@ describe('formats and the corpus build', () => {
     expect(await fileFormatOf('a/b.parquet', 'auto')).toBe('parquet');
     expect(await fileFormatOf('a/b.txt', 'lines')).toBe('lines');
     await expect(fileFormatOf('a/b.csv', 'auto')).rejects.toThrow(/^invalid --input: "a\/b\.csv" \(expected a file ending in \.txt .*\.jsonl \.parquet\)$/);
+  });
+
+  it('reads a file without blank lines as PTB sentences only when it holds enough `` quotes', async () => {
+    const ptb = join(scratch, 'ptb.txt');
+    const plain = join(scratch, 'plain.txt');
+    await writeFile(ptb, Array.from({ length: PTB_QUOTES_FOR_SENTENCES }, (_, i) => `He said `.concat("`` hi '' ", String(i), ' .')).join('\n'));
+    await writeFile(plain, Array.from({ length: PTB_QUOTES_FOR_SENTENCES }, (_, i) => `He said "hi" ${i}.`).join('\n'));
+    expect(await fileFormatOf(ptb, 'auto')).toBe('sentences');
+    expect(await fileFormatOf(plain, 'auto')).toBe('lines');
+    expect(await fileFormatOf(ptb, 'lines')).toBe('lines');
   });
 
   it('gives byte-identical shards from the same documents as text paragraphs, JSONL and Parquet', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { SENTENCES_PER_DOCUMENT } from './document-format.js';
 import { splitDocuments } from './split-documents.js';
 
-async function collect(lines: string[], format: 'wikitext' | 'paragraphs' | 'lines', detokenize = true): Promise<string[]> {
+async function collect(lines: string[], format: 'wikitext' | 'paragraphs' | 'lines' | 'sentences', detokenize = true): Promise<string[]> {
   async function* source() {
     yield* lines;
   }
@@ -19,6 +20,14 @@ describe('splitDocuments', () => {
 
   it('cuts paragraphs at blank lines and keeps line breaks inside them', async () => {
     expect(await collect(['', 'Call me', 'Ishmael.  ', '', '', 'Some years\r', ''], 'paragraphs')).toEqual(['Call me\nIshmael.', 'Some years']);
+  });
+
+  it('groups PTB sentences into documents of SENTENCES_PER_DOCUMENT and detokenizes them', async () => {
+    const sentences = Array.from({ length: SENTENCES_PER_DOCUMENT + 2 }, (_, i) => `Sentence ${i} , ` + "`` quoted '' .");
+    const documents = await collect(['', ...sentences, '  '], 'sentences');
+    expect(documents).toHaveLength(2);
+    expect(documents[1]).toBe(`Sentence ${SENTENCES_PER_DOCUMENT}, "quoted". Sentence ${SENTENCES_PER_DOCUMENT + 1}, "quoted".`);
+    expect((await collect(sentences.slice(0, 2), 'sentences', false))[0]).toBe("Sentence 0 , `` quoted '' . Sentence 1 , `` quoted '' .");
   });
 
   it('makes every non-blank line a document in lines mode', async () => {

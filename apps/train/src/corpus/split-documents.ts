@@ -1,21 +1,29 @@
-import type { TextDocumentFormat } from './document-format.js';
-import { detokenizeWikitext, normalizeLine } from './normalize-text.js';
+import { SENTENCES_PER_DOCUMENT, type TextDocumentFormat } from './document-format.js';
+import { detokenizeArticle, detokenizePtbSentences, normalizeLine } from './normalize-text.js';
 
 /** A top-level WikiText heading (` = Title = `), which starts a new article. */
 const ARTICLE_HEADING = /^= [^=].* =$/;
 
 /**
  * Cuts a stream of lines into normalised documents following `format` (see `DocumentFormat`).
- * Lines are normalised with `normalizeLine` (and `detokenizeWikitext` for WikiText when
- * `detokenize` is set); documents that are empty after normalisation are skipped.
+ * Lines are normalised with `normalizeLine`; with `detokenize`, a WikiText article goes through
+ * `detokenizeArticle` (the evaluation's WikiText reading) and a group of `sentences` through
+ * `detokenizePtbSentences`. Without it, WikiText lines are trimmed and kept as they are and
+ * sentences are joined with a space. Documents that are empty after normalisation are skipped.
  */
 export async function* splitDocuments(lines: AsyncIterable<string>, format: TextDocumentFormat, options: { detokenize: boolean }): AsyncGenerator<string> {
   let current: string[] = [];
   const flush = () => {
-    const document = current.join('\n');
+    const group = current;
     current = [];
-    return document;
+    if (format === 'wikitext') return options.detokenize ? detokenizeArticle(group) : group.map((line) => line.trim()).join('\n');
+    if (format === 'sentences') return options.detokenize ? detokenizePtbSentences(group) : group.map((line) => line.trim()).join(' ');
+    return group.join('\n');
   };
+  function* emit(): Generator<string> {
+    const document = flush();
+    if (document !== '') yield document;
+  }
   for await (const rawLine of lines) {
     const line = normalizeLine(rawLine);
     const blank = line.trim() === '';
@@ -25,17 +33,21 @@ export async function* splitDocuments(lines: AsyncIterable<string>, format: Text
     }
     if (format === 'paragraphs') {
       if (blank) {
-        if (current.length > 0) yield flush();
+        if (current.length > 0) yield* emit();
       } else {
         current.push(line.trimEnd());
       }
       continue;
     }
-    // wikitext
     if (blank) continue;
-    const trimmed = line.trim();
-    if (ARTICLE_HEADING.test(trimmed) && current.length > 0) yield flush();
-    current.push(options.detokenize ? detokenizeWikitext(trimmed) : trimmed);
+    if (format === 'sentences') {
+      current.push(line);
+      if (current.length === SENTENCES_PER_DOCUMENT) yield* emit();
+      continue;
+    }
+    // wikitext
+    if (ARTICLE_HEADING.test(line.trim()) && current.length > 0) yield* emit();
+    current.push(line);
   }
-  if (current.length > 0) yield flush();
+  if (current.length > 0) yield* emit();
 }

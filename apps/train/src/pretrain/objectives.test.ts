@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng, initEngine, tf } from '@maria-ts/core';
 import { createBackbone } from '@maria-ts/backbones';
-import { objectives } from './objectives.js';
+import { objectives, parseMaskRate, rangeRateMaskSampler } from './objectives.js';
 
 /** The objective's fused loss against the same quantity assembled from full logits in float64. */
 const LOSS = { closeTo: 4 };
@@ -66,6 +66,35 @@ describe('pretraining objectives', () => {
     const expected = positions.reduce((sum, p) => sum - flat[p]![batch.ids[p] as number]!, 0) / positions.length;
     expect(loss).toBeCloseTo(expected, LOSS.closeTo);
     backbone.dispose();
+  });
+
+  it('mlm with a rate range: each row draws its rate from its own slice of the range', () => {
+    const sampler = rangeRateMaskSampler({ min: 0.1, max: 0.9 });
+    const eligible = new Uint8Array(64).fill(1);
+    const rng = new Rng(3);
+    for (let trial = 0; trial < 20; trial++) {
+      for (let index = 0; index < 4; index++) {
+        const { rate, mask } = sampler.sample(eligible, rng, { index, size: 4 });
+        expect(rate).toBeGreaterThanOrEqual(0.1 + 0.2 * index);
+        expect(rate).toBeLessThan(0.1 + 0.2 * (index + 1));
+        expect(mask.reduce((sum, flag) => sum + flag, 0)).toBeGreaterThan(0);
+      }
+    }
+    // The objective masks with it: a loss over the masked positions, finite and positive.
+    const backbone = createBackbone('modernbert', tinyModernBert, { seed: 2, maskTokenId: MASK });
+    const loss = objectives.get('mlm')(backbone, { maskTokenId: MASK, maskRate: { min: 0.1, max: 0.9 } }).loss(batch, new Rng(9)).dataSync()[0] as number;
+    expect(loss).toBeGreaterThan(0);
+    expect(Number.isFinite(loss)).toBe(true);
+    backbone.dispose();
+  });
+
+  it('parses --mask-rate as a rate or a min:max range and refuses anything else', () => {
+    expect(parseMaskRate('0.3')).toBe(0.3);
+    expect(parseMaskRate('0.1:0.9')).toEqual({ min: 0.1, max: 0.9 });
+    for (const bad of ['0', '1.5', '0.9:0.1', '0.2:', ':0.5', '0:0.5', '0.1:1.2', 'x', '0.1:0.2:0.3']) {
+      expect(() => parseMaskRate(bad)).toThrow(/^invalid --mask-rate/);
+    }
+    expect(() => rangeRateMaskSampler({ min: 0.5, max: 0.5 })).toThrow(/masking rate range/);
   });
 
   it('diffusion: weights masked cross-entropy by 1/t and normalises by all tokens', () => {

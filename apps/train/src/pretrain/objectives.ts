@@ -1,12 +1,13 @@
 import { InvalidArgumentError, type LanguageBackbone, Registry, type Rng, embeddingLookup, meanSoftmaxCrossEntropy, softmaxCrossEntropy, tf } from '@maria-ts/core';
-import { fixedRateMaskSampler, mdlmMaskSampler, type MaskSampler, type MdlmMaskSample } from '@maria-ts/masking';
+import { bernoulliMask, fixedRateMaskSampler, mdlmMaskSampler, type MaskSample, type MaskSampler, type MdlmMaskSample } from '@maria-ts/masking';
 import type { TokenBatch, TrainingTask } from '../trainer/training-task.js';
 
 /**
  * Pretraining objectives for the tiny backbones (issue [Tiny models]), each a `TrainingTask`
  * over a backbone's own variables:
  * - `ar`: next-token prediction on every position.
- * - `mlm`: a fixed 30% of positions replaced by `[MASK]`, cross-entropy on those. We use
+ * - `mlm`: a fixed 30% of positions (or, with a rate range, a rate drawn per sequence: see
+ *   `MaskRate`) replaced by `[MASK]`, cross-entropy on those. We use
  *   100% `[MASK]` replacement rather than BERT's 80/10/10, because MARIA only ever shows the
  *   MLM `[MASK]` at the positions it asks about; the random/keep cases train a skill MARIA
  *   never uses.
@@ -17,10 +18,46 @@ import type { TokenBatch, TrainingTask } from '../trainer/training-task.js';
  */
 export type ObjectiveName = 'ar' | 'mlm' | 'diffusion';
 
+/**
+ * The MLM masking rate: one fixed rate, or a range [min, max] from which each sequence draws
+ * its own rate, stratified across the batch (sequence i of B draws uniformly from the i-th of B
+ * equal slices of the range), so one batch covers the whole range and the MLM learns to predict
+ * from nearly clean and from mostly masked contexts alike.
+ */
+export type MaskRate = number | { readonly min: number; readonly max: number };
+
 export interface ObjectiveOptions {
   readonly maskTokenId?: number;
   /** MLM masking rate (default 0.3). */
-  readonly maskRate?: number;
+  readonly maskRate?: MaskRate;
+}
+
+/** Parses `--mask-rate`: `p` (a fixed rate in (0, 1]) or `min:max` (a range, 0 < min < max ≤ 1). */
+export function parseMaskRate(value: string): MaskRate {
+  const expected = 'a rate p in (0, 1] or a range min:max with 0 < min < max <= 1';
+  const parts = value.split(':');
+  const numbers = parts.map((part) => (part.trim() === '' ? Number.NaN : Number(part)));
+  if (parts.length === 1 && numbers[0]! > 0 && numbers[0]! <= 1) return numbers[0]!;
+  if (parts.length === 2 && numbers[0]! > 0 && numbers[0]! < numbers[1]! && numbers[1]! <= 1) return { min: numbers[0]!, max: numbers[1]! };
+  throw new InvalidArgumentError('--mask-rate', value, expected);
+}
+
+/** Per-sequence rates stratified over [min, max] across the batch (see `MaskRate`). */
+export function rangeRateMaskSampler(range: { readonly min: number; readonly max: number }): MaskSampler {
+  const { min, max } = range;
+  if (!(min > 0 && min < max && max <= 1)) throw new InvalidArgumentError('masking rate range', `${min}:${max}`, 'a range min:max with 0 < min < max <= 1');
+  return {
+    kind: 'range-rate',
+    sample(eligible, rng, slot): MaskSample {
+      const u = slot === undefined ? rng.uniform() : (slot.index + rng.uniform()) / slot.size;
+      const rate = min + (max - min) * u;
+      return { ...bernoulliMask(eligible, rate, rng), rate };
+    },
+  };
+}
+
+function mlmSampler(rate: MaskRate | undefined): MaskSampler {
+  return typeof rate === 'object' ? rangeRateMaskSampler(rate) : fixedRateMaskSampler({ rate: rate ?? 0.3 });
 }
 
 const allEligible = (length: number) => new Uint8Array(length).fill(1);
@@ -89,7 +126,7 @@ function maskedTask(backbone: LanguageBackbone, maskTokenId: number, sampler: Ma
 /** Objectives by name; each needs a backbone of the right kind. */
 export const objectives = new Registry<(backbone: LanguageBackbone, options: ObjectiveOptions) => TrainingTask>('objective');
 objectives.register('ar', (backbone) => arTask(backbone), 3);
-objectives.register('mlm', (backbone, options) => maskedTask(backbone, requireMask(options), fixedRateMaskSampler({ rate: options.maskRate ?? 0.3 }), false), 2);
+objectives.register('mlm', (backbone, options) => maskedTask(backbone, requireMask(options), mlmSampler(options.maskRate), false), 2);
 // Stratified t across the batch lowers the variance; empty draws keep the 1/t estimate unbiased.
 objectives.register('diffusion', (backbone, options) => maskedTask(backbone, requireMask(options), mdlmMaskSampler({ stratified: true, allowEmpty: true }), true), 1);
 

@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { CheckpointError, ENGINE_OPTION, initEngine, runMain, tf, THREADS_OPTION, TokenizerMismatchError } from '@maria-ts/core';
+import { CheckpointError, ENGINE_OPTION, initEngine, InvalidArgumentError, runMain, tf, THREADS_OPTION, TokenizerMismatchError } from '@maria-ts/core';
 import { createBackbone, loadBackbone, loadTokenizer, saveCheckpointFiles } from '@maria-ts/backbones';
 import { DEFAULT_CORPUS_DIRECTORY } from '../corpus/build-corpus.js';
 import { openShards } from '../corpus/open-shards.js';
 import { DEFAULT_TOKENIZER_PATH } from '../tokenizer/load-tokenizer.js';
 import { runTraining } from '../trainer/train-loop.js';
 import { addTrainerOptions, trainerOptionsFromFlags, type TrainerFlags } from '../trainer/trainer-flags.js';
-import { objectives, type ObjectiveName } from './objectives.js';
+import { objectives, parseMaskRate, type MaskRate, type ObjectiveName } from './objectives.js';
 import { architecturePresets } from './presets.js';
 import { shardBatchSource } from './shard-batch-source.js';
 import { trainingProgress } from './training-progress.js';
@@ -18,6 +18,7 @@ interface PretrainFlags extends TrainerFlags {
   config?: string;
   initFrom?: string;
   objective: ObjectiveName;
+  maskRate?: MaskRate;
   data: string;
   tokenizer: string;
   out: string;
@@ -36,6 +37,7 @@ export function registerPretrainCommand(program: Command): void {
     .option('--config <file>', 'a config.json to use instead of the preset (its model_type picks the family)')
     .option('--init-from <dir>', 'start from this checkpoint\'s weights (same architecture) with a fresh optimizer and schedule, e.g. to train a longer-trained judge')
     .option('--objective <name>', 'ar | mlm | diffusion', 'ar')
+    .option('--mask-rate <p|min:max>', 'mlm only: a fixed masking rate (default 0.3), or a range min:max drawn per sequence, stratified across the batch', parseMaskRate)
     .option('--data <dir>', 'token shards from `maria-train corpus`', DEFAULT_CORPUS_DIRECTORY)
     .option('--tokenizer <file>', 'tokenizer.json the shards were made with', DEFAULT_TOKENIZER_PATH)
     .option('--out <dir>', 'run folder (checkpoints, metrics.jsonl, loss.svg)', 'runs/pretrain');
@@ -51,6 +53,7 @@ export function registerPretrainCommand(program: Command): void {
     .action((flags: PretrainFlags) =>
       runMain(async () => {
         if (!objectives.has(flags.objective)) objectives.get(flags.objective);
+        if (flags.maskRate !== undefined && flags.objective !== 'mlm') throw new InvalidArgumentError('--mask-rate', typeof flags.maskRate === 'object' ? `${flags.maskRate.min}:${flags.maskRate.max}` : String(flags.maskRate), 'no --mask-rate: it applies to --objective mlm only');
         await initEngine({ engine: flags.engine, threads: flags.threads });
 
         const tokenizer = await loadTokenizer(flags.tokenizer);
@@ -73,7 +76,7 @@ export function registerPretrainCommand(program: Command): void {
         }
         const maskOption = special.mask !== undefined ? { maskTokenId: special.mask } : {};
         const backbone = flags.initFrom ? await initialWeightsFrom(flags.initFrom, modelType, maskOption) : createBackbone(modelType, config, { seed: flags.seed, ...maskOption });
-        const task = objectives.get(flags.objective)(backbone, { ...(special.mask !== undefined ? { maskTokenId: special.mask } : {}) });
+        const task = objectives.get(flags.objective)(backbone, { ...(special.mask !== undefined ? { maskTokenId: special.mask } : {}), ...(flags.maskRate !== undefined ? { maskRate: flags.maskRate } : {}) });
         const data = shardBatchSource(shards, { batchSize: flags.batch, accumulation: flags.accumulation, seed: flags.seed });
         const progress = trainingProgress(`pretrain ${flags.objective}`, flags.progress && !flags.json);
         const parameterCount = backbone.variables().reduce((sum, variable) => sum + variable.size, 0);
@@ -81,7 +84,7 @@ export function registerPretrainCommand(program: Command): void {
           const result = await runTraining(task, data, {
             outDir: flags.out,
             resume: flags.resume,
-            taskDescription: { objective: flags.objective, modelType, config, ...(flags.initFrom ? { initFrom: path.resolve(flags.initFrom), initHash: backbone.info.contentHash } : {}), tokenizer: tokenizer.fingerprint(), batch: flags.batch, data: path.resolve(flags.data) },
+            taskDescription: { objective: flags.objective, ...(flags.maskRate !== undefined ? { maskRate: flags.maskRate } : {}), modelType, config, ...(flags.initFrom ? { initFrom: path.resolve(flags.initFrom), initHash: backbone.info.contentHash } : {}), tokenizer: tokenizer.fingerprint(), batch: flags.batch, data: path.resolve(flags.data) },
             options: trainerOptionsFromFlags(flags),
             exportModel: async (dir) => {
               const { config: checkpointConfig, tensors } = backbone.toCheckpoint();
