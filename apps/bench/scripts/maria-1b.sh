@@ -20,15 +20,7 @@ printf '{\n  "eos_token": "<|endoftext|>",\n  "pad_token": "<|padding|>",\n  "ma
 [ -f "$DIR/maria/maria.json" ] || /usr/bin/time -v npx -y pnpm@10.34.8 -s maria-train assemble --ar "$DIR/olmo-1b" --mlm "$DIR/modernbert-large" \
   --tokenizer "$DIR/olmo-tokenizer/tokenizer.json" --out "$DIR/maria" --dtype BF16 --engine tensorflow 2> "$DIR/assemble.time"
 # 256 words of moby_dick.txt that are one OLMo token each, each followed by [MASK]: 512 tokens, 256 masked.
-node --conditions=@maria-ts/source --import tsx --input-type=module -e '
-const { loadTokenizer } = await import(`${process.cwd()}/packages/backbones/src/index.ts`);
-const { readFileSync, writeFileSync } = await import("node:fs");
-const [tokenizerFile, source, out] = process.argv.slice(1);
-const tokenizer = await loadTokenizer(tokenizerFile);
-const words = readFileSync(source, "utf8").split(/\s+/).filter((w) => /^[A-Za-z]+$/.test(w) && tokenizer.encode(` ${w}`).length === 1).slice(0, 256);
-if (words.length < 256) throw new Error(`only ${words.length} one-token words`);
-writeFileSync(out, words.map((w, i) => (i === 0 ? w : ` ${w}`) + " [MASK]").join(""));
-' "$DIR/olmo-tokenizer/tokenizer.json" tooling/test-data/train/moby_dick.txt "$DIR/infill-512.txt"
+node --conditions=@maria-ts/source --import tsx apps/bench/scripts/masked-512.ts "$DIR/olmo-tokenizer/tokenizer.json" tooling/test-data/train/moby_dick.txt "$DIR/infill-512.txt"
 /usr/bin/time -v npx -y pnpm@10.34.8 -s maria infill --model "$DIR/maria" --file "$DIR/infill-512.txt" --engine tensorflow --json > "$DIR/infill-512.json" 2> "$DIR/infill-512.time"
 /usr/bin/time -v npx -y pnpm@10.34.8 -s maria infill --model "$DIR/maria" --text "CHAPTER [MASK]" --engine tensorflow --json > "$DIR/infill-load-only.json" 2> "$DIR/infill-load-only.time"
 grep -H -E "Elapsed|Maximum resident" "$DIR"/*.time
