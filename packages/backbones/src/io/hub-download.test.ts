@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CheckpointError } from '@maria-ts/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -147,3 +147,53 @@ describe('resolveModelDir', () => {
     expect(await readdir(join(temp.path, 'cache-errors', 'models--old--model'))).toEqual([]);
   });
 });
+
+describe('resolveModelDir with a Python huggingface_hub cache', () => {
+  const temp = useTempDir();
+  const COMMIT = 'a'.repeat(40);
+
+  /**
+   * A Python cache entry as huggingface_hub lays it out: files in `blobs/`, linked from
+   * `snapshots/<commit>/`, and `refs/main` naming the commit.
+   */
+  async function pythonCache(name: string, files: readonly string[]): Promise<{ cacheDir: string; snapshot: string }> {
+    const cacheDir = join(temp.path, name);
+    const repository = join(cacheDir, 'models--lm-buddy--fake_gpt2');
+    const snapshot = join(repository, 'snapshots', COMMIT);
+    await mkdir(join(repository, 'blobs'), { recursive: true });
+    await mkdir(snapshot, { recursive: true });
+    await mkdir(join(repository, 'refs'));
+    await writeFile(join(repository, 'refs', 'main'), COMMIT);
+    for (const file of files) {
+      await copyFile(join(FIXTURES, 'lm-buddy-fake_gpt2', file), join(repository, 'blobs', `blob-${file}`));
+      await symlink(join('..', '..', 'blobs', `blob-${file}`), join(snapshot, file));
+    }
+    return { cacheDir, snapshot };
+  }
+
+  it('serves a complete snapshot of refs/main (or of the commit) without any request', async () => {
+    const { cacheDir: pythonCacheDir, snapshot } = await pythonCache('complete', ['config.json', 'tokenizer.json', 'model.safetensors']);
+    const hub = fakeHub({});
+    const options = { fetch: hub.fetch, cacheDir: join(temp.path, 'ours'), pythonCacheDir, hubUrl: HUB };
+    expect(await resolveModelDir('lm-buddy/fake_gpt2', options)).toBe(snapshot);
+    expect(await resolveModelDir('lm-buddy/fake_gpt2', { ...options, revision: COMMIT })).toBe(snapshot);
+    expect(hub.requests).toEqual([]);
+    expect((await readFile(join(snapshot, 'model.safetensors'))).equals(await readFile(join(FIXTURES, 'lm-buddy-fake_gpt2', 'model.safetensors')))).toBe(true);
+  });
+
+  it('finds the cache through $HF_HUB_CACHE; passes over it when told (null), and over a snapshot without weights or another revision, to the Hub: offline a CheckpointError', async () => {
+    const { cacheDir: complete, snapshot } = await pythonCache('from-env', ['config.json', 'model.safetensors']);
+    const { cacheDir: noWeights } = await pythonCache('no-weights', ['config.json', 'tokenizer.json']);
+    const offline = { fetch: fakeHub({}).fetch, cacheDir: join(temp.path, 'ours-offline'), hubUrl: 'https://offline.test' };
+    vi.stubEnv('HF_HUB_CACHE', complete);
+    try {
+      expect(await resolveModelDir('lm-buddy/fake_gpt2', offline)).toBe(snapshot);
+      await expect(resolveModelDir('lm-buddy/fake_gpt2', { ...offline, pythonCacheDir: null })).rejects.toThrow(/lm-buddy\/fake_gpt2@main.*cannot list files from the Hugging Face Hub \(fetch failed/);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    await expect(resolveModelDir('lm-buddy/fake_gpt2', { ...offline, pythonCacheDir: noWeights })).rejects.toThrow(/@main.*cannot list files/);
+    await expect(resolveModelDir('lm-buddy/fake_gpt2', { ...offline, pythonCacheDir: complete, revision: 'v2' })).rejects.toThrow(/@v2.*cannot list files/);
+  });
+});
+

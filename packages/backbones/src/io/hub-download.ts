@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -18,6 +18,12 @@ export interface ResolveModelDirOptions {
    * Default: `$MARIA_CACHE_DIR`, else `~/.cache/maria-ts/hub`.
    */
   readonly cacheDir?: string;
+  /**
+   * A Python `huggingface_hub` cache to reuse (`models--owner--name/refs/<revision>` naming a
+   * folder under `snapshots/`). Default: `$HF_HUB_CACHE`, else `$HF_HOME/hub`, else
+   * `~/.cache/huggingface/hub`; `null` skips it.
+   */
+  readonly pythonCacheDir?: string | null;
   /** Branch, tag or commit; default `main`. */
   readonly revision?: string;
   /**
@@ -40,7 +46,9 @@ let partialCounter = 0;
  * Turns a model reference into a local checkpoint directory.
  * - An existing local directory is returned as is (resolved to an absolute path).
  * - Otherwise `nameOrPath` must be a Hub model id (`owner/name`). If the cache already
- *   holds that model at that revision, its folder is returned without any network access.
+ *   holds that model at that revision, its folder is returned without any network access;
+ *   so is the snapshot folder of a Python `huggingface_hub` cache (`pythonCacheDir`) that
+ *   holds config.json and all the safetensors weights of that revision.
  *   Else the repository's root listing is fetched and config.json, the tokenizer files that
  *   exist (tokenizer.json, tokenizer_config.json, special_tokens_map.json, vocab.json,
  *   merges.txt) and the safetensors weights (model.safetensors, or the index and every
@@ -60,6 +68,8 @@ export async function resolveModelDir(nameOrPath: string, options: ResolveModelD
   const cacheDir = options.cacheDir ?? process.env.MARIA_CACHE_DIR ?? join(homedir(), '.cache', 'maria-ts', 'hub');
   const target = join(cacheDir, `models--${nameOrPath.replace('/', '--')}`, encodeURIComponent(revision));
   if (await isDirectory(target)) return target;
+  const snapshot = await pythonCacheSnapshot(nameOrPath, revision, options.pythonCacheDir);
+  if (snapshot !== null) return snapshot;
 
   partialCounter += 1;
   const partial = `${target}.partial-${process.pid}-${partialCounter}`;
@@ -78,6 +88,39 @@ export async function resolveModelDir(nameOrPath: string, options: ResolveModelD
     throw error;
   }
   return target;
+}
+
+/** The default Python `huggingface_hub` cache: `$HF_HUB_CACHE`, else `$HF_HOME/hub`, else `~/.cache/huggingface/hub`. */
+function defaultPythonCacheDir(): string {
+  if (process.env.HF_HUB_CACHE) return process.env.HF_HUB_CACHE;
+  return join(process.env.HF_HOME ?? join(homedir(), '.cache', 'huggingface'), 'hub');
+}
+
+/**
+ * The snapshot folder of `modelId` at `revision` (a ref such as `main`, or a commit) in a
+ * Python `huggingface_hub` cache, when it holds config.json and every safetensors file of the
+ * checkpoint (`model.safetensors`, or the index and each shard it names); else null, and the
+ * model is downloaded into our own cache instead.
+ */
+async function pythonCacheSnapshot(modelId: string, revision: string, cacheDir: string | null = defaultPythonCacheDir()): Promise<string | null> {
+  if (cacheDir === null) return null;
+  const repository = join(cacheDir, `models--${modelId.replace('/', '--')}`);
+  let commit = revision;
+  if (!/^[0-9a-f]{40}$/.test(revision)) {
+    try {
+      commit = (await readFile(join(repository, 'refs', revision), 'utf8')).trim();
+    } catch {
+      return null;
+    }
+  }
+  if (!/^[0-9a-f]{40}$/.test(commit)) return null;
+  const snapshot = join(repository, 'snapshots', commit);
+  if (!(await pathExists(join(snapshot, CONFIG_FILE)))) return null;
+  if (await pathExists(join(snapshot, SINGLE_WEIGHTS_FILE))) return snapshot;
+  if (!(await pathExists(join(snapshot, SHARDED_INDEX_FILE)))) return null;
+  const index = await readShardedIndex(join(snapshot, SHARDED_INDEX_FILE));
+  for (const shard of index.shards) if (!(await pathExists(join(snapshot, shard)))) return null;
+  return snapshot;
 }
 
 interface HubFile {
