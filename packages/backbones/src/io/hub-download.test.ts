@@ -188,7 +188,9 @@ describe('resolveModelDir with a Python huggingface_hub cache', () => {
     vi.stubEnv('HF_HUB_CACHE', complete);
     try {
       expect(await resolveModelDir('lm-buddy/fake_gpt2', offline)).toBe(snapshot);
-      await expect(resolveModelDir('lm-buddy/fake_gpt2', { ...offline, pythonCacheDir: null })).rejects.toThrow(/lm-buddy\/fake_gpt2@main.*cannot list files from the Hugging Face Hub \(fetch failed/);
+      await expect(resolveModelDir('lm-buddy/fake_gpt2', { ...offline, pythonCacheDir: null })).rejects.toThrow(
+        /lm-buddy\/fake_gpt2@main.*cannot list files from the Hugging Face Hub \(fetch failed.*\); without network, pass a local checkpoint directory, or have the model in the cache first/,
+      );
     } finally {
       vi.unstubAllEnvs();
     }

@@ -193,14 +193,18 @@ async function saveStream(where: string, stream: WebReadableStream<Uint8Array>, 
   }
 }
 
-/** Runs a Hub operation, turning library and network errors into `CheckpointError`s. */
+/** Runs a Hub operation, turning library and network errors into `CheckpointError`s (a network failure says how to work offline). */
 async function hubCall<T>(where: string, what: string, operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (error) {
     if (CheckpointError.isInstance(error)) throw error;
     const status = (error as { statusCode?: unknown }).statusCode;
-    const detail = typeof status === 'number' ? `HTTP ${status}: ${(error as Error).message}` : (error as Error).message;
-    throw new CheckpointError(where, `cannot ${what} from the Hugging Face Hub (${detail})`);
+    if (typeof status === 'number') throw new CheckpointError(where, `cannot ${what} from the Hugging Face Hub (HTTP ${status}: ${(error as Error).message})`);
+    // No HTTP answer at all: most often no network. Say where a model can come from instead.
+    throw new CheckpointError(
+      where,
+      `cannot ${what} from the Hugging Face Hub (${(error as Error).message}); without network, pass a local checkpoint directory, or have the model in the cache first ($MARIA_CACHE_DIR or ~/.cache/maria-ts/hub, or a Python huggingface_hub cache)`,
+    );
   }
 }
