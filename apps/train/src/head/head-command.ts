@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ENGINE_OPTION, initEngine, numberOption, runMain, tf, THREADS_OPTION } from '@maria-ts/core';
+import { ENGINE_OPTION, initEngine, integerOption, numberOption, runMain, tf, THREADS_OPTION } from '@maria-ts/core';
 import type { StoredDtype } from '@maria-ts/backbones';
 import { DEFAULT_CORPUS_DIRECTORY } from '../corpus/build-corpus.js';
 import { openShards } from '../corpus/open-shards.js';
@@ -22,6 +22,9 @@ interface HeadFlags extends TrainerFlags {
   maskAlpha: number;
   maskBeta: number;
   data: string;
+  validationData?: string;
+  decayToInit: boolean;
+  patience?: number;
   tokenizer: string;
   out: string;
   export?: string;
@@ -52,11 +55,14 @@ export function registerHeadCommand(program: Command): void {
     .option('--mask-alpha <x>', 'α of the Beta(α, β) masking rate (the paper: 2.5)', numberOption('--mask-alpha', 1e-3, 1e3), DEFAULT_HEAD_MASKING.alpha)
     .option('--mask-beta <x>', 'β of the Beta(α, β) masking rate (the paper: 2.5; α=β=1 is uniform, α > β favours high rates)', numberOption('--mask-beta', 1e-3, 1e3), DEFAULT_HEAD_MASKING.beta)
     .option('--data <dir>', 'token shards from `maria-train corpus`', DEFAULT_CORPUS_DIRECTORY)
+    .option('--validation-data <dir>', 'validate on these token shards (text from another source than --data) instead of --data\'s validation split')
+    .option('--decay-to-init', 'weight decay pulls W3 toward the head the run started from (the PoE init) instead of toward 0', false)
+    .option('--patience <n>', 'stop early after n validation passes without improvement; the best head is kept and exported', integerOption('--patience', 1))
     .option('--tokenizer <file>', 'the shared tokenizer.json', DEFAULT_TOKENIZER_PATH)
     .option('--out <dir>', 'run folder (checkpoints, metrics.jsonl, loss.svg)', 'runs/head');
   addTrainerOptions(command, {
     defaults: HEAD_TRAINING_DEFAULTS,
-    help: { weightDecay: 'AdamW decoupled weight decay (pulls W3 towards 0, not towards the PoE init)', evalBatches: 'validation batches per pass (fixed masks)', seed: 'seed of the data order, masks and a random init' },
+    help: { weightDecay: 'AdamW decoupled weight decay (pulls W3 towards 0, or with --decay-to-init towards the starting head)', evalBatches: 'validation batches per pass (fixed masks)', seed: 'seed of the data order, masks and a random init' },
   });
   command
     .option('--export <dir>', 'write a MARIA directory (tokenizer, backbones, trained head) here when training completes')
@@ -71,8 +77,13 @@ export function registerHeadCommand(program: Command): void {
         const flags = applyHeadPreset(parsed, parsed.preset, new Set(presetKeys.filter((key) => self.getOptionValueSource(key) === 'cli')));
         await initEngine({ engine: flags.engine, threads: flags.threads });
         const shards = await openShards(flags.data, { tokenizer: flags.tokenizer });
+        const validationShards = flags.validationData === undefined ? undefined : await openShards(flags.validationData, { tokenizer: flags.tokenizer }).catch((error: unknown) => {
+          shards.close();
+          throw error;
+        });
         const pair = await loadBackbonePair({ ar: flags.ar, mlm: flags.mlm, diffusion: flags.diffusion }, flags.tokenizer).catch((error: unknown) => {
           shards.close();
+          validationShards?.close();
           throw error;
         });
         try {
@@ -85,6 +96,9 @@ export function registerHeadCommand(program: Command): void {
               init: flags.init,
               from,
               masking: { alpha: flags.maskAlpha, beta: flags.maskBeta },
+              decayToInit: flags.decayToInit,
+              ...(validationShards ? { validationShards } : {}),
+              ...(flags.patience !== undefined ? { patience: flags.patience } : {}),
               resume: flags.resume,
               exportDir: flags.export,
               exportDtype: flags.dtype,
@@ -100,6 +114,7 @@ export function registerHeadCommand(program: Command): void {
         } finally {
           pair.dispose();
           shards.close();
+          validationShards?.close();
           tf.disposeVariables();
         }
       }, { json: () => Boolean(parsed.json) }),

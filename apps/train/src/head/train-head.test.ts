@@ -12,7 +12,7 @@ import { runTrainCommand, writeRandomBackbones } from './head.test-support.js';
 import { headTrainingTask } from './head-task.js';
 import { initialHead } from './initial-head.js';
 import { type BackbonePair, loadBackbonePair } from './load-backbone-pair.js';
-import { trainHead, type TrainHeadOptions } from './train-head.js';
+import { type LearningCurve, trainHead, type TrainHeadOptions } from './train-head.js';
 
 let scratch: string;
 let corpus: string;
@@ -27,10 +27,10 @@ const headValues = (head: LinearFusionHead) => Object.values(head.variables()).m
 beforeAll(async () => {
   await initEngine({ engine: 'wasm', threads: 1 });
   scratch = await temporaryDirectory('head');
-  // Brown is one short document per line, so a 20% validation split gets many of them.
+  // Brown read as one short document per line, so a 20% validation split gets many of them.
   const text = await writeHeadOf('train/brown_corpus_plain.txt', 24000, path.join(scratch, 'brown.txt'));
   corpus = path.join(scratch, 'corpus');
-  const built = await buildCorpus({ inputs: [text], out: corpus, tokenizer: TINY_TOKENIZER, sequenceLength: 16, sequencesPerShard: 64, validationFraction: 0.2, seed: 1 });
+  const built = await buildCorpus({ inputs: [text], out: corpus, tokenizer: TINY_TOKENIZER, sequenceLength: 16, sequencesPerShard: 64, validationFraction: 0.2, seed: 1, format: 'lines' });
   expect(built.manifest.splits.val.sequences).toBeGreaterThanOrEqual(12);
   backbones = await writeRandomBackbones(path.join(scratch, 'backbones'), 8);
   shards = await openShards(corpus, { tokenizer: TINY_TOKENIZER });
@@ -90,6 +90,57 @@ describe('head training', () => {
     await expect(otherMasking).rejects.toThrow(/different task/);
     straightHead.dispose();
     second.dispose();
+  });
+});
+
+describe('head regularisation and validation', () => {
+  it('--decay-to-init: weight decay holds W3 at the PoE init where decay toward 0 erases it', async () => {
+    // lr·λ = 1 at a constant rate: each step sets W3 to the decay target minus one Adam update (a few lr at most).
+    const strong = { ...trainer, steps: 2, accumulation: 1, learningRate: 1e-3, weightDecay: 1000, warmupSteps: 0, finalLearningRateRatio: 1, evalEvery: 2, checkpointEvery: 2, evalBatches: 1 };
+    const init = await initialHead(pair, { init: 'poe', seed: 0 });
+    const [initAr, initMlm] = headValues(init);
+    const maxAbs = (values: readonly unknown[], minus?: readonly unknown[]) => values.reduce<number>((max, v, i) => Math.max(max, Math.abs((v as number) - ((minus?.[i] as number | undefined) ?? 0))), 0);
+    expect(Math.min(maxAbs(initAr!), maxAbs(initMlm!))).toBeGreaterThan(0.02);
+    const anchored = await initialHead(pair, { init: 'poe', seed: 0 });
+    await trainHead(pair, anchored, shards, options(path.join(scratch, 'decay-init'), { trainer: strong, decayToInit: true }));
+    const towardZero = await initialHead(pair, { init: 'poe', seed: 0 });
+    await trainHead(pair, towardZero, shards, options(path.join(scratch, 'decay-zero'), { trainer: strong }));
+    const [anchoredAr, anchoredMlm] = headValues(anchored);
+    const [zeroAr, zeroMlm] = headValues(towardZero);
+    expect(Math.max(maxAbs(anchoredAr!, initAr), maxAbs(anchoredMlm!, initMlm))).toBeLessThan(5e-3);
+    expect(Math.max(maxAbs(zeroAr!), maxAbs(zeroMlm!))).toBeLessThan(5e-3);
+    for (const head of [init, anchored, towardZero]) head.dispose();
+  });
+
+  it('validates on another corpus, writes the learning curve, and stops early keeping the best head', async () => {
+    const otherText = await writeHeadOf('train/moby_dick.txt', 6000, path.join(scratch, 'moby.txt'));
+    const otherCorpus = path.join(scratch, 'other-corpus');
+    await buildCorpus({ inputs: [otherText], out: otherCorpus, tokenizer: TINY_TOKENIZER, sequenceLength: 16, sequencesPerShard: 64, validationFraction: 0, seed: 1 });
+    const other = await openShards(otherCorpus, { tokenizer: TINY_TOKENIZER });
+    try {
+      const plainHead = await initialHead(pair, { init: 'poe', seed: 0 });
+      const plain = await trainHead(pair, plainHead, shards, options(path.join(scratch, 'in-domain'), { trainer: { ...trainer, steps: 1, warmupSteps: 0, evalEvery: 1, evalBatches: 1, accumulation: 1 } }));
+      const head = await initialHead(pair, { init: 'poe', seed: 0 });
+      const out = path.join(scratch, 'other-validation');
+      const result = await trainHead(pair, head, shards, options(out, { trainer: { ...trainer, steps: 6, evalEvery: 1, evalBatches: 1, accumulation: 1, learningRate: 0.3 }, validationShards: other, patience: 2 }));
+      expect(result.initialValidationLoss).not.toBe(plain.initialValidationLoss);
+      const curve = JSON.parse(await readFile(path.join(out, 'learning-curve.json'), 'utf8')) as LearningCurve;
+      const validation = result.metrics.filter((r) => r.validationLoss !== undefined);
+      expect(curve.tokensPerStep).toBe(4 * 16);
+      expect(curve.validation).toEqual(validation.map((r) => ({ step: r.step, tokens: r.step * 64, loss: r.validationLoss })));
+      expect(curve.train.map((point) => point.step)).toEqual(Array.from({ length: result.finalStep }, (_, i) => i + 1));
+      const lowest = Math.min(...curve.validation.map((point) => point.loss));
+      expect(curve.best?.loss).toBe(lowest);
+      expect(curve.stoppedEarly).toBe(result.stoppedEarly);
+      if (result.stoppedEarly) expect(result.finalStep).toBe(curve.best!.step + 2);
+      // The head left in place is the best one, also saved under best/.
+      const bestHead = await readFusionHeadConfig(path.join(out, 'best', 'checkpoints', `step-${String(curve.best!.step).padStart(7, '0')}`));
+      expect(bestHead.ar.contentHash).toBe(pair.ar.info.contentHash);
+      plainHead.dispose();
+      head.dispose();
+    } finally {
+      other.close();
+    }
   });
 });
 

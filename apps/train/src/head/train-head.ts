@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { tf, writeFileAtomic } from '@maria-ts/core';
 import type { StoredDtype } from '@maria-ts/backbones';
 import { betaMaskSampler } from '@maria-ts/masking';
 import { backboneIdentity, type FusionHeadConfig, type FusionHeadPairing, type LinearFusionHead, MariaModel, saveFusionHead } from '@maria-ts/fusion-head';
@@ -6,7 +7,8 @@ import type { TokenShards } from '../corpus/open-shards.js';
 import { shardBatchSource } from '../pretrain/shard-batch-source.js';
 import { trainingProgress } from '../pretrain/training-progress.js';
 import { MetricsLog, type MetricsRecord } from '../trainer/metrics-log.js';
-import { runTraining, type TrainRunResult } from '../trainer/train-loop.js';
+import { bestValidation, runTraining, type TrainRunResult } from '../trainer/train-loop.js';
+import type { BatchSource } from '../trainer/training-task.js';
 import type { TrainerOptionsInput } from '../trainer/trainer-options.js';
 import { exportMariaDirectory } from './export-maria.js';
 import { headTrainingTask } from './head-task.js';
@@ -34,7 +36,54 @@ export interface TrainHeadOptions {
   readonly signal?: AbortSignal;
   /** Stop after this many steps in this process (tests simulate a crash). */
   readonly stopAfter?: number;
+  /**
+   * Weight decay pulls W3 toward the head the run started from (the PoE initialisation for
+   * `--init poe`) instead of toward 0 (`--decay-to-init`); recorded, so resume refuses a change.
+   */
+  readonly decayToInit?: boolean;
+  /**
+   * Validation batches from these shards (another source than the training text) instead of
+   * the training corpus's own validation split: its validation split, or its training split
+   * when the validation split is empty. Recorded, so resume refuses a change.
+   */
+  readonly validationShards?: TokenShards;
+  /** Early stopping on the validation loss after this many passes without improvement; the best head is kept and exported. */
+  readonly patience?: number;
 }
+
+/** The learning curve a head run writes to `learning-curve.json` (from metrics.jsonl). */
+export interface LearningCurve {
+  /** Sequence tokens per optimisation step (batch × length × accumulation). */
+  readonly tokensPerStep: number;
+  readonly train: { step: number; tokens: number; loss: number }[];
+  readonly validation: { step: number; tokens: number; loss: number }[];
+  readonly best: { step: number; tokens: number; loss: number } | null;
+  readonly stoppedEarly: boolean;
+}
+
+/** The learning curve of a run's metrics (training loss each step, validation loss each pass). */
+export function learningCurve(records: readonly MetricsRecord[], tokensPerStep: number, stoppedEarly: boolean): LearningCurve {
+  const train = records.filter((r) => r.loss !== undefined).map((r) => ({ step: r.step, tokens: r.step * tokensPerStep, loss: r.loss as number }));
+  const validation = records.filter((r) => r.validationLoss !== undefined).map((r) => ({ step: r.step, tokens: r.step * tokensPerStep, loss: r.validationLoss as number }));
+  const best = bestValidation(records);
+  return { tokensPerStep, train, validation, best: best ? { step: best.step, tokens: best.step * tokensPerStep, loss: best.validationLoss } : null, stoppedEarly };
+}
+
+/** Batches for training from `source`, for validation from `validation`'s shards (see `TrainHeadOptions.validationShards`). */
+export function withValidationFrom(source: BatchSource, validation: TokenShards, batchSize: number): BatchSource {
+  const split = validation.split(validation.split('val').sequenceCount >= batchSize ? 'val' : 'train');
+  return {
+    train: (step, micro) => source.train(step, micro),
+    validationBatches: Math.floor(split.sequenceCount / batchSize),
+    validation(index) {
+      const batch = split.batchAt(index, { batchSize, shuffle: false });
+      return { ids: batch.ids, batch: batch.batchSize, length: batch.sequenceLength };
+    },
+  };
+}
+
+/** The learning curve's file in a head run folder. */
+export const LEARNING_CURVE_FILE = 'learning-curve.json';
 
 /** The paper's masking-rate distribution for head training, Beta(2.5, 2.5). */
 export const DEFAULT_HEAD_MASKING = { alpha: 2.5, beta: 2.5 } as const;
@@ -59,7 +108,8 @@ export async function trainHead(pair: BackbonePair, head: LinearFusionHead, shar
   const masking = options.masking ?? DEFAULT_HEAD_MASKING;
   const task = headTrainingTask(model, { sampler: betaMaskSampler(masking) });
   const seed = options.trainer.seed ?? 0;
-  const data = shardBatchSource(shards, { batchSize: options.batch, accumulation: options.trainer.accumulation ?? 1, seed });
+  const trainingData = shardBatchSource(shards, { batchSize: options.batch, accumulation: options.trainer.accumulation ?? 1, seed });
+  const data = options.validationShards ? withValidationFrom(trainingData, options.validationShards, options.batch) : trainingData;
   const pairing: FusionHeadPairing = { ar: backboneIdentity(pair.ar, pair.sources.ar), mlm: backboneIdentity(pair.mlm, pair.sources.mlm), tokenizer: pair.tokenizer };
   const progress = trainingProgress(options.progress || 'head', options.progress !== false);
   const taskDescription = {
@@ -72,7 +122,13 @@ export async function trainHead(pair: BackbonePair, head: LinearFusionHead, shar
     tokenizer: pair.tokenizer.fingerprint(),
     batch: options.batch,
     data: path.resolve(shards.directory),
+    ...(options.decayToInit ? { decayToward: 'init' } : {}),
+    ...(options.validationShards ? { validationData: path.resolve(options.validationShards.directory) } : {}),
   };
+  const headVariables = head.variables();
+  const decayToward = options.decayToInit
+    ? new Map<tf.Variable, tf.Tensor>([headVariables.arWeight, headVariables.mlmWeight, headVariables.bias].map((variable) => [variable, tf.clone(variable)]))
+    : undefined;
   let result: TrainRunResult;
   try {
     result = await runTraining(task, data, {
@@ -83,17 +139,23 @@ export async function trainHead(pair: BackbonePair, head: LinearFusionHead, shar
       evaluateAtStart: true,
       exportModel: (dir) => saveFusionHead(head, dir, { pairing, training: { init: options.init, from: options.from ?? null } }).then(() => undefined),
       onStep: progress.onStep,
+      ...(decayToward ? { decayToward } : {}),
+      ...(options.patience !== undefined ? { earlyStopping: { patience: options.patience } } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.stopAfter !== undefined ? { stopAfter: options.stopAfter } : {}),
     });
   } finally {
     progress.stop();
+    decayToward?.forEach((anchor) => anchor.dispose());
   }
   const metrics = await new MetricsLog(path.join(options.out, 'metrics.jsonl')).read();
+  const sample = data.train(0, 0);
+  const curve = learningCurve(metrics, sample.batch * sample.length * (options.trainer.accumulation ?? 1), result.stoppedEarly ?? false);
+  await writeFileAtomic(path.join(options.out, LEARNING_CURVE_FILE), `${JSON.stringify(curve)}\n`);
   const initial = metrics.find((record) => record.step === 0 && record.validationLoss !== undefined);
   const lastStep = [...metrics].reverse().find((record) => record.tokensPerSecond !== undefined);
   let exported: FusionHeadConfig | null = null;
-  if (options.exportDir !== undefined && result.finalStep >= (options.trainer.steps ?? 0)) {
+  if (options.exportDir !== undefined && (result.finalStep >= (options.trainer.steps ?? 0) || result.stoppedEarly === true)) {
     exported = await exportMariaDirectory(pair, head, {
       out: options.exportDir,
       dtype: options.exportDtype ?? 'F32',

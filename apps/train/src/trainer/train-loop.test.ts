@@ -166,4 +166,46 @@ describe('runTraining', () => {
     expect(result.lastLoss).toBeLessThan(firstLoss * 0.6);
     task.dispose();
   });
+
+  it('stops early on the validation loss, keeps the best variables, and resumes to the same stop', async () => {
+    // One weight w from 0: training pulls it to 1, the validation loss (w − 0.3)² is lowest near 0.3.
+    const makeTask = (): TrainingTask & { w: tf.Variable } => {
+      const w = tf.variable(tf.zeros([1, 1]), true, `early-w-${created++}`);
+      return {
+        w,
+        variables: [w],
+        loss: (batch: TokenBatch) => tf.tidy(() => tf.sum(tf.square(tf.sub(w, batch.ids[0] === 1 ? 0.3 : 1))) as tf.Scalar),
+      };
+    };
+    const data: BatchSource = { train: () => ({ ids: Int32Array.from([0]), batch: 1, length: 1 }), validationBatches: 1, validation: () => ({ ids: Int32Array.from([1]), batch: 1, length: 1 }) };
+    const options = { steps: 40, learningRate: 0.1, warmupSteps: 0, finalLearningRateRatio: 1, weightDecay: 0, evalEvery: 1, checkpointEvery: 4, seed: 0 };
+    const run = async (outDir: string, extra: { resume?: boolean; stopAfter?: number } = {}) => {
+      const task = makeTask();
+      const result = await runTraining(task, data, { outDir, options, taskDescription: { early: 1 }, evaluateAtStart: true, earlyStopping: { patience: 3 }, ...extra });
+      const w = task.w.dataSync()[0] as number;
+      task.w.dispose();
+      return { result, w };
+    };
+    const dir = await mkdtemp(path.join(tmpdir(), 'early-'));
+    const { result, w } = await run(dir);
+    expect(result.best?.step).toBeGreaterThan(1);
+    const passes = (await new MetricsLog(path.join(dir, 'metrics.jsonl')).read()).filter((r) => r.validationLoss !== undefined);
+    const lowest = passes.reduce((a, b) => ((b.validationLoss as number) < (a.validationLoss as number) ? b : a));
+    expect(result.stoppedEarly).toBe(true);
+    expect(result.best).toEqual({ step: lowest.step, validationLoss: lowest.validationLoss, passesSince: 3 });
+    expect(result.finalStep).toBe(lowest.step + 3 * options.evalEvery);
+    expect(result.finalStep).toBeLessThan(options.steps);
+    expect(passes.at(-1)?.step).toBe(result.finalStep);
+    // The variables are the best pass's: (w − 0.3)² at the kept w is the lowest validation loss.
+    expect((w - 0.3) ** 2).toBeCloseTo(lowest.validationLoss as number, 6);
+
+    // Interrupted before the stop and resumed: the same best, the same stop, the same weights.
+    const resumedDir = await mkdtemp(path.join(tmpdir(), 'early-resumed-'));
+    await run(resumedDir, { stopAfter: lowest.step + 1 });
+    const resumed = await run(resumedDir, { resume: true });
+    expect(resumed.result.resumedFrom).toBeGreaterThan(0);
+    expect(resumed.result.best).toEqual(result.best);
+    expect(resumed.result.finalStep).toBe(result.finalStep);
+    expect(resumed.w).toBe(w);
+  });
 });

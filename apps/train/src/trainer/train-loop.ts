@@ -25,13 +25,63 @@ export interface TrainRunOptions {
   readonly now?: () => number;
   /** Receives warnings such as a damaged latest.json that resume stepped around (default: core's `log`). */
   readonly onWarning?: (line: string) => void;
+  /**
+   * Where weight decay pulls each variable (see AdamW's `anchor`): a variable with an entry
+   * decays toward it instead of toward 0. The tensors stay the caller's.
+   */
+  readonly decayToward?: ReadonlyMap<tf.Variable, tf.Tensor>;
+  /** Early stopping on the validation loss (see `EarlyStopping`). */
+  readonly earlyStopping?: EarlyStopping;
 }
+
+/**
+ * Stop when the validation loss has not improved for `patience` validation passes in a row.
+ * Every improvement saves the variables to `<outDir>/best/` (with `exportModel`'s files); when
+ * the run ends, stopped early or not, the variables are set to the best ones. The count of
+ * passes since the best is read back from metrics.jsonl on resume, so a resumed run stops
+ * where an uninterrupted one would.
+ */
+export interface EarlyStopping {
+  readonly patience: number;
+}
+
+/** The best validation pass of a run so far, from its metrics (null before any). */
+export interface BestValidation {
+  readonly step: number;
+  readonly validationLoss: number;
+  /** Validation passes after the best one. */
+  readonly passesSince: number;
+}
+
+/** The lowest validation loss in `records` (the first if tied) and how many passes followed it. */
+export function bestValidation(records: readonly MetricsRecord[]): BestValidation | null {
+  let step = -1;
+  let lowest = Number.POSITIVE_INFINITY;
+  let passesSince = 0;
+  for (const record of records) {
+    if (record.validationLoss === undefined) continue;
+    if (step < 0 || record.validationLoss < lowest) {
+      step = record.step;
+      lowest = record.validationLoss;
+      passesSince = 0;
+    } else {
+      passesSince += 1;
+    }
+  }
+  return step < 0 ? null : { step, validationLoss: lowest, passesSince };
+}
+
+/** Folder of the best variables under early stopping. */
+export const BEST_DIRECTORY = 'best';
 
 export interface TrainRunResult {
   readonly finalStep: number;
   readonly resumedFrom: number | null;
   readonly lastLoss: number | null;
   readonly lastValidationLoss: number | null;
+  /** Under early stopping: the best validation pass, and whether the run stopped before `steps`. */
+  readonly best?: BestValidation | null;
+  readonly stoppedEarly?: boolean;
 }
 
 /** The RNG of step `step`: a pure function of the seed and the step, so resume needs no RNG state. */
@@ -103,6 +153,7 @@ export async function runTraining(task: TrainingTask, data: BatchSource, run: Tr
     beta2: options.beta2,
     weightDecay: options.weightDecay,
     slotKey: (variable) => slotKeys.get(variable) ?? variable.name,
+    ...(run.decayToward ? { anchor: (variable: tf.Variable) => run.decayToward?.get(variable) } : {}),
   });
   const schedule = warmupCosine({ peak: options.learningRate, warmupSteps: options.warmupSteps, totalSteps: options.steps, finalRatio: options.finalLearningRateRatio });
   const now = run.now ?? (() => performance.now());
@@ -145,8 +196,33 @@ export async function runTraining(task: TrainingTask, data: BatchSource, run: Tr
   const started = now();
   let tokensThisRun = 0;
   let step = startStep;
+  const bestStore = new CheckpointStore(path.join(run.outDir, BEST_DIRECTORY));
+  let best = run.earlyStopping ? bestValidation(await metrics.read()) : null;
+  let stoppedEarly = false;
+  const patienceExhausted = () => run.earlyStopping !== undefined && best !== null && best.passesSince >= run.earlyStopping.patience;
+  /** Records a validation pass for early stopping; an improvement saves the variables as the best. */
+  const noteValidation = async (validatedStep: number, loss: number) => {
+    if (!run.earlyStopping) return;
+    if (best === null || loss < best.validationLoss) {
+      best = { step: validatedStep, validationLoss: loss, passesSince: 0 };
+      await bestStore.save(validatedStep, { variables, optimizer: { step: 0, slots: {} }, meta: { options, task: run.taskDescription }, exportModel: run.exportModel }, 1);
+    } else {
+      best = { ...best, passesSince: best.passesSince + 1 };
+    }
+  };
+  if (run.earlyStopping && !latest && run.evaluateAtStart) {
+    const initial = best as BestValidation | null;
+    if (initial !== null) {
+      best = null;
+      await noteValidation(0, initial.validationLoss);
+    }
+  }
   try {
     while (step < options.steps) {
+      if (patienceExhausted()) {
+        stoppedEarly = true;
+        break;
+      }
       if (run.signal?.aborted) throw new AbortedError('training');
       if (run.stopAfter !== undefined && step - startStep >= run.stopAfter) break;
       const rng = stepRng(options.seed, step);
@@ -184,9 +260,12 @@ export async function runTraining(task: TrainingTask, data: BatchSource, run: Tr
       run.onStep?.(record, options.steps);
       if (step % options.evalEvery === 0 || step === options.steps) {
         lastValidationLoss = await validationLoss(task, data, options.evalBatches, options.seed);
-        if (lastValidationLoss !== null) await metrics.append({ step, validationLoss: lastValidationLoss });
+        if (lastValidationLoss !== null) {
+          await metrics.append({ step, validationLoss: lastValidationLoss });
+          await noteValidation(step, lastValidationLoss);
+        }
       }
-      if (step % options.checkpointEvery === 0 || step === options.steps) {
+      if (step % options.checkpointEvery === 0 || step === options.steps || patienceExhausted()) {
         await checkpoint(step);
         await writeLossChart(run.outDir, await metrics.read());
       }
@@ -194,5 +273,12 @@ export async function runTraining(task: TrainingTask, data: BatchSource, run: Tr
   } finally {
     optimizer.dispose();
   }
-  return { finalStep: step, resumedFrom, lastLoss, lastValidationLoss };
+  if (!run.earlyStopping) return { finalStep: step, resumedFrom, lastLoss, lastValidationLoss };
+  const finished = run.stopAfter === undefined || step - startStep < run.stopAfter || step >= options.steps || stoppedEarly;
+  const bestCheckpoint = await bestStore.latest(run.onWarning ?? log);
+  if (finished && bestCheckpoint) {
+    const saved = await bestStore.load(bestCheckpoint.dir, variables.length);
+    variables.forEach((variable, index) => tf.tidy(() => variable.assign(tf.tensor(saved.values[index] as Float32Array, variable.shape, 'float32'))));
+  }
+  return { finalStep: step, resumedFrom, lastLoss, lastValidationLoss, best, stoppedEarly };
 }

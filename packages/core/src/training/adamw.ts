@@ -10,6 +10,13 @@ export interface AdamWOptions {
   /** Which variables decay. Default: rank ≥ 2 (matrices), not biases or norm gains. */
   readonly decays?: (variable: tf.Variable) => boolean;
   /**
+   * Where a decaying variable decays to: with an anchor `a` (same shape) the decay is
+   * `p ← p − lr·λ·(p − a)`, a pull toward `a` instead of toward 0 (e.g. toward a head's
+   * product-of-experts initialisation). Default: no anchor, decay toward 0. The anchors are
+   * the caller's: the optimizer neither copies nor disposes them.
+   */
+  readonly anchor?: (variable: tf.Variable) => tf.Tensor | undefined;
+  /**
    * Stable key of a variable's slots in `getState()`. tfjs variable names are unique per
    * process and may differ between runs, so checkpoints should key by parameter name
    * (e.g. the Hugging Face tensor name). Default: `variable.name`.
@@ -36,6 +43,7 @@ export class AdamW {
   private readonly weightDecay: number;
   private readonly decays: (variable: tf.Variable) => boolean;
   private readonly slotKey: (variable: tf.Variable) => string;
+  private readonly anchor: (variable: tf.Variable) => tf.Tensor | undefined;
   private readonly slots = new Map<string, { m: tf.Variable; v: tf.Variable }>();
   private stepCount = 0;
 
@@ -46,6 +54,7 @@ export class AdamW {
     this.weightDecay = options.weightDecay ?? 0.01;
     this.decays = options.decays ?? ((variable) => variable.rank >= 2);
     this.slotKey = options.slotKey ?? ((variable) => variable.name);
+    this.anchor = options.anchor ?? (() => undefined);
     for (const [name, value] of [['beta1', this.beta1], ['beta2', this.beta2]] as const) {
       if (!(value >= 0 && value < 1)) throw new InvalidArgumentError(name, value, 'a number in [0, 1)');
     }
@@ -73,10 +82,18 @@ export class AdamW {
         slot.v.assign(v);
         const denominator = tf.add(tf.sqrt(tf.div(v, correction2)), this.epsilon);
         const update = tf.mul(tf.div(tf.div(m, correction1), denominator), learningRate);
-        const decayed = this.weightDecay > 0 && this.decays(variable) ? tf.mul(variable, 1 - learningRate * this.weightDecay) : variable;
+        const decayed = this.weightDecay > 0 && this.decays(variable) ? this.decayed(variable, learningRate * this.weightDecay) : variable;
         variable.assign(tf.sub(decayed, update));
       }
     });
+  }
+
+  /** `p − rate·p`, or `p − rate·(p − anchor)` where the variable has an anchor. */
+  private decayed(variable: tf.Variable, rate: number): tf.Tensor {
+    const anchor = this.anchor(variable);
+    if (anchor === undefined) return tf.mul(variable, 1 - rate);
+    if (anchor.size !== variable.size) throw new InvalidArgumentError(`anchor of ${variable.name}`, `shape [${anchor.shape.join(', ')}]`, `the variable's shape [${variable.shape.join(', ')}]`);
+    return tf.sub(variable, tf.mul(tf.sub(variable, anchor.reshape(variable.shape)), rate));
   }
 
   getState(): AdamWState {

@@ -10,14 +10,15 @@ import { warmupCosine } from './learning-rate.js';
 const OPTIMIZER_STEP = { atol: 1e-6, rtol: 1e-5 };
 
 /** PyTorch's AdamW update, written out in float64. */
-function referenceAdamW(p: number[], grads: number[][], rates: number[], o: { b1: number; b2: number; eps: number; wd: number }) {
+function referenceAdamW(p: number[], grads: number[][], rates: number[], o: { b1: number; b2: number; eps: number; wd: number; anchor?: number[] }) {
   const m = p.map(() => 0);
   const v = p.map(() => 0);
   grads.forEach((g, stepIndex) => {
     const t = stepIndex + 1;
     const lr = rates[stepIndex] as number;
     for (let i = 0; i < p.length; i++) {
-      p[i] = (p[i] as number) * (1 - lr * o.wd);
+      const anchor = o.anchor?.[i] ?? 0;
+      p[i] = (p[i] as number) - lr * o.wd * ((p[i] as number) - anchor);
       m[i] = o.b1 * (m[i] as number) + (1 - o.b1) * (g[i] as number);
       v[i] = o.b2 * (v[i] as number) + (1 - o.b2) * (g[i] as number) ** 2;
       const mHat = (m[i] as number) / (1 - o.b1 ** t);
@@ -47,6 +48,28 @@ describe('training utilities', () => {
     expectTensorClose(matrix.reshape([4]), referenceAdamW([0.5, -1, 2, 0.25], matrixGrads, rates, options), OPTIMIZER_STEP);
     expectTensorClose(vector, referenceAdamW([1, -2], vectorGrads, rates, { ...options, wd: 0 }), OPTIMIZER_STEP);
     expect(optimizer.step).toBe(3);
+  });
+
+  it('AdamW decays toward an anchor instead of 0 where one is given', async () => {
+    const options = { b1: 0.9, b2: 0.95, eps: 1e-8, wd: 0.5 };
+    const anchor = [[0.4, 0.1], [-1, 3]];
+    const anchored = tf.variable(tf.tensor2d([[0.5, -1], [2, 0.25]]), true, 'anchored');
+    const plain = tf.variable(tf.tensor2d([[0.5, -1], [2, 0.25]]), true, 'plain');
+    const anchorTensor = tf.tensor2d(anchor);
+    const optimizer = new AdamW({ beta1: 0.9, beta2: 0.95, weightDecay: 0.5, anchor: (variable) => (variable === anchored ? anchorTensor : undefined) });
+    const grads = [[0.1, -0.2, 0.3, 0.4], [-0.5, 0.1, 0.0, 0.2]];
+    const rates = [0.1, 0.05];
+    for (let s = 0; s < 2; s++) {
+      optimizer.apply([anchored, plain], { anchored: tf.tensor2d(grads[s]!, [2, 2]), plain: tf.tensor2d(grads[s]!, [2, 2]) }, rates[s]!);
+    }
+    expectTensorClose(anchored.reshape([4]), referenceAdamW([0.5, -1, 2, 0.25], grads, rates, { ...options, anchor: anchor.flat() }), OPTIMIZER_STEP);
+    expectTensorClose(plain.reshape([4]), referenceAdamW([0.5, -1, 2, 0.25], grads, rates, options), OPTIMIZER_STEP);
+    // A variable already at its anchor with a zero gradient does not move.
+    const still = tf.variable(tf.tensor2d(anchor), true, 'still');
+    new AdamW({ weightDecay: 0.5, anchor: () => anchorTensor }).apply([still], { still: tf.zeros([2, 2]) }, 0.1);
+    expectTensorClose(still, anchorTensor, { atol: 0, rtol: 0 });
+    const wrong = tf.variable(tf.zeros([3]), true, 'wrong');
+    expect(() => new AdamW({ weightDecay: 0.5, decays: () => true, anchor: () => anchorTensor }).apply([wrong], { wrong: tf.zeros([3]) }, 0.1)).toThrow(/anchor of wrong/);
   });
 
   it('AdamW state round-trips: a restored optimizer continues identically', async () => {
