@@ -112,6 +112,7 @@ export default defineConfig({
     projects: [
       'packages/*',
       'apps/*',
+      'examples',
       // The golden and invariant suites at two wasm threads: every backbone family (KV-cached
       // decoding equals a full forward, loaded checkpoints equal the PyTorch goldens), the
       // fusion head (PoE init equals averaged logits, gradients) and MARIA's KV-cached infill.

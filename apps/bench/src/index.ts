@@ -11,6 +11,7 @@ import { posCommand } from './pos/pos-command.js';
 import { pplCommand } from './ppl/ppl-command.js';
 import { serveLoadCommand } from './serve-load/serve-load-command.js';
 import { throughputCommand } from './throughput/throughput-command.js';
+import { wholeWordsCommand } from './whole-words/whole-words-command.js';
 
 /** This app's version, from its package.json (../package.json from this file in both src/ and dist/). */
 function packageVersion(): string {
@@ -32,7 +33,8 @@ export function benchProgram(): Command {
     .addCommand(annealCommand())
     .addCommand(initCurvesCommand())
     .addCommand(headLossCommand())
-    .addCommand(serveLoadCommand());
+    .addCommand(serveLoadCommand())
+    .addCommand(wholeWordsCommand());
 }
 
 export { runOpsBenchmark, type OpsRow } from './ops/ops-benchmark.js';

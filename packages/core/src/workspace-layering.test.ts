@@ -20,6 +20,7 @@ const LAYER: Readonly<Record<string, number>> = {
   '@maria-ts/model-tiny': 3,
   '@maria-ts/annealer': 4,
   '@maria-ts/eval': 4,
+  '@maria-ts/maria': 5,
 };
 
 /** Build and test presets every package may use; they hold no runtime code. */

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type EngineInfo } from '@maria-ts/core';
 import { modelMaxLength } from '@maria-ts/kv-decoder';
 import { generate, type GenerateIteration, mariaResampler } from '@maria-ts/annealer';
-import { startEngineAndLoadModel } from '../engine-and-model.js';
+import { startEngineAndLoadModel } from '@maria-ts/maria';
 
 /** What `maria generate` was asked to do (flags already parsed and checked). */
 export interface GenerateCommandRequest {

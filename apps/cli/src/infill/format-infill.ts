@@ -1,13 +1,17 @@
 import { escapeControlCharacters } from '@maria-ts/core';
 import type { InfillCommandResult } from './run-infill.js';
 
-/** The `--json` contract of ARCHITECTURE.md §5.3: `{"text", "tokens", "masked", "filled": [{index, id, piece}]}`. */
+/**
+ * The `--json` contract of ARCHITECTURE.md §5.3: `{"text", "tokens", "masked", "filled":
+ * [{index, id, piece, logProb}]}`, and with `--n-best` `"nBest": [{"text", "logProb"}]`, best first.
+ */
 export function infillJson(result: InfillCommandResult): string {
   return JSON.stringify({
     text: result.text,
     tokens: result.tokens,
     masked: result.masked,
-    filled: result.filled.map(({ index, id, piece }) => ({ index, id, piece })),
+    filled: result.filled.map(({ index, id, piece, logProb }) => ({ index, id, piece, logProb })),
+    ...(result.nBest ? { nBest: result.nBest.map(({ text, logProb }) => ({ text, logProb })) } : {}),
   });
 }
 
@@ -42,5 +46,6 @@ export function infillText(result: InfillCommandResult, color: boolean): string 
   const tokens = result.filled.length === 1 ? '1 token' : `${result.filled.length} tokens`;
   const lines = [text, escapeControlCharacters(`filled ${tokens} with ${result.method} · model ${result.modelName} · engine ${result.engine.name}`)];
   if (result.encoder === 'mlm') lines.push('note: this model has no diffusion encoder; the MLM denoised instead');
+  if (result.nBest) result.nBest.forEach((fill, k) => lines.push(`${k + 1}. ${escapeControlCharacters(fill.text)}  (log p ${fill.logProb.toFixed(3)})`));
   return `${lines.join('\n')}\n`;
 }

@@ -51,7 +51,7 @@ interface InfillJson {
   text: string;
   tokens: number[];
   masked: number[];
-  filled: { index: number; id: number; piece: string }[];
+  filled: { index: number; id: number; piece: string; logProb: number }[];
 }
 
 describe('maria infill --json (ARCHITECTURE.md §5.3)', () => {
@@ -68,7 +68,22 @@ describe('maria infill --json (ARCHITECTURE.md §5.3)', () => {
     expect(output.tokens.slice(the.length + 1, the.length + 1 + sat.length)).toEqual(sat);
     expect(output.tokens.at(-1)).toEqual(tokenizer.encode('.')[0]);
     expect(output.text).toBe(tokenizer.decode(output.tokens));
-    expect(output.filled).toEqual(output.masked.map((index) => ({ index, id: output.tokens[index], piece: tokenizer.decode([output.tokens[index] as number]) })));
+    expect(output.filled.map(({ index, id, piece }) => ({ index, id, piece }))).toEqual(output.masked.map((index) => ({ index, id: output.tokens[index], piece: tokenizer.decode([output.tokens[index] as number]) })));
+    for (const token of output.filled) expect(token.logProb).toBeLessThan(0);
+  });
+
+  it('--n-best K adds "nBest": [{text, logProb}] best first, the first being the printed fill; sampling flags with it exit 2', async () => {
+    const { stdout, exitCode } = await run(['infill', '--text', 'The [MASK] sat on the [MASK].', '--model', modelDir, '--n-best', '3', '--json']);
+    expect(exitCode).toBe(0);
+    const output = JSON.parse(stdout) as InfillJson & { nBest: { text: string; logProb: number }[] };
+    expect(Object.keys(output)).toEqual(['text', 'tokens', 'masked', 'filled', 'nBest']);
+    expect(output.nBest).toHaveLength(3);
+    expect(output.nBest[0]?.text).toBe(output.text);
+    expect(output.nBest.map((fill) => fill.logProb)).toEqual([...output.nBest.map((fill) => fill.logProb)].sort((a, b) => b - a));
+    expect(output.nBest[0]?.logProb).toBeCloseTo(output.filled.reduce((sum, token) => sum + token.logProb, 0), 9);
+    const refused = await run(['infill', '--text', 'The [MASK] sat.', '--model', modelDir, '--n-best', '2', '--top-p', '0.5']);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/^error: .*--n-best.*--top-p/);
   });
 
   it('reproduces with a seed, honours --tokens-per-mask (one count or one per marker) and every method', async () => {

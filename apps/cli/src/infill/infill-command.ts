@@ -23,6 +23,7 @@ interface InfillFlags {
   readonly diffusionSteps: string;
   readonly engine?: string;
   readonly threads?: string;
+  readonly nBest?: string;
 }
 
 function parseMethod(text: string): InfillMethod {
@@ -40,7 +41,11 @@ const FLAG_NAMES = {
   maxLength: '--max-length',
   diffusionSteps: '--diffusion-steps',
   seed: '--seed',
+  nBest: '--n-best',
 } as const;
+
+/** The sampling flags `--n-best` replaces (a search, not a sample). */
+const SAMPLING_FLAGS = [['temperature', '--temperature'], ['topK', '--top-k'], ['topP', '--top-p'], ['seed', '--seed']] as const;
 
 /** `--top-p`: a number in (0, 1] (the nucleus must keep some probability). */
 function parseTopP(text: string): number {
@@ -65,7 +70,7 @@ export function infillCommand(output: CommandOutput, isTTY: () => boolean = () =
     .option('--file <path>', 'read the text from a UTF-8 file instead of --text; - reads stdin')
     .option('--model <dir>', 'a MARIA directory (maria.json); default: the embedded tiny model')
     .option('--seed <n>', 'random seed of the sampling', '0')
-    .option('--json', 'print {"text", "tokens", "masked", "filled": [{index, id, piece}]}')
+    .option('--json', 'print {"text", "tokens", "masked", "filled": [{index, id, piece, logProb}]} (and "nBest" with --n-best)')
     .option('--tokens-per-mask <n>', 'token positions per [MASK]: one count, or one per marker (e.g. 1,3)', '1')
     .option('--temperature <t>', 'sampling temperature; 0 is greedy', '1')
     .option('--top-k <k>', 'keep only the k most likely tokens')
@@ -73,11 +78,17 @@ export function infillCommand(output: CommandOutput, isTTY: () => boolean = () =
     .option('--method <name>', `maria (Algorithm 1) or a baseline: ${infillMethods().join(', ')}`, 'maria')
     .option('--max-length <n>', 'refuse texts longer than this many tokens (default: what the model supports)')
     .option('--diffusion-steps <n>', 'denoising steps of --method diffusion (at most one per masked token)', '256')
+    .option('--n-best <k>', 'the k most likely joint fills of all markers, best first, by beam search (maria and ar; no sampling flags)')
     .option(...ENGINE_OPTION)
     .option(...THREADS_OPTION)
-    .action(async (flags: InfillFlags) => {
+    .action(async (flags: InfillFlags, command: Command) => {
       await runInterruptible(
         async (signal) => {
+          const nBest = flags.nBest !== undefined ? parseOneNumber('--n-best', flags.nBest, { integer: true, min: 1 }) : undefined;
+          if (nBest !== undefined) {
+            const sampling = SAMPLING_FLAGS.find(([key]) => command.getOptionValueSource(key) === 'cli');
+            if (sampling) throw new InvalidArgumentError('--n-best', flags.nBest, `a search for the most likely fills, without ${sampling[1]}`);
+          }
           const tokensPerMask = parseNumberList('--tokens-per-mask', flags.tokensPerMask, { integer: true, min: 1 });
           const request: InfillCommandRequest = {
             text: await readInfillText({ ...(flags.text !== undefined ? { text: flags.text } : {}), ...(flags.file !== undefined ? { file: flags.file } : {}) }),
@@ -92,6 +103,7 @@ export function infillCommand(output: CommandOutput, isTTY: () => boolean = () =
             diffusionSteps: parseOneNumber('--diffusion-steps', flags.diffusionSteps, { integer: true, min: 1 }),
             ...(flags.engine !== undefined ? { engine: flags.engine } : {}),
             ...(flags.threads !== undefined ? { threads: parseOneNumber('--threads', flags.threads, { integer: true, min: 1 }) } : {}),
+            ...(nBest !== undefined ? { nBest } : {}),
             signal,
           };
           const result = await withFlagNames(FLAG_NAMES, () => runInfill(request));

@@ -1,7 +1,6 @@
 import type { EngineInfo } from '@maria-ts/core';
-import { infill, type FilledToken, type InfillMethod, type InfillToken } from '@maria-ts/kv-decoder';
-import { parseMaskedText, type MaskedTextSegment } from '@maria-ts/masking';
-import { startEngineAndLoadModel } from '../engine-and-model.js';
+import type { InfillMethod, InfillToken } from '@maria-ts/kv-decoder';
+import { loadMaria, type FillResult } from '@maria-ts/maria';
 
 /** What `maria infill` was asked to do (flags already parsed and checked). */
 export interface InfillCommandRequest {
@@ -21,73 +20,50 @@ export interface InfillCommandRequest {
   readonly engine?: string;
   /** wasm threads. */
   readonly threads?: number;
+  /** The k most likely joint fills instead of one sample (the sampling options are not used). */
+  readonly nBest?: number;
   readonly signal?: AbortSignal;
   readonly onToken?: (token: InfillToken) => void;
 }
 
-/** A text segment of the filled output: user text, or the decoded fill of one marker. */
-export interface OutputSegment {
-  readonly kind: 'text' | 'fill';
-  readonly text: string;
-}
-
-/** The result of `maria infill`: the §6 contract's fields plus what the human output needs. */
-export interface InfillCommandResult {
-  /** The filled text (every token decoded). */
-  readonly text: string;
-  /** Token ids of the filled text. */
-  readonly tokens: number[];
-  /** The masked positions. */
-  readonly masked: number[];
-  readonly filled: FilledToken[];
-  /** The text split into user text and fills, for highlighting. */
-  readonly segments: OutputSegment[];
-  readonly method: InfillMethod;
-  /** For `diffusion`: `'mlm'` when the model has no diffusion encoder and the MLM stood in. */
-  readonly encoder?: 'diffusion' | 'mlm';
+/** The result of `maria infill`: `Maria.fill`'s result plus what the human output needs. */
+export interface InfillCommandResult extends FillResult {
   readonly modelName: string;
   readonly engine: EngineInfo;
 }
 
-function outputSegments(segments: readonly MaskedTextSegment[], tokens: readonly number[], decode: (ids: number[]) => string): OutputSegment[] {
-  return segments.map((segment) => ({ kind: segment.kind === 'mask' ? 'fill' : 'text', text: decode(tokens.slice(segment.start, segment.end)) }));
-}
-
 /**
- * The library side of `maria infill`: loads the model, parses the word-level `[MASK]` text
- * (`tokensPerMask` positions per marker), infills it with the chosen method and returns the
- * filled text and tokens. Typed errors for every bad input (no marker, text too long, a
- * model directory that is missing or whose head does not match its backbones).
+ * The library side of `maria infill`: `loadMaria` and `Maria.fill`, the path every caller of
+ * the library takes, then the model is freed. Typed errors for every bad input (no marker,
+ * text too long, a model directory that is missing or whose head does not match its backbones).
  */
 export async function runInfill(request: InfillCommandRequest): Promise<InfillCommandResult> {
   // Only --method diffusion reads the diffusion encoder; the other methods skip loading it.
-  const { engine, model } = await startEngineAndLoadModel(request, request.model, request.method === 'diffusion' ? {} : { skipDiffusion: true });
+  const maria = await loadMaria(request.model ?? 'tiny', {
+    ...(request.engine !== undefined ? { engine: request.engine } : {}),
+    ...(request.threads !== undefined ? { threads: request.threads } : {}),
+    withDiffusion: request.method === 'diffusion',
+  });
   try {
-    const parsed = parseMaskedText(request.text, model.tokenizer, { tokensPerMask: request.tokensPerMask, maskTokenId: model.maskTokenId });
-    const result = await infill(model, { ids: parsed.ids, masked: parsed.masked }, {
+    const sampling = request.nBest !== undefined
+      ? { nBest: request.nBest }
+      : {
+          seed: request.seed,
+          ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+          ...(request.topK !== undefined ? { topK: request.topK } : {}),
+          ...(request.topP !== undefined ? { topP: request.topP } : {}),
+          ...(request.onToken ? { onToken: request.onToken } : {}),
+        };
+    const result = await maria.fill(request.text, {
       method: request.method,
-      seed: request.seed,
-      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-      ...(request.topK !== undefined ? { topK: request.topK } : {}),
-      ...(request.topP !== undefined ? { topP: request.topP } : {}),
+      tokensPerMask: request.tokensPerMask,
+      ...sampling,
       ...(request.maxLength !== undefined ? { maxLength: request.maxLength } : {}),
       ...(request.diffusionSteps !== undefined ? { diffusionSteps: request.diffusionSteps } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
-      ...(request.onToken ? { onToken: request.onToken } : {}),
     });
-    const decode = (ids: number[]) => model.tokenizer.decode(ids);
-    return {
-      text: decode(result.ids),
-      tokens: result.ids,
-      masked: result.masked,
-      filled: result.filled,
-      segments: outputSegments(parsed.segments, result.ids, decode),
-      method: result.method,
-      ...(result.encoder ? { encoder: result.encoder } : {}),
-      modelName: request.model ?? 'model-tiny (embedded)',
-      engine,
-    };
+    return { ...result, modelName: maria.name, engine: maria.engine };
   } finally {
-    model.dispose();
+    maria.dispose();
   }
 }

@@ -39,7 +39,7 @@ export function createMariaEngine(model: MariaModel, options: MariaEngineOptions
       try {
         const results = await infill(
           model,
-          jobs.map((job) => ({ ids: job.ids, masked: job.masked, seed: job.seed })),
+          jobs.map((job) => ({ ids: job.ids, masked: job.masked, seed: job.seed, ...(job.spans ? { spans: job.spans } : {}) })),
           {
             method: 'maria',
             ...first.sampling,

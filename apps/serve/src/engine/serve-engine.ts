@@ -1,4 +1,5 @@
 import type { Tokenizer } from '@maria-ts/core';
+import type { FillSpan } from '@maria-ts/kv-decoder';
 
 /**
  * What the HTTP layer needs from a model, and nothing more. The server, its queue and its
@@ -57,6 +58,8 @@ export interface InfillJob {
   readonly ids: readonly number[];
   /** Positions to fill, ascending and distinct. */
   readonly masked: readonly number[];
+  /** The `[MASK]` words of a text request: the whole-word rule keeps each fill a word of its own. */
+  readonly spans?: readonly FillSpan[];
   readonly sampling: SamplingSettings;
   /** Seeds this job's own random stream, so a batch neighbour never changes its result. */
   readonly seed: number;

@@ -1,6 +1,6 @@
 import { MariaError, type Tokenizer } from '@maria-ts/core';
 import { drawEvaluationMasks } from '@maria-ts/eval';
-import { parseMaskedText, positionsOf, specialIdsOf } from '@maria-ts/masking';
+import { parseMaskedText, positionsOf, specialIdsOf, type MaskSegment } from '@maria-ts/masking';
 import type { InfillRequest } from '../schemas.js';
 import { InvalidRequestError, TooMuchWorkError } from './http-error.js';
 import type { RequestWork } from './request-work.js';
@@ -21,6 +21,8 @@ export interface PreparedInfill {
   /** x̃: the ids with the mask token at every masked position. */
   readonly ids: number[];
   readonly masked: number[];
+  /** For a text: the `[MASK]` words, so the whole-word rule keeps each fill a word of its own. */
+  readonly spans?: readonly MaskSegment[];
 }
 
 /**
@@ -32,9 +34,12 @@ export interface PreparedInfill {
 export function prepareInfill(request: InfillRequest, limits: InputLimits): PreparedInfill {
   let ids: number[];
   let masked: number[];
+  let spans: MaskSegment[] | undefined;
   if (request.text !== undefined) {
     try {
-      ({ ids, masked } = parseMaskedText(request.text, limits.tokenizer, { tokensPerMask: request.tokensPerMask, maskTokenId: limits.maskTokenId }));
+      let segments;
+      ({ ids, masked, segments } = parseMaskedText(request.text, limits.tokenizer, { tokensPerMask: request.tokensPerMask, maskTokenId: limits.maskTokenId }));
+      spans = segments.filter((segment): segment is MaskSegment => segment.kind === 'mask');
     } catch (error) {
       if (MariaError.isInstance(error)) throw new InvalidRequestError(`text: ${error.message}`, [{ path: 'text', message: error.message }]);
       throw error;
@@ -47,7 +52,7 @@ export function prepareInfill(request: InfillRequest, limits: InputLimits): Prep
     for (const position of masked) ids[position] = limits.maskTokenId;
   }
   checkLength('text', ids.length, limits.maxTokens);
-  return { ids, masked };
+  return { ids, masked, ...(spans ? { spans } : {}) };
 }
 
 /** A text to score: its tokens and the positions to mask and score. */

@@ -21,7 +21,7 @@ export function registerInfillRoute(app: FastifyInstance, context: RouteContext)
   const piece = (id: number) => tokenizer.decode([id]);
   app.post('/v1/infill', async (request, reply) => {
     const body = parseBody(infillRequestSchema, request.body);
-    const { ids, masked } = prepareInfill(body, context.limits);
+    const { ids, masked, spans } = prepareInfill(body, context.limits);
     checkWork('/v1/infill', infillWork(ids.length, masked), context.limits.maxWork);
     const seed = body.seed ?? context.nextSeed();
     const maskedSet = new Set(masked);
@@ -37,6 +37,7 @@ export function registerInfillRoute(app: FastifyInstance, context: RouteContext)
         context.scheduler.submitInfill({
           ids,
           masked,
+          ...(spans ? { spans } : {}),
           sampling,
           seed,
           signal,
