@@ -1,7 +1,7 @@
 import { AbortedError, initEngine, tf } from '@maria-ts/core';
 import { expectNoTensorLeak } from '@maria-ts/core/testing';
 import { loadTokenizer } from '@maria-ts/backbones';
-import type { MariaModel } from '@maria-ts/fusion-head';
+import type { MariaModel } from '@maria-ts/core';
 import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from '@maria-ts/fusion-head/testing';
 import { infill } from '@maria-ts/kv-decoder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

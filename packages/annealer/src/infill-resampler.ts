@@ -1,4 +1,4 @@
-import type { MariaModel } from '@maria-ts/fusion-head';
+import type { MariaModel } from '@maria-ts/core';
 import { infill, type InfillMethod } from '@maria-ts/kv-decoder';
 import type { Resampler } from './resampler.js';
 

@@ -4,7 +4,8 @@
  * it with its backbones, and the MARIA directory format that stores all of them.
  */
 export { LinearFusionHead, productOfExpertsHead, randomFusionHead, type FusionHeadInit, type FusionHeadShape } from './linear-fusion-head.js';
-export { MariaModel, type MariaModelParts, type AlignedStates } from './maria-model.js';
+export { MariaModel, type MariaModelParts } from './maria-model.js';
+export type { AlignedStates } from '@maria-ts/core';
 export { BackboneMismatchError } from './errors.js';
 export { assertTokenizersPair } from './tokenizer-compatibility.js';
 export { vocabularyMap, type VocabularyMap } from './vocabulary-map.js';

@@ -1,6 +1,8 @@
 import {
+  type AlignedStates,
   type ARBackbone,
   type FusionHead,
+  type MariaModel as MariaModelSpec,
   InvalidArgumentError,
   type MLMBackbone,
   ShapeMismatchError,
@@ -28,13 +30,6 @@ export interface MariaModelParts {
   readonly diffusion?: MLMBackbone;
 }
 
-/** Aligned hidden states of a batch: row i of both is what the head reads to predict token i. */
-export interface AlignedStates {
-  /** [batch, length, dAR]: `h_AR(i-1)`, the AR state after the clean tokens x_<i (BOS first). */
-  readonly hAR: tf.Tensor3D;
-  /** [batch, length, dMLM]: `h_MLM(i)`, the MLM state at i of the masked input x̃ (framing stripped). */
-  readonly hMLM: tf.Tensor3D;
-}
 
 /**
  * A MARIA model: a frozen AR backbone and a frozen MLM backbone sharing one tokenizer, and a
@@ -48,7 +43,7 @@ export interface AlignedStates {
  *
  * The model owns its parts: `dispose()` frees the backbones and the head.
  */
-export class MariaModel {
+export class MariaModel implements MariaModelSpec {
   readonly ar: ARBackbone;
   readonly mlm: MLMBackbone;
   readonly head: FusionHead;

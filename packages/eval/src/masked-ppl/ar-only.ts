@@ -1,5 +1,5 @@
 import { tf } from '@maria-ts/core';
-import type { MariaModel } from '@maria-ts/fusion-head';
+import type { MariaModel } from '@maria-ts/core';
 import { accumulateRows, DEFAULT_MAX_LOGIT_ROWS, planMaskedBatches } from './batch-plan.js';
 import { emptyMaskedNll, type MaskedExamples, type MaskedNll, type MaskedScoreOptions } from './masked-nll.js';
 import { gatheredRowNll, idMatrix } from './row-nll.js';

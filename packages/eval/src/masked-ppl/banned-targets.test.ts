@@ -1,6 +1,6 @@
 import { initEngine, Rng } from '@maria-ts/core';
 import { loadTokenizer } from '@maria-ts/backbones';
-import type { MariaModel } from '@maria-ts/fusion-head';
+import type { MariaModel } from '@maria-ts/core';
 import { createBannedIdPair, MONOREPO_TINY_TOKENIZER_DIR, type BannedIdPair } from '@maria-ts/fusion-head/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnscorableTargetError } from '../errors.js';

@@ -1,4 +1,4 @@
-import type { MariaModel } from '@maria-ts/fusion-head';
+import type { MariaModel } from '@maria-ts/core';
 import { UnscorableTargetError } from '../errors.js';
 import type { MaskedExamples } from './masked-nll.js';
 

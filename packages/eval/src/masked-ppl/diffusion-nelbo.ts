@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Rng, tf, type MLMBackbone } from '@maria-ts/core';
-import type { MariaModel } from '@maria-ts/fusion-head';
+import type { MariaModel } from '@maria-ts/core';
 import { DEFAULT_MAX_BATCH_TOKENS, DEFAULT_MAX_LOGIT_ROWS } from './batch-plan.js';
 import { equalLengthBatches } from './equal-length-batches.js';
 import { MissingComponentError } from '../errors.js';

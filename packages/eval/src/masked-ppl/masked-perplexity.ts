@@ -1,5 +1,5 @@
 import { InputTooLongError, InvalidArgumentError } from '@maria-ts/core';
-import type { MariaModel } from '@maria-ts/fusion-head';
+import type { MariaModel } from '@maria-ts/core';
 import { specialIdsOf } from '@maria-ts/masking';
 import { arOnlyNll } from './ar-only.js';
 import { bannedPositionCount } from './banned-targets.js';

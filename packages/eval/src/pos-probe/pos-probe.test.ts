@@ -1,7 +1,7 @@
 import { initEngine, Rng, tf, type Tokenizer } from '@maria-ts/core';
 import { expectNoTensorLeak, expectTensorClose } from '@maria-ts/core/testing';
 import { loadTokenizer } from '@maria-ts/backbones';
-import type { MariaModel } from '@maria-ts/fusion-head';
+import type { MariaModel } from '@maria-ts/core';
 import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from '@maria-ts/fusion-head/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConll, type TaggedSentence } from './conll.js';

@@ -1,5 +1,5 @@
 import { Rng } from '@maria-ts/core';
-import type { MariaModel } from '@maria-ts/fusion-head';
+import type { MariaModel } from '@maria-ts/core';
 import { subsample } from '../datasets/eval-windows.js';
 import type { TaggedSentence } from './conll.js';
 import { disposeLinearProbe, predictLinearProbe, trainLinearProbe, type FeatureView } from './linear-probe.js';

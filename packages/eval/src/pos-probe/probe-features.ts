@@ -1,5 +1,5 @@
 import { tf } from '@maria-ts/core';
-import type { MariaModel } from '@maria-ts/fusion-head';
+import type { MariaModel } from '@maria-ts/core';
 import { equalLengthBatches } from '../masked-ppl/equal-length-batches.js';
 import { idMatrix } from '../masked-ppl/row-nll.js';
 import type { AlignedSentence } from './subword-alignment.js';

@@ -1,4 +1,4 @@
-import type { MariaModel } from '@maria-ts/fusion-head';
+import type { MariaModel } from '@maria-ts/core';
 import { cachedDecode } from './cached-decode.js';
 import type { InfillDecoder } from './infill-decoder.js';
 import { backboneVocabLogits } from './vocab-logits.js';

@@ -1,4 +1,4 @@
-import type { MariaModel } from '@maria-ts/fusion-head';
+import type { MariaModel } from '@maria-ts/core';
 import { chooseTokens, readAndDispose, type DecodedToken, type DecoderContext, type InfillDecoder } from './infill-decoder.js';
 import { groupByLength, type InfillRow } from './infill-row.js';
 import { encoderLogitsAt } from './vocab-logits.js';

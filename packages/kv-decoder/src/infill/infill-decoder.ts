@@ -1,5 +1,5 @@
 import type { tf } from '@maria-ts/core';
-import type { MariaModel } from '@maria-ts/fusion-head';
+import type { MariaModel } from '@maria-ts/core';
 import type { TokenSampler } from '../sampling/sample-token.js';
 import type { InfillRow } from './infill-row.js';
 import type { InfillMethod, InfillResult } from './infill-types.js';

@@ -1,5 +1,5 @@
 import { InputTooLongError, InvalidArgumentError, Rng } from '@maria-ts/core';
-import type { MariaModel } from '@maria-ts/fusion-head';
+import type { MariaModel } from '@maria-ts/core';
 import { specialTokenIds } from './infill-decoder.js';
 import type { InfillRequest } from './infill-types.js';
 import { positionBans, type PositionBans } from './whole-words.js';

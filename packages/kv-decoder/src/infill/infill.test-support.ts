@@ -1,5 +1,5 @@
 import { tf } from '@maria-ts/core';
-import type { MariaModel } from '@maria-ts/fusion-head';
+import type { MariaModel } from '@maria-ts/core';
 import { argmax } from '../sampling/argmax.js';
 import { specialTokenIds } from './infill-decoder.js';
 import type { InfillRequest } from './infill-types.js';

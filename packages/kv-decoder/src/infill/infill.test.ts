@@ -1,7 +1,7 @@
 import { AbortedError, InputTooLongError, InvalidArgumentError, UnknownNameError, initEngine, tf } from '@maria-ts/core';
 import { expectNoTensorLeak, expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { loadTokenizer } from '@maria-ts/backbones';
-import type { MariaModel } from '@maria-ts/fusion-head';
+import type { MariaModel } from '@maria-ts/core';
 import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from '@maria-ts/fusion-head/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenSampler } from '../sampling/sample-token.js';

@@ -1,5 +1,5 @@
 import { AbortedError, InvalidArgumentError, Registry } from '@maria-ts/core';
-import type { MariaModel } from '@maria-ts/fusion-head';
+import type { MariaModel } from '@maria-ts/core';
 import { createTokenSampler } from '../sampling/sample-token.js';
 import { arOnlyDecoder } from './ar-only-decoder.js';
 import { diffusionDecoder } from './diffusion-decoder.js';

@@ -1,5 +1,5 @@
 import { tf } from '@maria-ts/core';
-import type { MariaModel } from '@maria-ts/fusion-head';
+import type { MariaModel } from '@maria-ts/core';
 import { cachedDecode, type CachedLogitSource, type Decision } from './cached-decode.js';
 import type { InfillDecoder } from './infill-decoder.js';
 import { groupByLength, type InfillRow } from './infill-row.js';

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, initEngine, tf, type Tokenizer } from '@maria-ts/core';
 import { expectNoTensorLeak, testEngineOptions } from '@maria-ts/core/testing';
-import type { MariaModel } from '@maria-ts/fusion-head';
+import type { MariaModel } from '@maria-ts/core';
 import { createRandomMariaModel } from '@maria-ts/fusion-head/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { infill } from './infill.js';

@@ -1,5 +1,5 @@
 import { AbortedError, InvalidArgumentError, tf } from '@maria-ts/core';
-import type { MariaModel } from '@maria-ts/fusion-head';
+import type { MariaModel } from '@maria-ts/core';
 import { prepareRows, type InfillRow } from './infill-row.js';
 import type { FilledToken, InfillRequest } from './infill-types.js';
 import { bannedLogits, logSumExp } from './log-probability.js';
