@@ -6,6 +6,7 @@
 export { LinearFusionHead, productOfExpertsHead, randomFusionHead, type FusionHeadInit, type FusionHeadShape } from './linear-fusion-head.js';
 export { MariaModel, type MariaModelParts } from './maria-model.js';
 export type { AlignedStates } from '@maria-ts/core';
+export { FRACTION_GATE_FILE, FractionGate, loadFractionGate, saveFractionGate, type FractionGateValues } from './fraction-gate.js';
 export { BackboneMismatchError } from './errors.js';
 export { assertTokenizersPair } from './tokenizer-compatibility.js';
 export { vocabularyMap, type VocabularyMap } from './vocabulary-map.js';

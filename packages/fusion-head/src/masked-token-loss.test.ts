@@ -56,13 +56,13 @@ describe('masked-token loss', () => {
     const estimate = finiteDifferenceGradient((bias) => tf.mean(tf.sub(tf.logSumExp(tf.add(withoutBias, bias), 1), tf.sum(tf.mul(tf.add(withoutBias, bias), tf.oneHot(features.targets, model.vocabSize)), 1))) as tf.Scalar, variables.bias, { maxCoordinates: 6, epsilon: 1e-2 });
     const analytic = grads[variables.bias.name]!.dataSync();
     estimate.indices.forEach((index, k) => expect(analytic[index]).toBeCloseTo(estimate.values[k] as number, 3));
-    tf.dispose([value, withoutBias, features.hAR, features.hMLM, features.targets, ...Object.values(grads)]);
+    tf.dispose([value, withoutBias, features.hAR, features.hMLM, features.targets, ...(features.fractions ? [features.fractions] : []), ...Object.values(grads)]);
   });
 
   it('at PoE init, MARIA scores the mean of the two experts\' logits; the expert losses are each backbone alone', () => {
     const features = maskedFeatures(model, batch);
     const losses = expertLosses(model, features);
-    tf.dispose([features.hAR, features.hMLM, features.targets]);
+    tf.dispose([features.hAR, features.hMLM, features.targets, ...(features.fractions ? [features.fractions] : [])]);
     const targets = maskedIndices.map((i) => batch.ids[i] as number);
     const { ar, mlm, poe } = tf.tidy(() => {
       const arInput = tf.tensor2d([0, 1].flatMap((row) => [model.ar.bosTokenId, ...Array.from(batch.ids).slice(row * 8, row * 8 + 7)]), [2, 8], 'int32');

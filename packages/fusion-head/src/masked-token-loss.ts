@@ -1,4 +1,5 @@
 import { type FusionHead, InvalidArgumentError, ShapeMismatchError, meanSoftmaxCrossEntropy, tf } from '@maria-ts/core';
+import type { FractionGate } from './fraction-gate.js';
 import type { MariaModel } from './maria-model.js';
 
 /**
@@ -14,6 +15,8 @@ export interface MaskedFeatures {
   readonly hMLM: tf.Tensor2D;
   /** [N] int32: the clean token x_i at each masked position. */
   readonly targets: tf.Tensor1D;
+  /** [N]: the masked fraction (masked positions / length) of the sequence of each masked position, for a `FractionGate`. */
+  readonly fractions?: tf.Tensor1D;
 }
 
 /** A rectangular batch of clean ids and its 0/1 masks, row-major. */
@@ -43,6 +46,9 @@ export function maskedFeatures(model: MariaModel, batch: MaskedBatch): MaskedFea
   }
   if (indices.length === 0) throw new InvalidArgumentError('mask', 'no masked position', 'at least one masked position in the batch');
   const targets = Int32Array.from(indices, (index) => ids[index] as number);
+  const maskedPerRow = new Float32Array(rows);
+  for (const index of indices) maskedPerRow[Math.floor(index / length)] = (maskedPerRow[Math.floor(index / length)] as number) + 1;
+  const fractions = Float32Array.from(indices, (index) => (maskedPerRow[Math.floor(index / length)] as number) / length);
   for (const target of targets) {
     if (!(target >= 0 && target < model.vocabSize)) throw new InvalidArgumentError('token id', target, `an id below the head's vocabulary size ${model.vocabSize}`);
   }
@@ -53,6 +59,7 @@ export function maskedFeatures(model: MariaModel, batch: MaskedBatch): MaskedFea
       hAR: tf.gather(states.hAR.reshape([rows * length, states.hAR.shape[2]]), rowsIndex) as tf.Tensor2D,
       hMLM: tf.gather(states.hMLM.reshape([rows * length, states.hMLM.shape[2]]), rowsIndex) as tf.Tensor2D,
       targets: tf.tensor1d(targets, 'int32'),
+      fractions: tf.tensor1d(fractions),
     };
   });
 }
@@ -62,8 +69,11 @@ export function maskedFeatures(model: MariaModel, batch: MaskedBatch): MaskedFea
  * `-log softmax(W3·[h_AR(i-1) ; h_MLM(i)] + b3)[x_i]`, every position in one pass, with
  * core's fused softmax cross-entropy. Differentiable in the head's variables only.
  */
-export function headMaskedTokenLoss(head: FusionHead, features: MaskedFeatures): tf.Scalar {
-  return tf.tidy(() => meanSoftmaxCrossEntropy(head.logits(features.hAR, features.hMLM), features.targets));
+export function headMaskedTokenLoss(head: FusionHead, features: MaskedFeatures, gate?: FractionGate): tf.Scalar {
+  if (gate === undefined) return tf.tidy(() => meanSoftmaxCrossEntropy(head.logits(features.hAR, features.hMLM), features.targets));
+  const { fractions } = features;
+  if (fractions === undefined) throw new InvalidArgumentError('masked features', 'no fractions', 'features from maskedFeatures (a fraction gate needs each position\'s masked fraction)');
+  return tf.tidy(() => meanSoftmaxCrossEntropy(gate.logits(head, features.hAR, features.hMLM, fractions), features.targets));
 }
 
 /** `maskedFeatures` then `headMaskedTokenLoss`, for evaluation: one call, nothing left allocated but the scalar. */

@@ -1,7 +1,8 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '@maria-ts/core';
+import { FractionGate, saveFractionGate } from '@maria-ts/fusion-head';
 import { buildCorpus } from '@maria-ts/train';
 import { benchInProcess } from '../ppl/bench-in-process.js';
 import { headLossCommand } from './head-loss-command.js';
@@ -19,12 +20,12 @@ const quiet = ['--engine', 'wasm', '--threads', '1', '--no-progress', '--json'];
 beforeAll(async () => {
   await initEngine({ engine: 'wasm', threads: 1 });
   fixtures = await createBenchFixtures('maria-head-bench-');
-  // Brown: one short document per line, so the 20% validation split gets many of them.
+  // Brown read one short document per line, so the 20% validation split gets many of them.
   const text = (await readFile(path.join(TEST_DATA, 'train', 'brown_corpus_plain.txt'), 'utf8')).slice(0, 24000);
   const input = path.join(fixtures.root, 'brown.txt');
   await writeFile(input, text.slice(0, text.lastIndexOf('\n') + 1));
   corpus = path.join(fixtures.root, 'corpus');
-  await buildCorpus({ inputs: [input], out: corpus, tokenizer: path.join(fixtures.modelDir, 'tokenizer.json'), sequenceLength: 16, sequencesPerShard: 64, validationFraction: 0.2, seed: 1 });
+  await buildCorpus({ inputs: [input], out: corpus, tokenizer: path.join(fixtures.modelDir, 'tokenizer.json'), sequenceLength: 16, sequencesPerShard: 64, validationFraction: 0.2, seed: 1, format: 'lines' });
 });
 afterAll(() => rm(fixtures.root, { recursive: true, force: true }));
 
@@ -45,6 +46,27 @@ describe('maria-bench head-loss', () => {
     expect(maria.loss).toBeLessThanOrEqual((ar.loss + mlm.loss) / 2 + 1e-4);
     expect(Math.abs(maria.loss - ar.loss)).toBeGreaterThan(1e-3);
     expect(JSON.parse(await readFile(path.join(out, 'head-loss.json'), 'utf8'))).toEqual(report);
+  });
+
+  it('--fraction-gate adds the gated head\'s row: equal to MARIA at a closed gate, different at another', async () => {
+    const headDir = path.join(fixtures.root, 'gate-head');
+    const run = async (values: { offset: number; slope: number }) => {
+      const gate = new FractionGate(values);
+      await mkdir(headDir, { recursive: true });
+      await saveFractionGate(gate, headDir);
+      gate.dispose();
+      const result = await benchInProcess(headLossCommand, ['head-loss', '--model', fixtures.modelDir, '--data', corpus, '--rate', '0.5', '--batches', '1', '--batch', '4', '--fraction-gate', headDir, '--out', path.join(fixtures.root, 'gated'), ...quiet]);
+      expect(result.stderr).toBe('');
+      const rows = (JSON.parse(result.stdout) as HeadLossReport).rows;
+      expect(rows.map((row) => row.method)).toEqual(['maria', 'ar', 'mlm', 'maria-gated']);
+      return { maria: rows[0]!.loss, gated: rows[3]!.loss };
+    };
+    const closed = await run({ offset: 0, slope: 0 });
+    expect(closed.gated).toBe(closed.maria);
+    const open = await run({ offset: -8, slope: 0 });
+    expect(Math.abs(open.gated - open.maria)).toBeGreaterThan(1e-3);
+    const missing = await benchInProcess(headLossCommand, ['head-loss', '--model', fixtures.modelDir, '--data', corpus, '--fraction-gate', fixtures.root, ...quiet]);
+    expect(missing.exitCode).toBe(2);
   });
 
   it('refuses a rate outside (0, 1] in one line', async () => {

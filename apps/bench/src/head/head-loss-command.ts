@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { ENGINE_OPTION, InvalidArgumentError, parseOneNumber, runMain, THREADS_OPTION, writeFileAtomic } from '@maria-ts/core';
+import { FRACTION_GATE_FILE, loadFractionGate } from '@maria-ts/fusion-head';
 import { DEFAULT_CORPUS_DIRECTORY } from '@maria-ts/train';
 import { withBenchModel } from '../ppl/with-bench-model.js';
 import { headLosses, type HeadLossRow } from './head-loss.js';
@@ -13,6 +14,7 @@ interface HeadLossFlags {
   readonly batches: string;
   readonly batch: string;
   readonly seed: string;
+  readonly fractionGate?: string;
   readonly engine?: string;
   readonly threads?: string;
   readonly out: string;
@@ -40,6 +42,7 @@ export function headLossCommand(): Command {
     .option('--batches <n>', 'validation batches to score', '16')
     .option('--batch <n>', 'sequences per batch', '8')
     .option('--seed <n>', 'seed of the masks', '0')
+    .option('--fraction-gate <dir>', 'also score the head with the fraction gate stored in this head folder (fraction-gate.json; row maria-gated)')
     .option(...ENGINE_OPTION)
     .option(...THREADS_OPTION)
     .option('--out <dir>', 'where to write head-loss.json', 'runs/bench/head-loss')
@@ -52,6 +55,8 @@ export function headLossCommand(): Command {
         const batches = parseOneNumber('--batches', flags.batches, { integer: true, min: 1 });
         const batchSize = parseOneNumber('--batch', flags.batch, { integer: true, min: 1 });
         const seed = parseOneNumber('--seed', flags.seed, { integer: true, min: 0 });
+        const gate = flags.fractionGate === undefined ? undefined : await loadFractionGate(flags.fractionGate);
+        if (gate === null) throw new InvalidArgumentError('--fraction-gate', flags.fractionGate, `a head folder with ${FRACTION_GATE_FILE}`);
         const report = await withBenchModel('head-loss', { ...flags, progress: flags.progress && !flags.json }, { skipDiffusion: true }, async (model, progress) => {
           const shards = await openShardsFor(flags.data, model.tokenizer);
           try {
@@ -59,18 +64,18 @@ export function headLossCommand(): Command {
             const scored = Math.min(batches, Math.floor(split.sequenceCount / batchSize));
             if (scored === 0) throw new InvalidArgumentError('--batch', batchSize, `at most the ${split.sequenceCount} validation sequences of ${flags.data}`);
             progress.start(scored);
-            const rows = headLosses(model, split, { rate, batchSize, batches, seed, onBatch: () => progress.advance(1) });
+            const rows = headLosses(model, split, { rate, batchSize, batches, seed, onBatch: () => progress.advance(1), ...(gate ? { gate } : {}) });
             return { rows, settings: { model: flags.model ?? 'model-tiny (embedded)', data: flags.data, rate, batches: scored, batchSize, sequenceLength: split.sequenceLength, seed } } satisfies HeadLossReport;
           } finally {
             shards.close();
           }
-        });
+        }).finally(() => gate?.dispose());
         await writeFileAtomic(path.join(flags.out, 'head-loss.json'), `${JSON.stringify(report, null, 2)}\n`);
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(report)}\n`);
         } else {
-          const lines = [`masked-token loss at rate ${rate} on ${report.rows[0]?.tokens ?? 0} validation tokens of ${flags.data}:`, 'method   loss (nats)   ppl'];
-          for (const row of report.rows) lines.push(`${row.method.padEnd(9)}${row.loss.toFixed(4).padEnd(14)}${row.ppl}`);
+          const lines = [`masked-token loss at rate ${rate} on ${report.rows[0]?.tokens ?? 0} validation tokens of ${flags.data}:`, 'method      loss (nats)   ppl'];
+          for (const row of report.rows) lines.push(`${row.method.padEnd(12)}${row.loss.toFixed(4).padEnd(14)}${row.ppl}`);
           process.stdout.write(`${lines.join('\n')}\n`);
         }
       }, { json: () => flags.json === true }),

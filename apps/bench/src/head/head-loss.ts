@@ -1,11 +1,11 @@
 import { Rng, tf } from '@maria-ts/core';
-import { expertLosses, maskedFeatures, type MariaModel } from '@maria-ts/fusion-head';
+import { expertLosses, type FractionGate, headMaskedTokenLoss, maskedFeatures, type MariaModel } from '@maria-ts/fusion-head';
 import { fixedCountMaskSampler, sampleMaskBatch } from '@maria-ts/masking';
 import { type ShardSplit, unmaskableIds } from '@maria-ts/train';
 
 /** One method's masked-token loss on the validation split. */
 export interface HeadLossRow {
-  readonly method: 'maria' | 'ar' | 'mlm';
+  readonly method: 'maria' | 'ar' | 'mlm' | 'maria-gated';
   /** Mean NLL per masked token (nats). */
   readonly loss: number;
   /** exp(loss). */
@@ -21,6 +21,8 @@ export interface HeadLossOptions {
   readonly batches: number;
   readonly seed: number;
   readonly onBatch?: (done: number, total: number) => void;
+  /** Also score the head with this fraction gate on its MLM half (row `maria-gated`). */
+  readonly gate?: FractionGate;
 }
 
 /**
@@ -34,7 +36,7 @@ export function headLosses(model: MariaModel, split: ShardSplit, options: HeadLo
   const sampler = fixedCountMaskSampler({ rate: options.rate });
   const specialIds = unmaskableIds(model);
   const total = Math.min(options.batches, Math.floor(split.sequenceCount / options.batchSize));
-  const sums = { maria: 0, ar: 0, mlm: 0 };
+  const sums = { maria: 0, ar: 0, mlm: 0, 'maria-gated': 0 };
   let tokens = 0;
   for (let index = 0; index < total; index++) {
     const batch = split.batchAt(index, { batchSize: options.batchSize, shuffle: false });
@@ -47,13 +49,19 @@ export function headLosses(model: MariaModel, split: ShardSplit, options: HeadLo
     try {
       const losses = expertLosses(model, features);
       for (const method of ['maria', 'ar', 'mlm'] as const) sums[method] += losses[method] * losses.tokens;
+      if (options.gate) {
+        const gated = headMaskedTokenLoss(model.head, features, options.gate);
+        sums['maria-gated'] += (gated.dataSync()[0] as number) * losses.tokens;
+        gated.dispose();
+      }
       tokens += losses.tokens;
     } finally {
-      tf.dispose([features.hAR, features.hMLM, features.targets]);
+      tf.dispose([features.hAR, features.hMLM, features.targets, ...(features.fractions ? [features.fractions] : [])]);
     }
     options.onBatch?.(index + 1, total);
   }
-  return (['maria', 'ar', 'mlm'] as const).map((method) => {
+  const methods = options.gate ? (['maria', 'ar', 'mlm', 'maria-gated'] as const) : (['maria', 'ar', 'mlm'] as const);
+  return methods.map((method) => {
     const loss = tokens > 0 ? sums[method] / tokens : Number.NaN;
     return { method, loss: Number(loss.toFixed(4)), ppl: Number(Math.exp(loss).toFixed(2)), tokens };
   });

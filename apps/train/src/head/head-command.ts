@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { ENGINE_OPTION, initEngine, integerOption, numberOption, runMain, tf, THREADS_OPTION } from '@maria-ts/core';
 import type { StoredDtype } from '@maria-ts/backbones';
+import { FractionGate } from '@maria-ts/fusion-head';
 import { DEFAULT_CORPUS_DIRECTORY } from '../corpus/build-corpus.js';
-import { openShards } from '../corpus/open-shards.js';
-import { DEFAULT_TOKENIZER_PATH } from '../tokenizer/load-tokenizer.js';
+import { openShards, type OpenShardsOptions } from '../corpus/open-shards.js';
+import { tokenizerFingerprint } from '../tokenizer/fingerprint.js';
 import { addTrainerOptions, trainerOptionsFromFlags, type TrainerFlags } from '../trainer/trainer-flags.js';
 import { parseStoredDtype } from './export-maria.js';
 import { initialHead, parseHeadInit, type HeadInitChoice } from './initial-head.js';
@@ -25,7 +26,8 @@ interface HeadFlags extends TrainerFlags {
   validationData?: string;
   decayToInit: boolean;
   patience?: number;
-  tokenizer: string;
+  fractionGate: boolean;
+  tokenizer?: string;
   out: string;
   export?: string;
   dtype: StoredDtype;
@@ -58,7 +60,8 @@ export function registerHeadCommand(program: Command): void {
     .option('--validation-data <dir>', 'validate on these token shards (text from another source than --data) instead of --data\'s validation split')
     .option('--decay-to-init', 'weight decay pulls W3 toward the head the run started from (the PoE init) instead of toward 0', false)
     .option('--patience <n>', 'stop early after n validation passes without improvement; the best head is kept and exported', integerOption('--patience', 1))
-    .option('--tokenizer <file>', 'the shared tokenizer.json', DEFAULT_TOKENIZER_PATH)
+    .option('--fraction-gate', 'opt-in, beyond the paper: also train a gate g(f) = 2σ(a + c·f) on the MLM half from the masked fraction f (starts at g = 1, plain MARIA); saved as fraction-gate.json in the head folder', false)
+    .option('--tokenizer <file>', "the shared tokenizer.json (default: the AR checkpoint's own tokenizer.json, else the MLM's, else the embedded tiny model's); --data must be tokenized with it")
     .option('--out <dir>', 'run folder (checkpoints, metrics.jsonl, loss.svg)', 'runs/head');
   addTrainerOptions(command, {
     defaults: HEAD_TRAINING_DEFAULTS,
@@ -76,19 +79,25 @@ export function registerHeadCommand(program: Command): void {
         const presetKeys: (keyof HeadPresetSettings)[] = ['lr', 'batch', 'accumulation', 'maskAlpha', 'maskBeta'];
         const flags = applyHeadPreset(parsed, parsed.preset, new Set(presetKeys.filter((key) => self.getOptionValueSource(key) === 'cli')));
         await initEngine({ engine: flags.engine, threads: flags.threads });
-        const shards = await openShards(flags.data, { tokenizer: flags.tokenizer });
-        const validationShards = flags.validationData === undefined ? undefined : await openShards(flags.validationData, { tokenizer: flags.tokenizer }).catch((error: unknown) => {
-          shards.close();
+        const loadPair = () => loadBackbonePair({ ar: flags.ar, mlm: flags.mlm, diffusion: flags.diffusion }, flags.tokenizer);
+        // With --tokenizer the corpora are checked first (cheap); without it the shared
+        // tokenizer is the pair's (the AR checkpoint's own, as Hugging Face folders have one).
+        const early = flags.tokenizer === undefined ? await loadPair() : undefined;
+        const expected = early ? { fingerprint: tokenizerFingerprint(early.tokenizer.json) } : flags.tokenizer;
+        const corpora = await openCorpora(flags.data, flags.validationData, expected).catch((error: unknown) => {
+          early?.dispose();
           throw error;
         });
-        const pair = await loadBackbonePair({ ar: flags.ar, mlm: flags.mlm, diffusion: flags.diffusion }, flags.tokenizer).catch((error: unknown) => {
+        const { shards, validationShards } = corpora;
+        const pair = early ?? (await loadPair().catch((error: unknown) => {
           shards.close();
           validationShards?.close();
           throw error;
-        });
+        }));
         try {
           const from = flags.head === undefined ? undefined : await resolveCheckpointDir(flags.head);
           const head = await initialHead(pair, { init: flags.init, seed: flags.seed, from });
+          const gate = flags.fractionGate ? new FractionGate() : undefined;
           try {
             const result = await trainHead(pair, head, shards, {
               out: flags.out,
@@ -99,6 +108,7 @@ export function registerHeadCommand(program: Command): void {
               decayToInit: flags.decayToInit,
               ...(validationShards ? { validationShards } : {}),
               ...(flags.patience !== undefined ? { patience: flags.patience } : {}),
+              ...(gate ? { gate } : {}),
               resume: flags.resume,
               exportDir: flags.export,
               exportDtype: flags.dtype,
@@ -106,10 +116,11 @@ export function registerHeadCommand(program: Command): void {
               trainer: trainerOptionsFromFlags(flags),
             });
             const { metrics: _metrics, exported, ...rest } = result;
-            const summary = { ...rest, out: flags.out, init: from === undefined ? flags.init : 'head', from: from ?? null, preset: flags.preset ?? null, batch: flags.batch, accumulation: flags.accumulation, learningRate: flags.lr, masking: { kind: 'beta', alpha: flags.maskAlpha, beta: flags.maskBeta }, ar: pair.sources.ar, mlm: pair.sources.mlm, diffusion: pair.sources.diffusion ?? null, export: exported ? flags.export : null };
+            const summary = { ...rest, ...(gate ? { fractionGate: gate.values() } : {}), out: flags.out, init: from === undefined ? flags.init : 'head', from: from ?? null, preset: flags.preset ?? null, batch: flags.batch, accumulation: flags.accumulation, learningRate: flags.lr, masking: { kind: 'beta', alpha: flags.maskAlpha, beta: flags.maskBeta }, ar: pair.sources.ar, mlm: pair.sources.mlm, diffusion: pair.sources.diffusion ?? null, export: exported ? flags.export : null };
             process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `head: ${JSON.stringify(summary)}\n`);
           } finally {
             head.dispose();
+            gate?.dispose();
           }
         } finally {
           pair.dispose();
@@ -120,3 +131,14 @@ export function registerHeadCommand(program: Command): void {
       }, { json: () => Boolean(parsed.json) }),
     );
 }
+
+/** Opens the training token shards and the optional validation ones, both checked against the tokenizer the head trains with. */
+async function openCorpora(data: string, validationData: string | undefined, tokenizer: OpenShardsOptions['tokenizer']) {
+  const shards = await openShards(data, { tokenizer });
+  const validationShards = validationData === undefined ? undefined : await openShards(validationData, { tokenizer }).catch((error: unknown) => {
+    shards.close();
+    throw error;
+  });
+  return { shards, validationShards };
+}
+

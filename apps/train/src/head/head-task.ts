@@ -1,11 +1,13 @@
 import { InvalidArgumentError, type Rng } from '@maria-ts/core';
-import { headMaskedTokenLoss, maskedFeatures, type MariaModel, type MaskedFeatures } from '@maria-ts/fusion-head';
+import { type FractionGate, headMaskedTokenLoss, maskedFeatures, type MariaModel, type MaskedFeatures } from '@maria-ts/fusion-head';
 import { betaMaskSampler, type MaskSampler, sampleMaskBatch } from '@maria-ts/masking';
 import type { TokenBatch, TrainingTask } from '../trainer/training-task.js';
 
 export interface HeadTaskOptions {
   /** Per-sequence masking (default: the paper's Beta(2.5, 2.5) rate, at least one position). */
   readonly sampler?: MaskSampler;
+  /** Train this fraction gate on the MLM half along with the head (opt-in; see `FractionGate`). */
+  readonly gate?: FractionGate;
 }
 
 /**
@@ -31,7 +33,7 @@ export function headTrainingTask(model: MariaModel, options: HeadTaskOptions = {
   const specialIds = unmaskableIds(model);
   const variables = model.head.variables();
   return {
-    variables: [variables.arWeight, variables.mlmWeight, variables.bias],
+    variables: [variables.arWeight, variables.mlmWeight, variables.bias, ...(options.gate ? options.gate.variables() : [])],
     prepare(batch: TokenBatch, rng: Rng): MaskedFeatures {
       const rows = Array.from({ length: batch.batch }, (_, row) => batch.ids.subarray(row * batch.length, (row + 1) * batch.length));
       const { masks } = sampleMaskBatch(sampler, rows, rng, { specialIds });
@@ -41,7 +43,7 @@ export function headTrainingTask(model: MariaModel, options: HeadTaskOptions = {
     },
     loss(_batch: TokenBatch, _rng: Rng, prepared?: MaskedFeatures) {
       if (prepared === undefined) throw new InvalidArgumentError('prepared', undefined, 'the masked features from prepare() (the trainer runs it before loss)');
-      return headMaskedTokenLoss(model.head, prepared);
+      return headMaskedTokenLoss(model.head, prepared, options.gate);
     },
   };
 }

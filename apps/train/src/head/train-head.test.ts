@@ -2,7 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initEngine, Rng, tf } from '@maria-ts/core';
-import { type LinearFusionHead, loadMariaModel, MariaModel, readFusionHeadConfig } from '@maria-ts/fusion-head';
+import { FractionGate, type LinearFusionHead, loadFractionGate, loadMariaModel, MariaModel, readFusionHeadConfig } from '@maria-ts/fusion-head';
 import { betaMaskSampler } from '@maria-ts/masking';
 import { TEST_DATA, TINY_TOKENIZER, temporaryDirectory, writeHeadOf } from '../../test/test-data.js';
 import { buildCorpus } from '../corpus/build-corpus.js';
@@ -144,6 +144,26 @@ describe('head regularisation and validation', () => {
   });
 });
 
+describe('fraction gate (opt-in)', () => {
+  it('trains the gate with the head, saves it beside each checkpoint\'s head, and is part of the task', async () => {
+    const head = await initialHead(pair, { init: 'poe', seed: 0 });
+    const gate = new FractionGate();
+    const out = path.join(scratch, 'gated');
+    const gated = { ...trainer, steps: 2, accumulation: 1, warmupSteps: 0, evalEvery: 2, checkpointEvery: 2, evalBatches: 1 };
+    await trainHead(pair, head, shards, options(out, { trainer: gated, gate }));
+    const values = gate.values();
+    expect(values.offset).not.toBe(0);
+    expect(values.slope).not.toBe(0);
+    const saved = await loadFractionGate(path.join(out, 'checkpoints', 'step-0000002'));
+    expect(saved?.values()).toEqual(values);
+    // A plain head run in the same folder is another task.
+    await expect(trainHead(pair, head, shards, options(out, { trainer: gated, resume: true }))).rejects.toThrow(/different task/);
+    saved?.dispose();
+    gate.dispose();
+    head.dispose();
+  });
+});
+
 describe('head masking rates', () => {
   it('masks at the rates its Beta(α, β) says: the default about half, Beta(40, 1) nearly all', async () => {
     const head = await initialHead(pair, { init: 'poe', seed: 0 });
@@ -154,7 +174,7 @@ describe('head masking rates', () => {
     const maskedFraction = (sampler?: ReturnType<typeof betaMaskSampler>) => {
       const features = headTrainingTask(model, sampler ? { sampler } : {}).prepare!({ ids, batch: rows, length }, new Rng(5));
       const count = features.targets.shape[0];
-      tf.dispose([features.hAR, features.hMLM, features.targets]);
+      tf.dispose([features.hAR, features.hMLM, features.targets, ...(features.fractions ? [features.fractions] : [])]);
       return count / (rows * length);
     };
     // Beta(2.5, 2.5) has mean 0.5; Beta(40, 1) has mean 40/41 ≈ 0.976; 1,024 positions each.

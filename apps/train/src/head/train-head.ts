@@ -2,7 +2,7 @@ import path from 'node:path';
 import { tf, writeFileAtomic } from '@maria-ts/core';
 import type { StoredDtype } from '@maria-ts/backbones';
 import { betaMaskSampler } from '@maria-ts/masking';
-import { backboneIdentity, type FusionHeadConfig, type FusionHeadPairing, type LinearFusionHead, MariaModel, saveFusionHead } from '@maria-ts/fusion-head';
+import { backboneIdentity, type FractionGate, type FusionHeadConfig, type FusionHeadPairing, type LinearFusionHead, MariaModel, saveFractionGate, saveFusionHead } from '@maria-ts/fusion-head';
 import type { TokenShards } from '../corpus/open-shards.js';
 import { shardBatchSource } from '../pretrain/shard-batch-source.js';
 import { trainingProgress } from '../pretrain/training-progress.js';
@@ -49,6 +49,12 @@ export interface TrainHeadOptions {
   readonly validationShards?: TokenShards;
   /** Early stopping on the validation loss after this many passes without improvement; the best head is kept and exported. */
   readonly patience?: number;
+  /**
+   * Train this fraction gate with the head (opt-in, `--fraction-gate`): it is saved as
+   * `fraction-gate.json` beside every checkpoint's head and the exported head; loaders that
+   * do not ask for it read the head as plain MARIA. Recorded, so resume refuses a change.
+   */
+  readonly gate?: FractionGate;
 }
 
 /** The learning curve a head run writes to `learning-curve.json` (from metrics.jsonl). */
@@ -106,7 +112,7 @@ export interface TrainHeadResult extends TrainRunResult {
 export async function trainHead(pair: BackbonePair, head: LinearFusionHead, shards: TokenShards, options: TrainHeadOptions): Promise<TrainHeadResult> {
   const model = new MariaModel({ ar: pair.ar, mlm: pair.mlm, head, tokenizer: pair.tokenizer, ...(pair.mlmTokenizer ? { mlmTokenizer: pair.mlmTokenizer } : {}) });
   const masking = options.masking ?? DEFAULT_HEAD_MASKING;
-  const task = headTrainingTask(model, { sampler: betaMaskSampler(masking) });
+  const task = headTrainingTask(model, { sampler: betaMaskSampler(masking), ...(options.gate ? { gate: options.gate } : {}) });
   const seed = options.trainer.seed ?? 0;
   const trainingData = shardBatchSource(shards, { batchSize: options.batch, accumulation: options.trainer.accumulation ?? 1, seed });
   const data = options.validationShards ? withValidationFrom(trainingData, options.validationShards, options.batch) : trainingData;
@@ -124,6 +130,12 @@ export async function trainHead(pair: BackbonePair, head: LinearFusionHead, shar
     data: path.resolve(shards.directory),
     ...(options.decayToInit ? { decayToward: 'init' } : {}),
     ...(options.validationShards ? { validationData: path.resolve(options.validationShards.directory) } : {}),
+    ...(options.gate ? { fractionGate: true } : {}),
+  };
+  const gate = options.gate;
+  const saveHead = async (dir: string) => {
+    await saveFusionHead(head, dir, { pairing, training: { init: options.init, from: options.from ?? null } });
+    if (gate) await saveFractionGate(gate, dir);
   };
   const headVariables = head.variables();
   const decayToward = options.decayToInit
@@ -137,7 +149,7 @@ export async function trainHead(pair: BackbonePair, head: LinearFusionHead, shar
       taskDescription,
       resume: options.resume ?? false,
       evaluateAtStart: true,
-      exportModel: (dir) => saveFusionHead(head, dir, { pairing, training: { init: options.init, from: options.from ?? null } }).then(() => undefined),
+      exportModel: saveHead,
       onStep: progress.onStep,
       ...(decayToward ? { decayToward } : {}),
       ...(options.patience !== undefined ? { earlyStopping: { patience: options.patience } } : {}),
@@ -161,6 +173,8 @@ export async function trainHead(pair: BackbonePair, head: LinearFusionHead, shar
       dtype: options.exportDtype ?? 'F32',
       training: { ...taskDescription, steps: result.finalStep, options: options.trainer, validationLoss: result.lastValidationLoss, initialValidationLoss: initial?.validationLoss ?? null },
     });
+    // The MARIA directory's head folder (its manifest's default, which saveMariaModel writes).
+    if (gate) await saveFractionGate(gate, path.join(options.exportDir, 'head'));
   }
   return { ...result, initialValidationLoss: initial?.validationLoss ?? null, tokensPerSecond: lastStep?.tokensPerSecond ?? null, metrics, exported };
 }

@@ -1,0 +1,107 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CheckpointError, initEngine, tf } from '@maria-ts/core';
+import { expectNoTensorLeak, finiteDifferenceGradient, testEngineOptions } from '@maria-ts/core/testing';
+import { loadTokenizer } from '@maria-ts/backbones';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FRACTION_GATE_FILE, FractionGate, loadFractionGate, saveFractionGate } from './fraction-gate.js';
+import { headMaskedTokenLoss, maskedFeatures, type MaskedBatch, type MaskedFeatures } from './masked-token-loss.js';
+import type { MariaModel } from './maria-model.js';
+import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from './testing/index.js';
+
+/** Float32 central differences (ε = 1e-2) of a loss against its analytic gradient. */
+const FINITE_DIFFERENCE = { digits: 3 };
+
+let model: MariaModel;
+let features: MaskedFeatures;
+// Row 0 masks 2 of 8 positions, row 1 masks 5 of 8.
+const batch: MaskedBatch = {
+  ids: [40, 310, 72, 900, 15, 2048, 33, 501, 7, 99, 1000, 4000, 12, 8, 77, 65],
+  mask: [0, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 1, 1, 1, 0, 0],
+  batch: 2,
+  length: 8,
+};
+
+beforeAll(async () => {
+  await initEngine(testEngineOptions());
+  model = createRandomMariaModel({ tokenizer: await loadTokenizer(MONOREPO_TINY_TOKENIZER_DIR), seed: 6, hiddenSize: 16 });
+  features = maskedFeatures(model, batch);
+});
+afterAll(() => {
+  tf.dispose(features as unknown as tf.TensorContainer);
+  model.dispose();
+});
+
+/** The gated loss written out independently: logits = arLogits + 2σ(a + c·f)·mlmLogits. */
+function referenceLoss(offset: number, slope: number): number {
+  return tf.tidy(() => {
+    const scale = tf.mul(tf.sigmoid(tf.add(offset, tf.mul(slope, features.fractions!))), 2).expandDims(1);
+    const logits = tf.add(model.head.arLogits(features.hAR), tf.mul(model.head.mlmLogits(features.hMLM), scale));
+    const picked = tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(features.targets, model.vocabSize)), 1);
+    return -(tf.mean(picked).dataSync()[0] as number);
+  });
+}
+
+describe('FractionGate', () => {
+  it('gives each masked position the masked fraction of its own sequence', () => {
+    expect(Array.from(features.fractions!.dataSync())).toEqual([2 / 8, 2 / 8, 5 / 8, 5 / 8, 5 / 8, 5 / 8, 5 / 8]);
+  });
+
+  it('is plain MARIA at offset = slope = 0, and the gated loss otherwise', async () => {
+    const closed = new FractionGate();
+    const plain = headMaskedTokenLoss(model.head, features);
+    const gatedAtZero = headMaskedTokenLoss(model.head, features, closed);
+    expect(gatedAtZero.dataSync()[0]).toBe(plain.dataSync()[0]);
+    const gate = new FractionGate({ offset: 0.3, slope: -2 });
+    expect(gate.scaleAt(0.5)).toBeCloseTo(2 / (1 + Math.exp(-(0.3 - 1))), 6);
+    const gated = headMaskedTokenLoss(model.head, features, gate);
+    expect(gated.dataSync()[0]).toBeCloseTo(referenceLoss(0.3, -2), 5);
+    expect(gated.dataSync()[0]).not.toBeCloseTo(plain.dataSync()[0] as number, 3);
+    await expectNoTensorLeak(() => tf.dispose(headMaskedTokenLoss(model.head, features, gate)));
+    tf.dispose([plain, gatedAtZero, gated]);
+    closed.dispose();
+    gate.dispose();
+  });
+
+  it('has gradients in its offset, slope and the head matching finite differences', () => {
+    const gate = new FractionGate({ offset: 0.2, slope: -1.5 });
+    const head = model.head.variables();
+    const { value, grads } = tf.variableGrads(() => headMaskedTokenLoss(model.head, features, gate));
+    expect(Object.keys(grads).sort()).toEqual([gate.offset.name, gate.slope.name, head.arWeight.name, head.mlmWeight.name, head.bias.name].sort());
+    const around = (which: 'offset' | 'slope') =>
+      finiteDifferenceGradient((x) => tf.scalar(which === 'offset' ? referenceLoss(x.dataSync()[0] as number, -1.5) : referenceLoss(0.2, x.dataSync()[0] as number)), gate[which], { epsilon: 1e-2 });
+    for (const which of ['offset', 'slope'] as const) {
+      expect(grads[gate[which].name]!.dataSync()[0]).toBeCloseTo(around(which).values[0] as number, FINITE_DIFFERENCE.digits);
+    }
+    // The bias sits inside the gated half: its gradient is scaled by g(f).
+    const biasEstimate = finiteDifferenceGradient(
+      (bias) =>
+        tf.tidy(() => {
+          const scale = gate.scale(features.fractions!).expandDims(1);
+          const mlm = tf.add(tf.sub(model.head.mlmLogits(features.hMLM), head.bias), bias);
+          const logits = tf.add(model.head.arLogits(features.hAR), tf.mul(mlm, scale));
+          return tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(features.targets, model.vocabSize)), 1))) as tf.Scalar;
+        }),
+      head.bias,
+      { maxCoordinates: 6, epsilon: 1e-2 },
+    );
+    const analytic = grads[head.bias.name]!.dataSync();
+    biasEstimate.indices.forEach((index, k) => expect(analytic[index]).toBeCloseTo(biasEstimate.values[k] as number, FINITE_DIFFERENCE.digits));
+    tf.dispose([value, ...Object.values(grads)]);
+    gate.dispose();
+  });
+
+  it('round-trips through a head directory, is absent from a plain one, and refuses a damaged file', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'fraction-gate-'));
+    expect(await loadFractionGate(dir)).toBeNull();
+    const gate = new FractionGate({ offset: 0.25, slope: -3 });
+    await saveFractionGate(gate, dir);
+    const loaded = await loadFractionGate(dir);
+    expect(loaded?.values()).toEqual(gate.values());
+    await writeFile(path.join(dir, FRACTION_GATE_FILE), '{"format": "maria-fraction-gate", "offset": "x"}');
+    await expect(loadFractionGate(dir)).rejects.toThrow(CheckpointError);
+    gate.dispose();
+    loaded?.dispose();
+  });
+});
