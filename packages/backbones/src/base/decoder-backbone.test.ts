@@ -5,6 +5,8 @@ import { createBackbone } from '../create-backbone.js';
 import { CacheCapacityError } from '../errors.js';
 import { loadBackbone } from '../load-backbone.js';
 import { fixtureDir } from '../testing/golden-fixtures.js';
+import { HostKVCache } from '../layers/host-kv-cache.js';
+import type { ChunkedKVCache } from '../layers/kv-cache.js';
 import type { DecoderBackbone } from './decoder-backbone.js';
 
 /**
@@ -121,7 +123,7 @@ describe('KV-cached decoding', () => {
   it('leaks no tensor across 50 decode steps, and frees everything with the cache', async () => {
     for (const backbone of decoders.values()) {
       const baseline = tf.memory().numTensors;
-      const cache = (backbone as DecoderBackbone).createCache(1, 60, MANY_CHUNKS);
+      const cache = (backbone as DecoderBackbone).createCache(1, 60, MANY_CHUNKS) as ChunkedKVCache;
       const chunkTensors = () => Array.from({ length: cache.numLayers }, (_, layer) => 2 * cache.chunkLengths(layer).length).reduce((a, b) => a + b, 0);
       for (let step = 0; step < 50; step++) {
         const heldBefore = chunkTensors();
@@ -141,6 +143,28 @@ describe('KV-cached decoding', () => {
       cache.dispose();
       expect(tf.memory().numTensors).toBe(baseline);
     }
+  });
+
+  it('with the host cache (Llama, OLMo): a long prefill (engine attention) plus short steps (host attention) equals the full forward, and a step leaves only its outputs', async () => {
+    for (const name of ['tiny-llama', 'tiny-olmo', 'fresh llama (MQA, tied head, biases)']) {
+      const backbone = decoders.get(name) as DecoderBackbone;
+      const ids = idsFor(backbone, 30, 2);
+      const full = tf.tidy(() => backbone.forward(tf.tensor2d(ids, [2, 30], 'int32')).hidden);
+      const probe = backbone.createCache(2, 30);
+      expect(probe).toBeInstanceOf(HostKVCache);
+      probe.dispose();
+      const cached = decodeInChunks(backbone, ids, [20, 1, 3, 1, 5], {});
+      expectTensorClose(cached.hidden, full, FLOAT32_REORDERED);
+      tf.dispose([full, cached.hidden, cached.logits]);
+      const cache = backbone.createCache(1, 8);
+      await expectNoTensorLeak(() => {
+        const id = tf.tensor2d([[1, 2]], [1, 2], 'int32');
+        const output = backbone.step(id, cache, { returnLogits: true });
+        tf.dispose([id, output.hidden, output.logits as tf.Tensor]);
+      }, { allowed: 0 });
+      cache.dispose();
+    }
+    expect(() => (decoders.get('lm-buddy-tiny_gpt2') as DecoderBackbone).createCache(1, 4, { layout: 'host' })).toThrowError(InvalidArgumentError);
   });
 
   it('rolls back with truncate and decodes the same continuation again', () => {

@@ -1,4 +1,5 @@
 import { InputTooLongError, InvalidArgumentError, tf, type ARBackbone, type KVCache } from '@maria-ts/core';
+import { HostKVCache } from '../layers/host-kv-cache.js';
 import { ChunkedKVCache } from '../layers/kv-cache.js';
 import { TransformerBackbone, type TransformerOutput } from './transformer-backbone.js';
 
@@ -22,23 +23,44 @@ export abstract class DecoderBackbone extends TransformerBackbone implements ARB
   abstract readonly bosTokenId: number;
   protected abstract readonly cacheGeometry: CacheGeometry;
 
-  /** An empty cache; `options.mergeRatio` tunes its chunk merging (see `ChunkedKVCache`). */
-  createCache(batchSize: number, capacity: number, options: { readonly mergeRatio?: number; readonly smallChunk?: number } = {}): ChunkedKVCache {
-    const limit = this.cacheGeometry.hardMaxPositions;
-    if (limit !== null && capacity > limit) throw new InputTooLongError(`${this.info.family} KV cache capacity`, capacity, limit);
-    return new ChunkedKVCache({
-      batchSize,
-      capacity,
-      numLayers: this.info.numLayers,
-      numKeyValueHeads: this.cacheGeometry.numKeyValueHeads,
-      headDim: this.cacheGeometry.headDim,
-      ...options,
-    });
+  /**
+   * The host decode step of this family, or null where it has none (then every step runs as
+   * tfjs ops). It feeds ids [batch, length] at positions `cache.length…`, writes their keys
+   * and values into `cache` at those positions in every layer (without advancing it), and
+   * returns the hidden states [batch, length, width] (after the final transform).
+   */
+  protected hostStep(_ids: tf.Tensor2D, _cache: HostKVCache): tf.Tensor3D | null {
+    return null;
   }
 
-  private ownCache(cache: KVCache): ChunkedKVCache {
+  /** Whether `hostStep` is implemented for this model (its activation and norm have host forms). */
+  protected get hasHostStep(): boolean {
+    return false;
+  }
+
+  /**
+   * An empty cache. Where the family has a host decode step, a `HostKVCache` (preallocated
+   * host buffers written in place); otherwise, or when `options` sets the chunk merging
+   * (`mergeRatio`, `smallChunk`, or `layout: 'chunked'`), a `ChunkedKVCache` of tensors.
+   */
+  createCache(
+    batchSize: number,
+    capacity: number,
+    options: { readonly mergeRatio?: number; readonly smallChunk?: number; readonly layout?: 'host' | 'chunked' } = {},
+  ): ChunkedKVCache | HostKVCache {
+    const limit = this.cacheGeometry.hardMaxPositions;
+    if (limit !== null && capacity > limit) throw new InputTooLongError(`${this.info.family} KV cache capacity`, capacity, limit);
+    const { layout, ...policy } = options;
+    const geometry = { batchSize, capacity, numLayers: this.info.numLayers, numKeyValueHeads: this.cacheGeometry.numKeyValueHeads, headDim: this.cacheGeometry.headDim };
+    if (layout === 'host' && !this.hasHostStep) throw new InvalidArgumentError('KV cache layout', layout, `'chunked' (the ${this.info.family} backbone has no host decode step)`);
+    const host = layout === 'host' || (layout === undefined && this.hasHostStep && policy.mergeRatio === undefined && policy.smallChunk === undefined);
+    return host ? new HostKVCache(geometry) : new ChunkedKVCache({ ...geometry, ...policy });
+  }
+
+  private ownCache(cache: KVCache): ChunkedKVCache | HostKVCache {
     const { numKeyValueHeads, headDim } = this.cacheGeometry;
-    if (!(cache instanceof ChunkedKVCache) || cache.numLayers !== this.info.numLayers || cache.numKeyValueHeads !== numKeyValueHeads || cache.headDim !== headDim) {
+    const known = cache instanceof ChunkedKVCache || (cache instanceof HostKVCache && this.hasHostStep);
+    if (!known || cache.numLayers !== this.info.numLayers || cache.numKeyValueHeads !== numKeyValueHeads || cache.headDim !== headDim) {
       throw new InvalidArgumentError('KV cache', { numLayers: cache.numLayers }, `a cache made by this ${this.info.family} backbone's createCache`);
     }
     return cache;
@@ -52,6 +74,13 @@ export abstract class DecoderBackbone extends TransformerBackbone implements ARB
     this.assertWithinPositions(own.length + length);
     own.ensureRoom(length);
     const offset = own.length;
+    if (own instanceof HostKVCache) {
+      // Writes past the cache's length are invisible until `advance`, so a failed step leaves it as it was.
+      const hidden = this.hostStep(ids, own) as tf.Tensor3D;
+      own.advance(length);
+      const logits = options.returnLogits ? (tf.tidy(() => this.head.project(hidden)) as tf.Tensor3D) : undefined;
+      return { hidden, ...(logits ? { logits } : {}) };
+    }
     try {
       const result = tf.tidy(() => {
         const masks = this.masksByLayer(batch, length, offset + length, offset, null);

@@ -6,6 +6,7 @@ export * from './dense.js';
 export * from './feed-forward.js';
 export * from './gated-feed-forward.js';
 export * from './kv-cache.js';
+export { HostKVCache, type HostKVCacheOptions } from './host-kv-cache.js';
 export * from './layer-norm.js';
 export * from './rms-norm.js';
 export * from './rotary-embedding.js';

@@ -90,6 +90,12 @@ export class RotaryEmbedding {
     this.rows = capacity;
   }
 
+  /** The cos and signed-sin tables covering positions [0, end), for the host decode step (read-only views). */
+  hostTables(end: number): { readonly cos: Float32Array; readonly signedSin: Float32Array; readonly dimension: number } {
+    this.ensureRows(end);
+    return { cos: this.cosTable, signedSin: this.signedSinTable, dimension: this.dimension };
+  }
+
   /**
    * Rotates x [batch, length, heads, headDim] whose first position is absolute position
    * `offset` (the KV cache length during decoding). When headDim exceeds the rotated

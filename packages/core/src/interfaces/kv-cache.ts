@@ -3,12 +3,13 @@ import type { Tensor4D } from '@tensorflow/tfjs';
 /**
  * Keys and values of every attention layer for the tokens decoded so far.
  *
- * tfjs tensors are immutable, so a cache cannot write new positions into a preallocated
- * buffer, and appending by concatenation would copy the whole cache at every step.
- * Implementations therefore keep each layer as a short list of chunks that they merge
- * log-structured (backbones' `ChunkedKVCache`: each position is copied O(log length)
- * times over a decode, and attention reads the chunks directly). A cache owns its
- * tensors: `dispose()` frees all of them, and a step must leave `tf.memory().numTensors`
+ * tfjs tensors are immutable, so a cache of tensors cannot write new positions into a
+ * preallocated buffer, and appending by concatenation would copy the whole cache at every
+ * step. Backbones' `ChunkedKVCache` therefore keeps each layer as a short list of chunks
+ * merged log-structured (each position is copied O(log length) times over a decode, and
+ * attention reads the chunks directly); families with a host decode step (Llama, OLMo)
+ * use `HostKVCache` instead, preallocated host buffers written in place. A cache owns its
+ * storage: `dispose()` frees all of it, and a step must leave `tf.memory().numTensors`
  * unchanged apart from its returned outputs and the cache's own bounded chunk count.
  */
 export interface KVCache {

@@ -1,0 +1,196 @@
+/*
+ * Two WebAssembly SIMD loops for attention over a host KV cache, assembled here from their
+ * instructions (no toolchain, no binary blob). Plain JavaScript runs these loops one scalar
+ * at a time with bounds checks; as 128-bit SIMD they are several times faster, which is what
+ * lets a decode step's attention over hundreds of cached positions cost less than its
+ * matrix products. Both work on float32 in a memory the caller owns:
+ *
+ *   dots(q, k, n, d, out):  out[t] = Σ_i q[i] · k[t·d + i]        for t < n
+ *   mix(p, v, n, d, out):   out[i] = Σ_t p[t] · v[t·d + i]        for i < d
+ *
+ * Pointers are byte offsets; d must be a multiple of 4. Each dot product sums four lanes
+ * (lane j holds the products of i ≡ j mod 4) and then adds the lanes, so its rounding
+ * differs from a sequential float32 sum only in order.
+ */
+
+const I32 = 0x7f;
+const V128 = 0x7b;
+
+/** Opcodes used below (WebAssembly core and SIMD proposals). */
+const op = {
+  block: [0x02, 0x40],
+  loop: [0x03, 0x40],
+  end: [0x0b],
+  br: (label: number) => [0x0c, label],
+  brIf: (label: number) => [0x0d, label],
+  get: (local: number) => [0x20, local],
+  set: (local: number) => [0x21, local],
+  i32Const: (value: number) => [0x41, ...signedLeb(value)],
+  i32Add: [0x6a],
+  i32Shl: [0x74],
+  i32GeU: [0x4f],
+  f32Load: [0x2a, 0x02, 0x00],
+  f32Store: [0x38, 0x02, 0x00],
+  f32Add: [0x92],
+  v128Load: [0xfd, 0x00, 0x00, 0x00],
+  v128Store: [0xfd, 0x0b, 0x00, 0x00],
+  v128Zero: [0xfd, 0x0c, ...new Array<number>(16).fill(0)],
+  f32x4Splat: [0xfd, 0x13],
+  f32x4ExtractLane: (lane: number) => [0xfd, 0x1f, lane],
+  f32x4Add: [0xfd, 0xe4, 0x01],
+  f32x4Mul: [0xfd, 0xe6, 0x01],
+};
+
+function unsignedLeb(value: number): number[] {
+  const bytes: number[] = [];
+  do {
+    let byte = value & 0x7f;
+    value >>>= 7;
+    if (value !== 0) byte |= 0x80;
+    bytes.push(byte);
+  } while (value !== 0);
+  return bytes;
+}
+
+function signedLeb(value: number): number[] {
+  const bytes: number[] = [];
+  for (;;) {
+    const byte = value & 0x7f;
+    value >>= 7;
+    const done = (value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0);
+    bytes.push(done ? byte : byte | 0x80);
+    if (done) return bytes;
+  }
+}
+
+function section(id: number, contents: number[]): number[] {
+  return [id, ...unsignedLeb(contents.length), ...contents];
+}
+
+function vector(items: number[][]): number[] {
+  return [...unsignedLeb(items.length), ...items.flat()];
+}
+
+function name(text: string): number[] {
+  const bytes = [...new TextEncoder().encode(text)];
+  return [...unsignedLeb(bytes.length), ...bytes];
+}
+
+function body(locals: [count: number, type: number][], code: number[][]): number[] {
+  const contents = [...vector(locals.map(([count, type]) => [...unsignedLeb(count), type])), ...code.flat(), ...op.end];
+  return [...unsignedLeb(contents.length), ...contents];
+}
+
+// Parameters of both functions: 0 = first input, 1 = rows, 2 = n, 3 = d, 4 = out.
+const [A, ROWS, N, D, OUT] = [0, 1, 2, 3, 4];
+
+/** dots: locals 5 = t, 6 = i (bytes), 7 = row pointer, 8 = row bytes; 9 = accumulator. */
+const dots = body(
+  [
+    [4, I32],
+    [1, V128],
+  ],
+  [
+    op.get(D), op.i32Const(2), op.i32Shl, op.set(8),
+    op.get(ROWS), op.set(7),
+    op.block, op.loop,
+    op.get(5), op.get(N), op.i32GeU, op.brIf(1),
+    op.v128Zero, op.set(9),
+    op.i32Const(0), op.set(6),
+    op.block, op.loop,
+    op.get(6), op.get(8), op.i32GeU, op.brIf(1),
+    op.get(9),
+    op.get(A), op.get(6), op.i32Add, op.v128Load,
+    op.get(7), op.get(6), op.i32Add, op.v128Load,
+    op.f32x4Mul, op.f32x4Add, op.set(9),
+    op.get(6), op.i32Const(16), op.i32Add, op.set(6),
+    op.br(0),
+    op.end, op.end,
+    op.get(OUT), op.get(5), op.i32Const(2), op.i32Shl, op.i32Add,
+    op.get(9), op.f32x4ExtractLane(0),
+    op.get(9), op.f32x4ExtractLane(1), op.f32Add,
+    op.get(9), op.f32x4ExtractLane(2), op.f32Add,
+    op.get(9), op.f32x4ExtractLane(3), op.f32Add,
+    op.f32Store,
+    op.get(7), op.get(8), op.i32Add, op.set(7),
+    op.get(5), op.i32Const(1), op.i32Add, op.set(5),
+    op.br(0),
+    op.end, op.end,
+  ],
+);
+
+/** mix: locals 5 = t, 6 = i (bytes), 7 = row pointer, 8 = row bytes; 9 = splatted weight. */
+const mix = body(
+  [
+    [4, I32],
+    [1, V128],
+  ],
+  [
+    op.get(D), op.i32Const(2), op.i32Shl, op.set(8),
+    op.get(ROWS), op.set(7),
+    // out = 0
+    op.block, op.loop,
+    op.get(6), op.get(8), op.i32GeU, op.brIf(1),
+    op.get(OUT), op.get(6), op.i32Add, op.v128Zero, op.v128Store,
+    op.get(6), op.i32Const(16), op.i32Add, op.set(6),
+    op.br(0),
+    op.end, op.end,
+    op.block, op.loop,
+    op.get(5), op.get(N), op.i32GeU, op.brIf(1),
+    op.get(A), op.get(5), op.i32Const(2), op.i32Shl, op.i32Add, op.f32Load, op.f32x4Splat, op.set(9),
+    op.i32Const(0), op.set(6),
+    op.block, op.loop,
+    op.get(6), op.get(8), op.i32GeU, op.brIf(1),
+    op.get(OUT), op.get(6), op.i32Add,
+    op.get(OUT), op.get(6), op.i32Add, op.v128Load,
+    op.get(9), op.get(7), op.get(6), op.i32Add, op.v128Load, op.f32x4Mul,
+    op.f32x4Add, op.v128Store,
+    op.get(6), op.i32Const(16), op.i32Add, op.set(6),
+    op.br(0),
+    op.end, op.end,
+    op.get(7), op.get(8), op.i32Add, op.set(7),
+    op.get(5), op.i32Const(1), op.i32Add, op.set(5),
+    op.br(0),
+    op.end, op.end,
+  ],
+);
+
+/** The module: imports `env.memory`, exports `dots` and `mix` of type (i32 × 5) → (). */
+export function simdKernelBytes(): Uint8Array<ArrayBuffer> {
+  const type = [0x60, 5, I32, I32, I32, I32, I32, 0];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vector([type])),
+    ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])),
+    ...section(3, vector([[0], [0]])),
+    ...section(7, vector([[...name('dots'), 0x00, 0], [...name('mix'), 0x00, 1]])),
+    ...section(10, vector([dots, mix])),
+  ]);
+}
+
+/** `dots` and `mix` bound to one memory. */
+export interface SimdKernels {
+  readonly memory: WebAssembly.Memory;
+  dots(q: number, k: number, n: number, d: number, out: number): void;
+  mix(p: number, v: number, n: number, d: number, out: number): void;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled module, or null where WebAssembly SIMD is unavailable (then callers use plain loops). */
+function simdModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    const bytes = simdKernelBytes();
+    compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  }
+  return compiled;
+}
+
+/** The kernels over a fresh memory of at least `bytes` bytes, or null without WebAssembly SIMD. */
+export function createSimdKernels(bytes: number): SimdKernels | null {
+  const module = simdModule();
+  if (!module) return null;
+  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Omit<SimdKernels, 'memory'>;
+  return { memory, dots: exports.dots, mix: exports.mix };
+}
