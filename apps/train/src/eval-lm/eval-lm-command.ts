@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { CheckpointError, ENGINE_OPTION, initEngine, integerOption, isARBackbone, runMain, tf, THREADS_OPTION } from '@maria-ts/core';
+import { CheckpointError, ENGINE_OPTION, initEngine, integerOption, InvalidArgumentError, isARBackbone, runMain, tf, THREADS_OPTION } from '@maria-ts/core';
+import { parseWikitext } from '@maria-ts/eval';
 import { loadBackbone, loadTokenizer } from '@maria-ts/backbones';
 import { SingleBar } from 'cli-progress';
 import { scoreWindows } from './language-model-loss.js';
@@ -9,6 +10,7 @@ import { rollingWindows } from './rolling-windows.js';
 interface EvalLmFlags {
   model: string;
   data: string;
+  format: EvalTextFormat;
   tokenizer?: string;
   window: number;
   stride?: number;
@@ -23,6 +25,8 @@ interface EvalLmFlags {
 export interface LanguageModelEvaluation {
   readonly model: string;
   readonly data: string;
+  /** How the file was read (see `EvalTextFormat`). */
+  readonly format: EvalTextFormat;
   readonly tokens: number;
   /** Unicode code points of the scored text. */
   readonly characters: number;
@@ -39,6 +43,24 @@ export interface LanguageModelEvaluation {
 }
 
 /**
+ * How `eval-lm` reads its file: `raw`, the file as it is (WikiText-2's raw test keeps WikiText's
+ * spacing, ` @-@ `, ` , `); `wikitext`, its articles in written form as the evaluation and the
+ * corpus read them (`parseWikitext` of `@maria-ts/eval`), joined with a blank line. Bits per
+ * character count the characters of the text scored.
+ */
+export type EvalTextFormat = 'raw' | 'wikitext';
+
+/** The text `eval-lm` scores for a file's contents (see `EvalTextFormat`). */
+export function evaluationText(text: string, format: EvalTextFormat): string {
+  return format === 'raw' ? text : parseWikitext(text).join('\n\n');
+}
+
+function parseEvalTextFormat(value: string): EvalTextFormat {
+  if (value === 'raw' || value === 'wikitext') return value;
+  throw new InvalidArgumentError('--format', value, 'raw | wikitext');
+}
+
+/**
  * `maria-train eval-lm`: token perplexity and bits per character of an AR backbone on a raw
  * text file (e.g. WikiText-2 raw test), scored in rolling windows. Bits per character do not
  * depend on the tokenizer, so they compare models with different vocabularies.
@@ -49,6 +71,7 @@ export function registerEvalLmCommand(program: Command): void {
     .description('token perplexity and bits per character of an AR checkpoint on a raw text file, in rolling windows')
     .requiredOption('--model <dir>', 'AR checkpoint directory (config.json, model.safetensors, tokenizer.json)')
     .requiredOption('--data <file>', 'raw UTF-8 text, scored as one stream (e.g. ../shared/data/eval/wikitext2_raw_test.txt)')
+    .option('--format <format>', 'raw: score the file as it is; wikitext: its articles detokenized, as maria-bench ppl and the corpus read WikiText', parseEvalTextFormat, 'raw' as EvalTextFormat)
     .option('--tokenizer <file>', "tokenizer.json (default: the model directory's)")
     .option('--window <n>', 'tokens per window', integerOption('--window', 1), 128)
     .option('--stride <n>', 'tokens the window advances by (default: --window, i.e. no overlap)', integerOption('--stride', 1))
@@ -61,9 +84,12 @@ export function registerEvalLmCommand(program: Command): void {
       runMain(async () => {
         await initEngine({ engine: flags.engine, threads: flags.threads });
         const started = performance.now();
-        const text = await readFile(flags.data, 'utf8').catch((error: NodeJS.ErrnoException) => {
-          throw new CheckpointError(flags.data, `cannot read the data file (${error.code ?? error.message})`);
-        });
+        const text = evaluationText(
+          await readFile(flags.data, 'utf8').catch((error: NodeJS.ErrnoException) => {
+            throw new CheckpointError(flags.data, `cannot read the data file (${error.code ?? error.message})`);
+          }),
+          flags.format,
+        );
         const backbone = await loadBackbone(flags.model);
         try {
           if (!isARBackbone(backbone)) throw new CheckpointError(flags.model, `is a ${backbone.info.family} masked LM; eval-lm needs an AR checkpoint`);
@@ -81,6 +107,7 @@ export function registerEvalLmCommand(program: Command): void {
           const result: LanguageModelEvaluation = {
             model: flags.model,
             data: flags.data,
+            format: flags.format,
             tokens,
             characters,
             bytes: Buffer.byteLength(text, 'utf8'),
