@@ -178,6 +178,8 @@ export function hostCachedAttention(input: HostAttentionInput): Float32Array {
   const scores = simd ? simd.heap.subarray(simd.scores, simd.scores + offset + length) : new Float32Array(offset + length);
   const context = simd ? simd.heap.subarray(simd.context, simd.context + headDim) : new Float32Array(headDim);
   const query = simd ? simd.heap.subarray(simd.query, simd.query + headDim) : new Float32Array(headDim);
+  const dots = simd && (headDim % 16 === 0 ? simd.kernels.dots16 : simd.kernels.dots);
+  const mix = simd && (headDim % 16 === 0 ? simd.kernels.mix16 : simd.kernels.mix);
   for (let b = 0; b < batch; b++) {
     for (let l = 0; l < length; l++) {
       const row = (b * length + l) * rowWidth;
@@ -186,10 +188,10 @@ export function hostCachedAttention(input: HostAttentionInput): Float32Array {
         // The query times the scale, rounded to float32, as the engine's attention scales it.
         for (let i = 0; i < headDim; i++) query[i] = (qkv[row + head * headDim + i] as number) * input.scale;
         const block = (b * numKeyValueHeads + Math.floor(head / group)) * room * headDim;
-        if (simd) simd.kernels.dots(4 * simd.query, 4 * (keys + block), visible, headDim, 4 * simd.scores);
+        if (simd && dots) dots(4 * simd.query, 4 * (keys + block), visible, headDim, 4 * simd.scores);
         else plainDots(query, store, keys + block, visible, headDim, scores);
         softmaxInPlace(scores, visible);
-        if (simd) simd.kernels.mix(4 * simd.scores, 4 * (values + block), visible, headDim, 4 * simd.context);
+        if (simd && mix) mix(4 * simd.scores, 4 * (values + block), visible, headDim, 4 * simd.context);
         else plainMix(scores, store, values + block, visible, headDim, context);
         out.set(context, (b * length + l) * numHeads * headDim + head * headDim);
       }

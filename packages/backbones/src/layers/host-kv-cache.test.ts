@@ -85,12 +85,27 @@ describe('SIMD attention kernels', () => {
     }
   });
 
+  it('unrolled for widths that are multiples of 16, give what the 4-wide loops give', () => {
+    const kernels = createSimdKernels(1 << 16) as NonNullable<ReturnType<typeof createSimdKernels>>;
+    const heap = new Float32Array(kernels.memory.buffer);
+    const [d, n] = [32, 9];
+    const [q, rows, out, unrolled] = [0, 32, 1024, 2048];
+    for (let i = 0; i < d; i++) heap[q + i] = Math.sin(i + 1);
+    for (let i = 0; i < n * d; i++) heap[rows + i] = Math.cos(0.3 * i);
+    kernels.dots(4 * q, 4 * rows, n, d, 4 * out);
+    kernels.dots16(4 * q, 4 * rows, n, d, 4 * unrolled);
+    for (let t = 0; t < n; t++) expect(heap[unrolled + t]).toBeCloseTo(heap[out + t] as number, 5);
+    kernels.mix(4 * out, 4 * rows, n, d, 4 * (out + 64));
+    kernels.mix16(4 * out, 4 * rows, n, d, 4 * (unrolled + 64));
+    for (let i = 0; i < d; i++) expect(heap[unrolled + 64 + i]).toBe(heap[out + 64 + i]);
+  });
+
   it('give the attention of plain loops, chunk after chunk, and plain loops give the engine\'s attention', () => {
-    const heads = { numHeads: 4, numKeyValueHeads: 2, headDim: 8 };
+    const heads = { numHeads: 4, numKeyValueHeads: 2, headDim: 16 };
     const width = (heads.numHeads + 2 * heads.numKeyValueHeads) * heads.headDim;
     const chunks = [5, 1, 3, 20]; // the 20-query chunk runs on the engine (HOST_ATTENTION_MAX_QUERIES)
     const attend = (simd: boolean) => {
-      const cache = new HostKVCache({ batchSize: 2, capacity: 40, numLayers: 1, numKeyValueHeads: 2, headDim: 8, simd });
+      const cache = new HostKVCache({ batchSize: 2, capacity: 40, numLayers: 1, numKeyValueHeads: 2, headDim: 16, simd });
       const outputs = chunks.map((length) => {
         cache.ensureRoom(length);
         const qkv = Float32Array.from({ length: 2 * length * width }, (_, i) => Math.sin(0.7 * i + cache.length));
@@ -108,7 +123,7 @@ describe('SIMD attention kernels', () => {
       (simd[k] as Float32Array).forEach((value, i) => expect(value).toBeCloseTo(plain[k]?.[i] as number, 5));
     });
     // The first chunk's first query sees only its own key: its output is its own value head.
-    const ownValue = Array.from({ length: 8 }, (_, i) => Math.fround(Math.sin(0.7 * ((heads.numHeads + heads.numKeyValueHeads) * 8 + i))));
-    Array.from((plain[0] as Float32Array).subarray(0, 8)).forEach((value, i) => expect(value).toBeCloseTo(ownValue[i] as number, 6));
+    const ownValue = Array.from({ length: 16 }, (_, i) => Math.fround(Math.sin(0.7 * ((heads.numHeads + heads.numKeyValueHeads) * 16 + i))));
+    Array.from((plain[0] as Float32Array).subarray(0, 16)).forEach((value, i) => expect(value).toBeCloseTo(ownValue[i] as number, 6));
   });
 });

@@ -33,7 +33,9 @@ const op = {
   f32Store: [0x38, 0x02, 0x00],
   f32Add: [0x92],
   v128Load: [0xfd, 0x00, 0x00, 0x00],
+  v128LoadAt: (offset: number) => [0xfd, 0x00, 0x00, ...unsignedLeb(offset)],
   v128Store: [0xfd, 0x0b, 0x00, 0x00],
+  v128StoreAt: (offset: number) => [0xfd, 0x0b, 0x00, ...unsignedLeb(offset)],
   v128Zero: [0xfd, 0x0c, ...new Array<number>(16).fill(0)],
   f32x4Splat: [0xfd, 0x13],
   f32x4ExtractLane: (lane: number) => [0xfd, 0x1f, lane],
@@ -155,24 +157,107 @@ const mix = body(
   ],
 );
 
-/** The module: imports `env.memory`, exports `dots` and `mix` of type (i32 × 5) → (). */
+/**
+ * dots for d a multiple of 16: four independent accumulators (lanes of i mod 16), so the
+ * additions of one dot product do not wait on each other. Locals as in `dots`, 9–12 = accumulators.
+ */
+const dots16 = body(
+  [
+    [4, I32],
+    [4, V128],
+  ],
+  [
+    op.get(D), op.i32Const(2), op.i32Shl, op.set(8),
+    op.get(ROWS), op.set(7),
+    op.block, op.loop,
+    op.get(5), op.get(N), op.i32GeU, op.brIf(1),
+    op.v128Zero, op.set(9), op.v128Zero, op.set(10), op.v128Zero, op.set(11), op.v128Zero, op.set(12),
+    op.i32Const(0), op.set(6),
+    op.block, op.loop,
+    op.get(6), op.get(8), op.i32GeU, op.brIf(1),
+    ...[0, 1, 2, 3].flatMap((j) => [
+      op.get(9 + j),
+      op.get(A), op.get(6), op.i32Add, op.v128LoadAt(16 * j),
+      op.get(7), op.get(6), op.i32Add, op.v128LoadAt(16 * j),
+      op.f32x4Mul, op.f32x4Add, op.set(9 + j),
+    ]),
+    op.get(6), op.i32Const(64), op.i32Add, op.set(6),
+    op.br(0),
+    op.end, op.end,
+    op.get(OUT), op.get(5), op.i32Const(2), op.i32Shl, op.i32Add,
+    op.get(9), op.get(10), op.f32x4Add, op.get(11), op.get(12), op.f32x4Add, op.f32x4Add, op.set(9),
+    op.get(9), op.f32x4ExtractLane(0),
+    op.get(9), op.f32x4ExtractLane(1), op.f32Add,
+    op.get(9), op.f32x4ExtractLane(2), op.f32Add,
+    op.get(9), op.f32x4ExtractLane(3), op.f32Add,
+    op.f32Store,
+    op.get(7), op.get(8), op.i32Add, op.set(7),
+    op.get(5), op.i32Const(1), op.i32Add, op.set(5),
+    op.br(0),
+    op.end, op.end,
+  ],
+);
+
+/**
+ * mix for d a multiple of 16: for each block of 16 outputs, four accumulators live in
+ * locals across all n rows and are stored once. Locals: 5 = t, 6 = i (bytes), 7 = row
+ * pointer, 8 = row bytes, 13 = weight pointer; 9 = splatted weight, 10–12 and 14 = accumulators.
+ */
+const mix16 = body(
+  [
+    [4, I32],
+    [4, V128],
+    [1, I32],
+    [1, V128],
+  ],
+  [
+    op.get(D), op.i32Const(2), op.i32Shl, op.set(8),
+    op.block, op.loop,
+    op.get(6), op.get(8), op.i32GeU, op.brIf(1),
+    op.v128Zero, op.set(10), op.v128Zero, op.set(11), op.v128Zero, op.set(12), op.v128Zero, op.set(14),
+    op.get(ROWS), op.get(6), op.i32Add, op.set(7),
+    op.get(A), op.set(13),
+    op.i32Const(0), op.set(5),
+    op.block, op.loop,
+    op.get(5), op.get(N), op.i32GeU, op.brIf(1),
+    op.get(13), op.f32Load, op.f32x4Splat, op.set(9),
+    ...[10, 11, 12, 14].flatMap((accumulator, j) => [
+      op.get(accumulator),
+      op.get(9), op.get(7), op.v128LoadAt(16 * j), op.f32x4Mul,
+      op.f32x4Add, op.set(accumulator),
+    ]),
+    op.get(7), op.get(8), op.i32Add, op.set(7),
+    op.get(13), op.i32Const(4), op.i32Add, op.set(13),
+    op.get(5), op.i32Const(1), op.i32Add, op.set(5),
+    op.br(0),
+    op.end, op.end,
+    ...[10, 11, 12, 14].flatMap((accumulator, j) => [op.get(OUT), op.get(6), op.i32Add, op.get(accumulator), op.v128StoreAt(16 * j)]),
+    op.get(6), op.i32Const(64), op.i32Add, op.set(6),
+    op.br(0),
+    op.end, op.end,
+  ],
+);
+
+/** The module: imports `env.memory`, exports `dots`, `mix`, `dots16` and `mix16`, each of type (i32 × 5) → (). */
 export function simdKernelBytes(): Uint8Array<ArrayBuffer> {
   const type = [0x60, 5, I32, I32, I32, I32, I32, 0];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vector([type])),
     ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])),
-    ...section(3, vector([[0], [0]])),
-    ...section(7, vector([[...name('dots'), 0x00, 0], [...name('mix'), 0x00, 1]])),
-    ...section(10, vector([dots, mix])),
+    ...section(3, vector([[0], [0], [0], [0]])),
+    ...section(7, vector([[...name('dots'), 0x00, 0], [...name('mix'), 0x00, 1], [...name('dots16'), 0x00, 2], [...name('mix16'), 0x00, 3]])),
+    ...section(10, vector([dots, mix, dots16, mix16])),
   ]);
 }
 
-/** `dots` and `mix` bound to one memory. */
+/** The kernels bound to one memory; `dots16` and `mix16` are `dots` and `mix` for d a multiple of 16, unrolled. */
 export interface SimdKernels {
   readonly memory: WebAssembly.Memory;
   dots(q: number, k: number, n: number, d: number, out: number): void;
   mix(p: number, v: number, n: number, d: number, out: number): void;
+  dots16(q: number, k: number, n: number, d: number, out: number): void;
+  mix16(p: number, v: number, n: number, d: number, out: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -192,5 +277,5 @@ export function createSimdKernels(bytes: number): SimdKernels | null {
   if (!module) return null;
   const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Omit<SimdKernels, 'memory'>;
-  return { memory, dots: exports.dots, mix: exports.mix };
+  return { memory, dots: exports.dots, mix: exports.mix, dots16: exports.dots16, mix16: exports.mix16 };
 }
