@@ -12,10 +12,11 @@ export async function tinyTokenizer(): Promise<HuggingFaceTokenizer> {
 
 /**
  * Writes a small random AR and MLM (Llama + ModernBERT, width 16, one layer) as Hugging Face
- * checkpoints with the tiny tokenizer inside, as `maria-train pretrain` exports them.
+ * checkpoints with the tiny tokenizer (or `tokenizerOfBoth`) inside, as `maria-train pretrain`
+ * exports them.
  */
-export async function writeRandomBackbones(dir: string, seed: number): Promise<{ ar: string; mlm: string }> {
-  const tokenizer = await tinyTokenizer();
+export async function writeRandomBackbones(dir: string, seed: number, tokenizerOfBoth?: HuggingFaceTokenizer): Promise<{ ar: string; mlm: string }> {
+  const tokenizer = tokenizerOfBoth ?? (await tinyTokenizer());
   const model = createRandomMariaModel({ tokenizer, seed, hiddenSize: 16, numLayers: 1 });
   const paths = { ar: path.join(dir, 'ar'), mlm: path.join(dir, 'mlm') };
   try {
