@@ -1,27 +1,25 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { workspaceRoot } from './fs/workspace-root.js';
 
 /**
- * The dependency rule of ARCHITECTURE.md §3.2, checked on the workspace as it is: a package may
- * depend only on packages of a lower layer, never on an app, and core on nothing here but the
- * tooling. Layers: core; then the model-free packages and the backbones; then the head; then
- * decoding and the embedded model; then the tasks built on a MARIA model.
+ * The dependency rule of ARCHITECTURE.md §3.2. Imports are checked by dependency-cruiser
+ * (`.dependency-cruiser.cjs`, run by `pnpm lint:deps` and the test command's static lane; the
+ * last test here proves it catches a planted wrong import); this file checks what it cannot
+ * see, the declared `package.json` lists: a package may declare only packages of a lower layer
+ * (`dependency-layers.json`, shared with the cruiser), never an app, and core nothing here
+ * but the tooling.
  */
-const LAYER: Readonly<Record<string, number>> = {
-  '@maria-ts/core': 0,
-  '@maria-ts/masking': 1,
-  '@maria-ts/backbones': 1,
-  '@maria-ts/elo': 1,
-  '@maria-ts/fusion-head': 2,
-  '@maria-ts/kv-decoder': 3,
-  '@maria-ts/model-tiny': 3,
-  '@maria-ts/annealer': 4,
-  '@maria-ts/eval': 4,
-  '@maria-ts/maria': 5,
-};
+const LAYER: Readonly<Record<string, number>> = Object.fromEntries(
+  Object.entries(JSON.parse(readFileSync(path.join(workspaceRoot(path.dirname(fileURLToPath(import.meta.url))) as string, 'dependency-layers.json'), 'utf8')) as Record<string, number>).map(([name, layer]) => [
+    `@maria-ts/${name}`,
+    layer,
+  ]),
+);
 
 /** Build and test presets every package may use; they hold no runtime code. */
 const TOOLING = new Set(['@maria-ts/eslint-config', '@maria-ts/tsconfig', '@maria-ts/vitest-config']);
@@ -80,6 +78,40 @@ describe('the workspace dependency rule (ARCHITECTURE.md §3.2)', () => {
           expect(declared.has(match[1] as string), `${path.relative(ROOT, file)} imports ${match[1]}, which ${pkg.name} does not declare`).toBe(true);
         }
       }
+    }
+  });
+
+  it('dependency-cruiser fails on a planted wrong import (a decoder importing a task, an app importing an app, production code importing a test helper) and passes on allowed ones', async () => {
+    const { cruise } = await import('dependency-cruiser');
+    const config = createRequire(import.meta.url)(path.join(ROOT, '.dependency-cruiser.cjs')) as { forbidden: unknown[]; options: Record<string, unknown> };
+    const tree = mkdtempSync(path.join(os.tmpdir(), 'maria-deps-'));
+    const write = (file: string, text: string) => {
+      mkdirSync(path.dirname(path.join(tree, file)), { recursive: true });
+      writeFileSync(path.join(tree, file), text);
+    };
+    const violations = async () => {
+      const result = await cruise(['packages', 'apps'], { ...config.options, ruleSet: { forbidden: config.forbidden }, validate: true, baseDir: tree } as never);
+      const output = result.output as { summary: { violations: { rule: { name: string }; from: string; to: string }[] } };
+      return output.summary.violations.map((violation) => `${violation.rule.name}: ${violation.from} -> ${violation.to}`);
+    };
+    try {
+      write('packages/core/src/errors.ts', 'export const E = 1;\n');
+      write('packages/annealer/src/anneal.ts', "import { E } from '../../core/src/errors.js';\nexport const A = E;\n");
+      write('packages/kv-decoder/src/decode.ts', "import { E } from '../../core/src/errors.js';\nexport const D = E;\n");
+      write('packages/fusion-head/src/testing/random.ts', 'export const R = 2;\n');
+      write('packages/fusion-head/src/head.test.ts', "import { R } from './testing/random.js';\nexport const T = R;\n");
+      write('apps/train/src/train.ts', "import { A } from '../../../packages/annealer/src/anneal.js';\nexport const X = A;\n");
+      expect(await violations()).toEqual([]);
+      write('packages/kv-decoder/src/decode.ts', "import { A } from '../../annealer/src/anneal.js';\nexport const D = A;\n");
+      write('apps/bench/src/bench.ts', "import { X } from '../../train/src/train.js';\nexport const B = X;\n");
+      write('packages/fusion-head/src/head.ts', "import { R } from './testing/random.js';\nexport const H = R;\n");
+      expect((await violations()).sort()).toEqual([
+        'layer-kv-decoder: packages/kv-decoder/src/decode.ts -> packages/annealer/src/anneal.ts',
+        'no-app-imports-an-app: apps/bench/src/bench.ts -> apps/train/src/train.ts',
+        'no-test-helper-in-production: packages/fusion-head/src/head.ts -> packages/fusion-head/src/testing/random.ts',
+      ]);
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
     }
   });
 });

@@ -49,3 +49,4 @@ export {
   type MaskedFeatures,
 } from './masked-token-loss.js';
 export { assertMariaDirectoryFits, mariaDirectoryFootprint, type MariaFootprint } from './maria-footprint.js';
+export { createRandomMariaModel, type RandomMariaModelOptions } from './random-maria-model.js';

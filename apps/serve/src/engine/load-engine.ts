@@ -1,5 +1,4 @@
-import { loadMariaModel } from '@maria-ts/fusion-head';
-import { createRandomMariaModel } from '@maria-ts/fusion-head/testing';
+import { createRandomMariaModel, loadMariaModel } from '@maria-ts/fusion-head';
 import { loadTinyMaria, loadTinyTokenizer } from '@maria-ts/model-tiny';
 import { createMariaEngine } from './maria-engine.js';
 import type { ServeEngine } from './serve-engine.js';

@@ -2,7 +2,7 @@ import type { HuggingFaceTokenizer } from '@maria-ts/backbones';
 import { buildProductOfExpertsHead } from '../build-head.js';
 import { MariaModel } from '../maria-model.js';
 import { addTokenizerToken, permuteTokenizerIds } from './permuted-tokenizer.js';
-import { createRandomMariaModel } from './random-maria-model.js';
+import { createRandomMariaModel } from '../random-maria-model.js';
 
 /** A random MARIA whose MLM lacks one AR token, and how to free it. */
 export interface BannedIdPair {

@@ -1,7 +1,7 @@
 import { type ARBackbone, type MLMBackbone, type Tokenizer, InvalidArgumentError } from '@maria-ts/core';
 import { createBackbone } from '@maria-ts/backbones';
-import { productOfExpertsHead } from '../linear-fusion-head.js';
-import { MariaModel } from '../maria-model.js';
+import { productOfExpertsHead } from './linear-fusion-head.js';
+import { MariaModel } from './maria-model.js';
 
 /** Options of `createRandomMariaModel`. */
 export interface RandomMariaModelOptions {
