@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
@@ -6,6 +5,7 @@ import { ENGINE_OPTION, THREADS_OPTION, initEngine, log, parseOneNumber, runMain
 import type { OpsRow } from '../ops/ops-benchmark.js';
 import type { ThroughputRow } from '../throughput/throughput-benchmark.js';
 import { configurationMetrics, engineRatios, mergeMetrics, type EngineMetric, type EngineRatio } from './engine-comparison.js';
+import { engineArgs, runBenchChild } from './bench-child.js';
 import { parseEngineConfigurations, type EngineConfiguration } from './engine-configurations.js';
 import { runTrainingSteps, type TrainingStepRow } from './training-steps.js';
 
@@ -34,33 +34,6 @@ export interface EnginesReport {
   readonly ratios: readonly EngineRatio[];
   readonly engines: Readonly<Record<string, EngineInfo | undefined>>;
   readonly environment: { readonly node: string; readonly cpus: number; readonly cpuModel: string; readonly date: string };
-}
-
-/** Runs `maria-bench <args>` in a fresh process (an engine and its thread count are fixed per process) and parses its JSON. */
-function runBenchChild<T>(args: readonly string[], what: string): Promise<T> {
-  const script = process.argv[1];
-  if (!script) throw new Error('cannot locate the maria-bench entry script to start a child process');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const lastError = stderr.split('\n').map((line) => line.trim()).filter((line) => line.startsWith('maria') || /error/i.test(line)).at(-1);
-      if (code !== 0) return reject(new Error(`${what} exited with code ${code}${lastError ? `: ${lastError}` : ''}`));
-      try {
-        resolve(JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as T);
-      } catch {
-        reject(new Error(`${what} printed no JSON`));
-      }
-    });
-  });
-}
-
-function engineArgs(configuration: EngineConfiguration): string[] {
-  return ['--engine', configuration.engine, ...(configuration.threads ? ['--threads', String(configuration.threads)] : [])];
 }
 
 function printTable(report: EnginesReport): void {

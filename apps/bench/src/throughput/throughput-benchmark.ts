@@ -31,6 +31,8 @@ export interface ThroughputOptions {
   readonly warmup?: number;
   readonly diffusionSteps: number;
   readonly seed?: number;
+  /** Sampling temperature (default 1); 0 is greedy decoding, the PyTorch peer's setting. */
+  readonly temperature?: number;
   /** Called before each cell, for progress. */
   readonly onMeasure?: (method: InfillMethod, length: number) => void;
   /** Injected clock (milliseconds), for tests. */
@@ -60,7 +62,7 @@ export function throughputRequest(model: MariaModel, length: number, maskRate: n
  * Figure 3: filled tokens per second of MARIA (Algorithm 1) against the MLM AR-decode and
  * masked-diffusion baselines, one sequence at a time, per length. Each cell runs `warmup`
  * untimed infills, then `runs` timed ones, and reports the median. All methods sample at
- * temperature 1 from the same seeded stream and fill the same masked positions.
+ * `temperature` (default 1) from the same seeded stream and fill the same masked positions.
  */
 export async function runThroughputBenchmark(model: MariaModel, options: ThroughputOptions): Promise<ThroughputRow[]> {
   const { lengths, maskRate, methods, runs, diffusionSteps } = options;
@@ -75,7 +77,7 @@ export async function runThroughputBenchmark(model: MariaModel, options: Through
     const maskedTokens = request.masked.length;
     for (const method of methods) {
       options.onMeasure?.(method, length);
-      const infillOnce = () => infill(model, request, { method, seed, diffusionSteps, maxLength: length });
+      const infillOnce = () => infill(model, request, { method, seed, diffusionSteps, maxLength: length, temperature: options.temperature ?? 1 });
       for (let k = 0; k < warmup; k++) await infillOnce();
       const samples: number[] = [];
       let encoder: ThroughputRow['encoder'];

@@ -1,10 +1,12 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { ENGINE_OPTION, type EngineInfo, initEngine, InvalidArgumentError, parseNumberList, parseOneNumber, runMain, THREADS_OPTION, writeFileAtomic } from '@maria-ts/core';
+import { ENGINE_OPTION, type EngineInfo, initEngine, InvalidArgumentError, log, parseNumberList, parseOneNumber, runMain, THREADS_OPTION, writeFileAtomic } from '@maria-ts/core';
 import { writeVegaLiteSvg } from '@maria-ts/eval';
 import { DEFAULT_DIFFUSION_STEPS, infillMethods, type InfillMethod } from '@maria-ts/kv-decoder';
 import { loadMariaOrTiny } from '@maria-ts/model-tiny';
+import { engineArgs, runBenchChild } from '../engines/bench-child.js';
+import { parseEngineConfigurations, type EngineConfiguration } from '../engines/engine-configurations.js';
 import { runThroughputBenchmark, throughputRatios, type ThroughputRow } from './throughput-benchmark.js';
 import { throughputChartSpec } from './throughput-chart.js';
 
@@ -16,6 +18,8 @@ interface ThroughputFlags {
   readonly warmup: string;
   readonly diffusionSteps: string;
   readonly seed: string;
+  readonly temperature: string;
+  readonly engines?: string;
   readonly model?: string;
   readonly threads?: string;
   readonly engine?: string;
@@ -27,7 +31,7 @@ interface ThroughputFlags {
 export interface ThroughputReport {
   readonly rows: ThroughputRow[];
   readonly ratios: ReturnType<typeof throughputRatios>;
-  readonly settings: { readonly maskRate: number; readonly runs: number; readonly warmup: number; readonly diffusionSteps: number; readonly model: string; readonly seed: number };
+  readonly settings: { readonly maskRate: number; readonly runs: number; readonly warmup: number; readonly diffusionSteps: number; readonly model: string; readonly seed: number; readonly temperature: number };
   readonly environment: { readonly node: string; readonly cpus: number; readonly cpuModel: string; readonly loadAverage: number[]; readonly engine: EngineInfo; readonly date: string };
 }
 
@@ -46,6 +50,27 @@ function printTable(report: ThroughputReport): void {
   if (report.ratios.length) lines.push('', 'maria / baseline (tokens/s):');
   for (const ratio of report.ratios) lines.push(`  length ${ratio.length}: maria / ${ratio.baseline} = ${ratio.mariaOverBaseline}x`);
   if (report.rows.some((row) => row.encoder === 'mlm')) lines.push('', 'note: the model has no diffusion encoder; the diffusion rows denoise with the MLM (same cost per step).');
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** What `maria-bench throughput --engines …` writes to throughput-engines.json: one report per configuration. */
+export interface ThroughputEnginesReport {
+  readonly configurations: readonly { readonly configuration: EngineConfiguration; readonly report: ThroughputReport }[];
+  /** Configurations that could not run (e.g. an engine that is not installed), with the reason. */
+  readonly failed: readonly { readonly label: string; readonly reason: string }[];
+}
+
+/** The configurations `--engines all` means: wasm on one thread and on every core (up to 2 here), then native TensorFlow. */
+function allConfigurations(): string {
+  return os.availableParallelism() > 1 ? 'wasm:1,wasm:2,tensorflow' : 'wasm:1,tensorflow';
+}
+
+function printEnginesTable(report: ThroughputEnginesReport): void {
+  const lines = ['engine        method     length   masked   s/infill    tokens/s'];
+  for (const { configuration, report: one } of report.configurations) {
+    for (const row of one.rows) lines.push(`${configuration.label.padEnd(14)}${row.method.padEnd(11)}${String(row.length).padEnd(9)}${String(row.maskedTokens).padEnd(9)}${String(row.seconds).padEnd(12)}${row.tokensPerSecond}`);
+  }
+  for (const failure of report.failed) lines.push(`${failure.label}: not run (${failure.reason})`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
@@ -69,6 +94,8 @@ export function throughputCommand(): Command {
     .option('--warmup <n>', 'untimed runs before each cell', '2')
     .option('--diffusion-steps <n>', 'denoising steps of diffusion; a sequence with fewer masked tokens takes one step per masked token', String(DEFAULT_DIFFUSION_STEPS))
     .option('--seed <n>', 'seed of the sequences, masks and sampling', '0')
+    .option('--temperature <t>', 'sampling temperature; 0 is greedy (as the PyTorch peer decodes)', '1')
+    .option('--engines <list>', "run each configuration in its own process and report them all: 'all' or a list such as 'wasm:1,wasm:2,tensorflow'")
     .option('--model <dir>', 'a MARIA directory; default: the embedded tiny model')
     .option(...THREADS_OPTION)
     .option(...ENGINE_OPTION)
@@ -85,6 +112,26 @@ export function throughputCommand(): Command {
           const warmup = parseOneNumber('--warmup', flags.warmup, { integer: true, min: 0 });
           const diffusionSteps = parseOneNumber('--diffusion-steps', flags.diffusionSteps, { integer: true, min: 1 });
           const seed = parseOneNumber('--seed', flags.seed, { integer: true, min: 0 });
+          const temperature = parseOneNumber('--temperature', flags.temperature, { min: 0 });
+          if (flags.engines !== undefined) {
+            if (flags.engine !== undefined || flags.threads !== undefined) throw new InvalidArgumentError('--engines', flags.engines, 'without --engine or --threads (each configuration names its engine and threads)');
+            const configurations = parseEngineConfigurations(flags.engines === 'all' ? allConfigurations() : flags.engines);
+            const passed = ['--lengths', flags.lengths, '--mask-rate', flags.maskRate, '--methods', flags.methods, '--runs', flags.runs, '--warmup', flags.warmup, '--diffusion-steps', flags.diffusionSteps, '--seed', flags.seed, '--temperature', flags.temperature, ...(flags.model ? ['--model', flags.model] : [])];
+            const report: { configurations: ThroughputEnginesReport['configurations'][number][]; failed: ThroughputEnginesReport['failed'][number][] } = { configurations: [], failed: [] };
+            for (const configuration of configurations) {
+              if (!flags.json) log(`${configuration.label}: throughput`);
+              try {
+                const one = await runBenchChild<ThroughputReport>(['throughput', '--json', ...engineArgs(configuration), ...passed, '--out', path.join(flags.out, configuration.label)], `${configuration.label} throughput`);
+                report.configurations.push({ configuration, report: one });
+              } catch (error) {
+                report.failed.push({ label: configuration.label, reason: (error as Error).message });
+              }
+            }
+            await writeFileAtomic(path.join(flags.out, 'throughput-engines.json'), `${JSON.stringify(report, null, 2)}\n`);
+            if (flags.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+            else printEnginesTable(report);
+            return;
+          }
           const threads = flags.threads === undefined ? undefined : parseOneNumber('--threads', flags.threads, { integer: true, min: 1 });
           const engine = await initEngine({ ...(flags.engine ? { engine: flags.engine } : {}), ...(threads ? { threads } : {}) });
           const model = await loadMariaOrTiny(flags.model);
@@ -98,6 +145,7 @@ export function throughputCommand(): Command {
               warmup,
               diffusionSteps,
               seed,
+              temperature,
               onMeasure: flags.json ? undefined : (method, length) => process.stderr.write(`measuring ${method} at length ${length}...\n`),
             });
           } finally {
@@ -106,7 +154,7 @@ export function throughputCommand(): Command {
           const report: ThroughputReport = {
             rows,
             ratios: throughputRatios(rows),
-            settings: { maskRate, runs, warmup, diffusionSteps, model: flags.model ?? 'model-tiny (embedded)', seed },
+            settings: { maskRate, runs, warmup, diffusionSteps, model: flags.model ?? 'model-tiny (embedded)', seed, temperature },
             environment: { node: process.version, cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverage: os.loadavg().map((value) => Number(value.toFixed(2))), engine, date: new Date().toISOString() },
           };
           await writeArtefacts(report, flags.out);

@@ -75,7 +75,7 @@ const run = (args: readonly string[]) => benchInProcess(throughputCommand, ['thr
 describe('maria-bench throughput', () => {
   it('prints {"rows": [{method, length, tokensPerSecond}]} and writes throughput.json and an SVG chart', async () => {
     const out = path.join(root, 'out');
-    const { stdout, exitCode } = await run(['--lengths', '8,16', '--methods', 'maria,mlm,diffusion', '--runs', '1', '--warmup', '0', '--diffusion-steps', '4', '--model', modelDir, '--out', out, '--json', '--engine', 'wasm']);
+    const { stdout, exitCode } = await run(['--lengths', '8,16', '--methods', 'maria,mlm,diffusion', '--runs', '1', '--warmup', '0', '--diffusion-steps', '4', '--model', modelDir, '--out', out, '--json', '--engine', 'wasm', '--temperature', '0']);
     expect(exitCode).toBe(0);
     const report = JSON.parse(stdout) as ThroughputReport;
     expect(report.rows.map((row) => [row.method, row.length, row.maskedTokens, row.decoderCalls])).toEqual([
@@ -85,6 +85,7 @@ describe('maria-bench throughput', () => {
     for (const row of report.rows) expect(row.tokensPerSecond).toBeGreaterThan(0);
     expect(report.rows.filter((row) => row.method === 'diffusion').every((row) => row.encoder === 'mlm')).toBe(true);
     expect(report.ratios).toHaveLength(4);
+    expect(report.settings.temperature).toBe(0);
     expect(JSON.parse(await readFile(path.join(out, 'throughput.json'), 'utf8'))).toEqual(report);
     const svg = await readFile(path.join(out, 'throughput.svg'), 'utf8');
     expect(svg).toMatch(/^<svg/u);
@@ -95,6 +96,9 @@ describe('maria-bench throughput', () => {
     [['--methods', 'maria,beam'], /^error: invalid --methods/u, 2],
     [['--mask-rate', '0'], /^error: invalid --mask-rate/u, 2],
     [['--lengths', '64,x'], /^error: invalid --lengths/u, 2],
+    [['--temperature', '-1'], /^error: invalid --temperature/u, 2],
+    [['--engines', 'wasm:0'], /^error: invalid --configs/u, 2],
+    [['--engines', 'all', '--threads', '2'], /^error: invalid --engines/u, 2],
   ])('rejects %j with one line', async (args, message, code) => {
     const { stderr, exitCode } = await run([...args, '--model', modelDir, '--out', path.join(root, 'unused')]);
     expect(exitCode).toBe(code);
