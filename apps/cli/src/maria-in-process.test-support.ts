@@ -1,4 +1,4 @@
-import { runCommandLine } from '@maria-ts/core';
+import { runCommandLine } from '@maria-ts/cli-kit';
 import { vi } from 'vitest';
 import { mariaProgram } from './program.js';
 

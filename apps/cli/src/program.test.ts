@@ -1,4 +1,4 @@
-import { ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/core';
+import { ENGINE_OPTION, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { describe, expect, it } from 'vitest';
 import { mariaProgram } from './program.js';
 

@@ -1,4 +1,4 @@
-import { runMain } from '@maria-ts/core';
+import { runMain } from '@maria-ts/cli-kit';
 
 /**
  * Runs a long command (generate, infill) under core's `runMain` error contract with an

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { runCommandLine } from '@maria-ts/core';
+import { runCommandLine } from '@maria-ts/cli-kit';
 import { serveCommand } from './cli/serve-command.js';
 
 /**

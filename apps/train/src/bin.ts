@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { runCommandLine } from '@maria-ts/core';
+import { runCommandLine } from '@maria-ts/cli-kit';
 import { createProgram } from './index.js';
 
 /**

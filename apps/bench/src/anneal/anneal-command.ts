@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { ENGINE_OPTION, InvalidArgumentError, parseNumberList, parseOneNumber, runMain, THREADS_OPTION } from '@maria-ts/core';
+import { InvalidArgumentError } from '@maria-ts/core';
+import { ENGINE_OPTION, parseNumberList, parseOneNumber, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { temperatureSchedules } from '@maria-ts/annealer';
 import { formatAnnealTable, writeAnnealArtefacts } from './anneal-report.js';
 import { runAnnealBench } from './run-anneal-bench.js';

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
-import { InvalidArgumentError, runMain } from '@maria-ts/core';
+import { InvalidArgumentError } from '@maria-ts/core';
+import { runMain } from '@maria-ts/cli-kit';
 import { writeVegaLiteSvg } from '@maria-ts/eval';
 import { chartFromResults } from '../chart/results-chart.js';
 

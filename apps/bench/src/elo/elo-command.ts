@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { DATA_DIR_OPTION, ENGINE_OPTION, parseOneNumber, requireDataPath, runMain, THREADS_OPTION, writeFileAtomic } from '@maria-ts/core';
+import { writeFileAtomic } from '@maria-ts/core';
+import { DATA_DIR_OPTION, ENGINE_OPTION, parseOneNumber, requireDataPath, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { parseDatasetFormat, readDocuments } from '@maria-ts/eval';
 import { createEloJudge } from './elo-judge.js';
 import { formatEloTable } from './format-elo.js';

@@ -1,7 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { ENGINE_OPTION, THREADS_OPTION, initEngine, log, parseOneNumber, runMain, writeFileAtomic, type EngineInfo } from '@maria-ts/core';
+import { initEngine, log, writeFileAtomic, type EngineInfo } from '@maria-ts/core';
+import { ENGINE_OPTION, THREADS_OPTION, parseOneNumber, runMain } from '@maria-ts/cli-kit';
 import type { OpsRow } from '../ops/ops-benchmark.js';
 import type { ThroughputRow } from '../throughput/throughput-benchmark.js';
 import { configurationMetrics, engineRatios, mergeMetrics, type EngineMetric, type EngineRatio } from './engine-comparison.js';

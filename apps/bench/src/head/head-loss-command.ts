@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { ENGINE_OPTION, InvalidArgumentError, parseOneNumber, runMain, THREADS_OPTION, writeFileAtomic } from '@maria-ts/core';
+import { InvalidArgumentError, writeFileAtomic } from '@maria-ts/core';
+import { ENGINE_OPTION, parseOneNumber, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { FRACTION_GATE_FILE, loadFractionGate } from '@maria-ts/fusion-head';
 import { DEFAULT_CORPUS_DIRECTORY } from '@maria-ts/train';
 import { withBenchModel } from '../ppl/with-bench-model.js';

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { Command } from 'commander';
-import { ENGINE_OPTION, InvalidArgumentError, parseNumberList, parseOneNumber, runMain, THREADS_OPTION } from '@maria-ts/core';
+import { InvalidArgumentError } from '@maria-ts/core';
+import { ENGINE_OPTION, parseNumberList, parseOneNumber, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { maskedPplMarkdown, parseDatasetFormat, parseMaskedPplMethod } from '@maria-ts/eval';
 import { runPplBench, type PplBenchReport } from './run-ppl-bench.js';
 import { withBenchModel, type BenchModelFlags } from './with-bench-model.js';

@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
-import { ENGINE_OPTION, initEngine, InvalidArgumentError, parseOneNumber, runMain, THREADS_OPTION } from '@maria-ts/core';
+import { initEngine, InvalidArgumentError } from '@maria-ts/core';
+import { ENGINE_OPTION, parseOneNumber, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { loadServeEngine, type ModelSource } from '@maria-ts/serve';
 import { runServeLoad, type ServeLoadReport } from './run-serve-load.js';
 

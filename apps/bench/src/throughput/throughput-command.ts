@@ -1,7 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { ENGINE_OPTION, type EngineInfo, initEngine, InvalidArgumentError, log, parseNumberList, parseOneNumber, runMain, THREADS_OPTION, writeFileAtomic } from '@maria-ts/core';
+import { type EngineInfo, initEngine, InvalidArgumentError, log, writeFileAtomic } from '@maria-ts/core';
+import { ENGINE_OPTION, parseNumberList, parseOneNumber, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { writeVegaLiteSvg } from '@maria-ts/eval';
 import { DEFAULT_DIFFUSION_STEPS, infillMethods, type InfillMethod } from '@maria-ts/kv-decoder';
 import { loadMariaOrTiny } from '@maria-ts/model-tiny';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { ENGINE_OPTION, parseOneNumber, runMain, THREADS_OPTION } from '@maria-ts/core';
+import { ENGINE_OPTION, parseOneNumber, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { loadMaria } from '@maria-ts/maria';
 import { runWholeWords } from './run-whole-words.js';
 

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { ENGINE_OPTION, parseNumberList, parseOneNumber, runMain, THREADS_OPTION } from '@maria-ts/core';
+import { ENGINE_OPTION, parseNumberList, parseOneNumber, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { runBenchDecode, type BenchDecodeReport } from '../bench-decode/run-bench-decode.js';
 import type { CommandOutput } from '../output.js';
 

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { ENGINE_OPTION, parseNumberList, runMain, THREADS_OPTION } from '@maria-ts/core';
+import { ENGINE_OPTION, parseNumberList, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { forwardJson, forwardText } from '../forward/format-forward.js';
 import { runForward } from '../forward/run-forward.js';
 import type { CommandOutput } from '../output.js';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { ENGINE_OPTION, parseOneNumber, THREADS_OPTION } from '@maria-ts/core';
+import { ENGINE_OPTION, parseOneNumber, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { temperatureSchedules } from '@maria-ts/annealer';
 import { CONFIG_INTEGER_LIMITS } from '@maria-ts/backbones';
 import type { CommandOutput } from '../output.js';

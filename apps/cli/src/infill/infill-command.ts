@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { ENGINE_OPTION, InvalidArgumentError, parseNumberList, parseOneNumber, THREADS_OPTION } from '@maria-ts/core';
+import { InvalidArgumentError } from '@maria-ts/core';
+import { ENGINE_OPTION, parseNumberList, parseOneNumber, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { infillMethods, type InfillMethod } from '@maria-ts/kv-decoder';
 import { withFlagNames } from '../flag-names.js';
 import type { CommandOutput } from '../output.js';

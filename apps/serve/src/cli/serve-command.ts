@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { ENGINE_OPTION, initEngine, integerOption, THREADS_OPTION } from '@maria-ts/core';
+import { initEngine } from '@maria-ts/core';
+import { ENGINE_OPTION, integerOption, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { loadServeEngine, type ModelSource } from '../engine/load-engine.js';
 import { measureWorkLimit } from '../engine/measure-work-limit.js';
 import { createServer } from '../server.js';

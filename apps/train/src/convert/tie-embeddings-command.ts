@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { InvalidArgumentError, runMain } from '@maria-ts/core';
+import { InvalidArgumentError } from '@maria-ts/core';
+import { runMain } from '@maria-ts/cli-kit';
 import type { StoredDtype } from '@maria-ts/backbones';
 import { parseStoredDtype } from '../head/export-maria.js';
 import { TIE_INITS, tieEmbeddings, type TieInit } from './tie-embeddings.js';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { CheckpointError, ENGINE_OPTION, initEngine, integerOption, InvalidArgumentError, isARBackbone, runMain, tf, THREADS_OPTION } from '@maria-ts/core';
+import { CheckpointError, initEngine, InvalidArgumentError, isARBackbone, tf } from '@maria-ts/core';
+import { ENGINE_OPTION, integerOption, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { parseWikitext } from '@maria-ts/eval';
 import { loadBackbone, loadTokenizer } from '@maria-ts/backbones';
 import { SingleBar } from 'cli-progress';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { CheckpointError, ENGINE_OPTION, initEngine, integerOption, isARBackbone, type MLMBackbone, numberOption, runMain, tf, THREADS_OPTION } from '@maria-ts/core';
+import { CheckpointError, initEngine, isARBackbone, type MLMBackbone, tf } from '@maria-ts/core';
+import { ENGINE_OPTION, integerOption, numberOption, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { loadBackbone } from '@maria-ts/backbones';
 import { DEFAULT_CORPUS_DIRECTORY } from '../corpus/build-corpus.js';
 import { openShards } from '../corpus/open-shards.js';

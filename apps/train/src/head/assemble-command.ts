@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { ENGINE_OPTION, initEngine, integerOption, runMain, tf } from '@maria-ts/core';
+import { initEngine, tf } from '@maria-ts/core';
+import { ENGINE_OPTION, integerOption, runMain } from '@maria-ts/cli-kit';
 import type { StoredDtype } from '@maria-ts/backbones';
 import { readFusionHeadConfig } from '@maria-ts/fusion-head';
 import { exportMariaDirectory, parseStoredDtype } from './export-maria.js';

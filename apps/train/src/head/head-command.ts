@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { ENGINE_OPTION, initEngine, integerOption, numberOption, runMain, tf, THREADS_OPTION } from '@maria-ts/core';
+import { initEngine, tf } from '@maria-ts/core';
+import { ENGINE_OPTION, integerOption, numberOption, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import type { StoredDtype } from '@maria-ts/backbones';
 import { FractionGate } from '@maria-ts/fusion-head';
 import { DEFAULT_CORPUS_DIRECTORY } from '../corpus/build-corpus.js';

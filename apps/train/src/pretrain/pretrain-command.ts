@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { CheckpointError, ENGINE_OPTION, initEngine, InvalidArgumentError, runMain, tf, THREADS_OPTION, TokenizerMismatchError } from '@maria-ts/core';
+import { CheckpointError, initEngine, InvalidArgumentError, tf, TokenizerMismatchError } from '@maria-ts/core';
+import { ENGINE_OPTION, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { createBackbone, loadBackbone, loadTokenizer, saveCheckpointFiles } from '@maria-ts/backbones';
 import { DEFAULT_CORPUS_DIRECTORY } from '../corpus/build-corpus.js';
 import { openShards } from '../corpus/open-shards.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { integerOption, runMain } from '@maria-ts/core';
+import { integerOption, runMain } from '@maria-ts/cli-kit';
 import type { StoredDtype } from '@maria-ts/backbones';
 import { parseStoredDtype } from '../head/export-maria.js';
 import { paperPresets } from './paper-presets.js';

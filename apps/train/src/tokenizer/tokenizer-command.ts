@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DATA_DIR_OPTION, integerOption, requireDataPath } from '@maria-ts/core';
+import { DATA_DIR_OPTION, integerOption, requireDataPath } from '@maria-ts/cli-kit';
 import { GPT2_DIRECTORY_IN_DATA } from './bpe-source.js';
 import { buildTinyTokenizer, EVALUATION_TEXT_IN_DATA, statsPathFor } from './build-tokenizer.js';
 import { DEFAULT_TOKENIZER_PATH } from './load-tokenizer.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { integerOption, numberOption } from '@maria-ts/core';
+import { integerOption, numberOption } from '@maria-ts/cli-kit';
 import type { TrainerOptionsInput } from './trainer-options.js';
 
 /** The parsed trainer flags of every training command (`pretrain`, `head`). */

@@ -1,4 +1,4 @@
-import { escapeControlCharacters } from '../cli/terminal-text.js';
+import { escapeControlCharacters } from './terminal-text.js';
 
 /**
  * Diagnostics go to stderr with a `maria:` prefix, never stdout, so `--json` output stays

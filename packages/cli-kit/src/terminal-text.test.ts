@@ -1,8 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { CheckpointError } from '../errors.js';
-import { log } from '../runtime/log.js';
 import { formatErrorLine, runMain } from './run-main.js';
-import { escapeControlCharacters, terminalSafeJson } from './terminal-text.js';
+import { CheckpointError, escapeControlCharacters, log, terminalSafeJson } from '@maria-ts/core';
 
 describe('text bound for a terminal', () => {
   it('escapes C0 and C1 controls, DEL and bidi overrides, and leaves other text alone', () => {

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '@maria-ts/core';
 
 /**
  * Parses a comma-separated list of numbers from a CLI flag (`--threads 1,2`,

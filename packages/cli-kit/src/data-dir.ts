@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { InvalidArgumentError } from '../errors.js';
-import { workspaceRoot } from '../fs/workspace-root.js';
+import { InvalidArgumentError } from '@maria-ts/core';
+import { workspaceRoot } from '@maria-ts/core';
 
 /**
  * The data folder flag of the benchmark and training commands, as a `[flags, description]`

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { InvalidArgumentError, CheckpointError } from '../errors.js';
+import { CheckpointError, InvalidArgumentError } from '@maria-ts/core';
 import { parseNumberList } from './parse-list.js';
 import { formatErrorLine, runMain } from './run-main.js';
 

@@ -1,5 +1,4 @@
-import { MariaError } from '../errors.js';
-import { escapeControlCharacters, terminalSafeJson } from './terminal-text.js';
+import { escapeControlCharacters, MariaError, terminalSafeJson } from '@maria-ts/core';
 
 /**
  * The one-line form of an error for a command-line user: the message only, never a stack

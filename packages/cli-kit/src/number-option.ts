@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '@maria-ts/core';
 
 /** What a one-number flag accepts: an integer or any finite number, within optional inclusive bounds. */
 export interface NumberOptionBounds {

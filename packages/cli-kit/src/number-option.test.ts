@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '@maria-ts/core';
 import { integerOption, numberOption, parseOneNumber } from './number-option.js';
 
 describe('parseOneNumber', () => {

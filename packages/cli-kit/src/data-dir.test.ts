@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '@maria-ts/core';
 import { requireDataPath, resolveDataDir } from './data-dir.js';
 
 let root: string;
@@ -22,8 +22,8 @@ describe('resolveDataDir', () => {
     expect(resolveDataDir('/a', { MARIA_DATA_DIR: '/b' }, '/x')).toBe('/a');
     expect(resolveDataDir(undefined, { MARIA_DATA_DIR: '/b' }, '/x')).toBe('/b');
     expect(resolveDataDir(undefined, { MARIA_DATA_DIR: 'rel' }, '/x')).toBe('/x/rel');
-    // This file lives in packages/core/src/cli of the workspace.
-    const workspace = path.resolve(import.meta.dirname, '../../../..');
+    // This file lives in packages/cli-kit/src of the workspace.
+    const workspace = path.resolve(import.meta.dirname, '../../..');
     expect(resolveDataDir(undefined, {}, import.meta.dirname)).toBe(path.resolve(workspace, '..', 'shared', 'data'));
     expect(resolveDataDir(undefined, { MARIA_DATA_DIR: '' }, root)).toBe(path.join(root, 'data'));
   });
