@@ -1,8 +1,8 @@
-import { tf } from '@maria-ts/core';
+import { POOL_MIN_ROWS, RowProduct, tf } from '@maria-ts/core';
 import type { ActivationName } from './activation.js';
 import { attendOverChunks, type AttentionHeads } from './attention.js';
 import { attentionBias } from './attention-mask.js';
-import { dense, type DenseParameters } from './dense.js';
+import type { DenseParameters } from './dense.js';
 import type { HostKVCache } from './host-kv-cache.js';
 
 /*
@@ -15,13 +15,26 @@ import type { HostKVCache } from './host-kv-cache.js';
  * match the engine's float32 forward to rounding (tested against `forward`).
  */
 
-/** `x · weight (+ bias)` on the engine for host rows x [rows, in]; returns [rows, out] on the host. */
-export function hostDense(x: Float32Array, rows: number, parameters: DenseParameters): Float32Array {
-  const out = tf.tidy(() => dense(tf.tensor2d(x, [rows, parameters.weight.shape[0]]), parameters));
-  try {
-    return out.dataSync() as Float32Array;
-  } finally {
-    out.dispose();
+/** Rows at or below which a host step's products skip tfjs's op machinery (`RowProduct`); more rows may use the thread pool. */
+export const HOST_PRODUCT_MAX_ROWS = POOL_MIN_ROWS - 1;
+
+/** One `RowProduct` per dense layer of a backbone, made on first use; `dispose` frees their buffers. */
+export class HostProducts {
+  private readonly products = new Map<DenseParameters, RowProduct>();
+
+  /** `x · weight (+ bias)` on the engine for host rows x [rows, in]; returns [rows, out] on the host. */
+  run(x: Float32Array, rows: number, parameters: DenseParameters): Float32Array {
+    let product = this.products.get(parameters);
+    if (!product) {
+      product = new RowProduct(parameters.weight, parameters.bias, HOST_PRODUCT_MAX_ROWS);
+      this.products.set(parameters, product);
+    }
+    return product.run(x, rows);
+  }
+
+  dispose(): void {
+    for (const product of this.products.values()) product.dispose();
+    this.products.clear();
   }
 }
 

@@ -9,7 +9,7 @@ import {
   hostAddInPlace,
   hostCachedAttention,
   hostClipInPlace,
-  hostDense,
+  HostProducts,
   hostGatedActivation,
   hostNormRows,
   hostRotateHeads,
@@ -45,6 +45,7 @@ export class LlamaBackbone extends DecoderBackbone {
   private readonly attentionOptions: SelfAttentionOptions;
   private readonly act: Activation;
   private readonly rotary: RotaryEmbedding;
+  private readonly products = new HostProducts();
 
   constructor(config: LlamaConfig, inputs: ModelInputs, family = 'llama') {
     super(transformerParts(family, config, inputs));
@@ -117,18 +118,23 @@ export class LlamaBackbone extends DecoderBackbone {
     const rowWidth = (heads.numHeads + 2 * heads.numKeyValueHeads) * heads.headDim;
     this.blocks.forEach((block, layer) => {
       hostNormRows(x, rows, width, norm, weight(block.attentionNorm), normed);
-      const qkv = hostDense(normed, rows, block.attention.queryKeyValue);
+      const qkv = this.products.run(normed, rows, block.attention.queryKeyValue);
       if (clipQkv !== null) hostClipInPlace(qkv, clipQkv);
       hostRotateHeads(qkv, batch, length, rowWidth, 0, heads.numHeads + heads.numKeyValueHeads, heads.headDim, offset, tables);
       const attended = hostCachedAttention({ qkv, batch, length, heads, scale, cache, layer });
-      hostAddInPlace(x, hostDense(attended, rows, block.attention.output));
+      hostAddInPlace(x, this.products.run(attended, rows, block.attention.output));
       hostNormRows(x, rows, width, norm, weight(block.mlpNorm), normed);
-      const gateAndUp = hostDense(normed, rows, block.mlp.gateAndUp);
+      const gateAndUp = this.products.run(normed, rows, block.mlp.gateAndUp);
       const inner = gateAndUp.length / rows / 2;
-      hostAddInPlace(x, hostDense(hostGatedActivation(gateAndUp, rows, inner, act), rows, block.mlp.down));
+      hostAddInPlace(x, this.products.run(hostGatedActivation(gateAndUp, rows, inner, act), rows, block.mlp.down));
     });
     hostNormRows(x, rows, width, norm, weight(this.finalNorm), normed);
     return tf.tensor3d(normed, [batch, length, width]);
+  }
+
+  override dispose(): void {
+    this.products.dispose();
+    super.dispose();
   }
 
   protected finish(x: tf.Tensor3D): tf.Tensor3D {

@@ -1,0 +1,42 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tf } from '../../index.js';
+import { Rng } from '../../rng.js';
+import { expectNoTensorLeak, testEngineOptions } from '../../testing/index.js';
+import { initEngine } from '../engine.js';
+import { linear } from './matmul.js';
+import { RowProduct } from './row-product.js';
+
+beforeAll(async () => {
+  await initEngine(testEngineOptions());
+});
+
+describe('RowProduct', () => {
+  it('gives exactly what linear gives, for every row count up to its limit and past it, with and without a bias', () => {
+    const rng = new Rng(3);
+    const weight = tf.tensor2d(Float32Array.from({ length: 24 * 40 }, () => rng.normal()), [24, 40]);
+    const bias = tf.tensor1d(Float32Array.from({ length: 40 }, () => rng.normal()));
+    for (const withBias of [false, true]) {
+      const product = new RowProduct(weight, withBias ? bias : null, 3);
+      for (const rows of [1, 2, 3, 1, 5]) {
+        const x = Float32Array.from({ length: rows * 24 }, () => rng.normal());
+        const expected = tf.tidy(() => linear(tf.tensor2d(x, [rows, 24]), weight, withBias ? bias : null).dataSync());
+        expect(Array.from(product.run(x, rows))).toEqual(Array.from(expected));
+      }
+      product.dispose();
+    }
+    tf.dispose([weight, bias]);
+  });
+
+  it('holds two buffers while it lives and frees them on dispose; a call allocates nothing that stays', async () => {
+    const weight = tf.ones([4, 6]) as tf.Tensor2D;
+    const before = tf.memory().numTensors;
+    const product = new RowProduct(weight, null, 2);
+    expect(Array.from(product.run(Float32Array.of(1, 2, 3, 4), 1))).toEqual([10, 10, 10, 10, 10, 10]);
+    const held = tf.memory().numTensors - before;
+    expect(held).toBe(tf.getBackend() === 'wasm' ? 2 : 0);
+    await expectNoTensorLeak(() => void product.run(Float32Array.of(1, 1, 1, 1, 2, 2, 2, 2), 2), { allowed: 0 });
+    product.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    weight.dispose();
+  });
+});

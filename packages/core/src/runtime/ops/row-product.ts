@@ -1,0 +1,104 @@
+import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError, ShapeMismatchError } from '../../errors.js';
+import { linear } from './matmul.js';
+
+/*
+ * A decode step multiplies one or two rows by each weight matrix. Through tfjs each such
+ * product is an input upload, a tidy scope, two reshapes, the BatchMatMul kernel, an output
+ * allocation, a read-back copy and two frees: on wasm that bookkeeping costs about as much as
+ * the product itself. On wasm, `RowProduct` keeps one input and one output buffer in the
+ * backend's heap for the life of the product, writes the rows straight into the input buffer
+ * and calls the backend's BatchMatMul kernel on them, which runs the same XNNPACK operator
+ * (cached per weight buffer) as `tf.matMul`, so results are identical. Other engines run
+ * `linear` (one upload, one product, one read).
+ */
+
+/** The parts of tfjs-backend-wasm's BackendWasm this uses (4.22). */
+interface WasmBackendInternals {
+  readonly wasm: {
+    readonly HEAPF32: Float32Array;
+    cwrap(name: string, returns: null, args: string[]): (...args: unknown[]) => void;
+  };
+  readonly dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } | undefined };
+}
+
+let wasmBatchMatMul: ((...args: unknown[]) => void) | null = null;
+let boundTo: object | null = null;
+
+function wasmBackend(): WasmBackendInternals | null {
+  if (tf.getBackend() !== 'wasm') return null;
+  const backend = tf.backend() as unknown as WasmBackendInternals;
+  if (typeof backend.wasm?.cwrap !== 'function' || typeof backend.dataIdMap?.get !== 'function') return null;
+  if (boundTo !== backend) {
+    wasmBatchMatMul = backend.wasm.cwrap('BatchMatMul', null, ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number']);
+    boundTo = backend;
+  }
+  return backend;
+}
+
+function shapeBytes(shape: readonly number[]): Uint8Array {
+  return new Uint8Array(Int32Array.from(shape).buffer);
+}
+
+/**
+ * `x · weight (+ bias)` for host rows x [rows, in] with rows ≤ `maxRows`, results on the
+ * host: the products of a host decode step. Reuses its buffers across calls; `dispose` frees them.
+ */
+export class RowProduct {
+  readonly inputs: number;
+  readonly outputs: number;
+  readonly maxRows: number;
+  private readonly weight: tf.Tensor2D;
+  private readonly bias: tf.Tensor1D | null;
+  private hostBias: { readonly dataId: object; readonly values: Float32Array } | null = null;
+  private buffers: { readonly input: tf.Tensor2D; readonly output: tf.Tensor2D } | null = null;
+
+  /** `weight` [in, out] and `bias` [out] stay owned by the caller and must outlive this product. */
+  constructor(weight: tf.Tensor2D, bias: tf.Tensor1D | null, maxRows: number) {
+    if (!Number.isInteger(maxRows) || maxRows < 1) throw new InvalidArgumentError('RowProduct maxRows', maxRows, 'an integer >= 1');
+    this.weight = weight;
+    this.bias = bias;
+    this.inputs = weight.shape[0];
+    this.outputs = weight.shape[1];
+    this.maxRows = maxRows;
+  }
+
+  /** The product of the first `rows` rows of `x` ([rows, in] row-major), as a new [rows, out] array. */
+  run(x: Float32Array, rows: number): Float32Array {
+    if (!Number.isInteger(rows) || rows < 1 || x.length < rows * this.inputs) throw new ShapeMismatchError('RowProduct rows', [x.length / this.inputs], [rows, this.inputs]);
+    const backend = rows <= this.maxRows && this.weight.dtype === 'float32' ? wasmBackend() : null;
+    if (!backend || !wasmBatchMatMul) {
+      const out = tf.tidy(() => linear(tf.tensor2d(x.subarray(0, rows * this.inputs), [rows, this.inputs]), this.weight, this.bias));
+      try {
+        return Float32Array.from(out.dataSync() as Float32Array);
+      } finally {
+        out.dispose();
+      }
+    }
+    this.buffers ??= { input: tf.keep(tf.zeros([this.maxRows, this.inputs])), output: tf.keep(tf.zeros([this.maxRows, this.outputs])) };
+    const find = (tensor: tf.Tensor) => {
+      const data = backend.dataIdMap.get(tensor.dataId as object);
+      if (!data) throw new Error('internal: a RowProduct buffer is not in the wasm heap');
+      return data;
+    };
+    const input = find(this.buffers.input);
+    const output = find(this.buffers.output);
+    const weight = find(this.weight);
+    backend.wasm.HEAPF32.set(x.subarray(0, rows * this.inputs), input.memoryOffset / 4);
+    wasmBatchMatMul(input.id, shapeBytes([1, rows, this.inputs]), 3, weight.id, shapeBytes([1, this.inputs, this.outputs]), 3, false, false, output.id);
+    // Read the heap after the call: an allocation inside it may have grown (replaced) the heap.
+    const from = output.memoryOffset / 4;
+    const result = backend.wasm.HEAPF32.slice(from, from + rows * this.outputs);
+    if (this.bias) {
+      if (this.hostBias?.dataId !== this.bias.dataId) this.hostBias = { dataId: this.bias.dataId as object, values: Float32Array.from(this.bias.dataSync() as Float32Array) };
+      const bias = this.hostBias.values;
+      for (let row = 0; row < rows; row++) for (let j = 0; j < this.outputs; j++) result[row * this.outputs + j] = (result[row * this.outputs + j] as number) + (bias[j] as number);
+    }
+    return result;
+  }
+
+  dispose(): void {
+    if (this.buffers) tf.dispose([this.buffers.input, this.buffers.output]);
+    this.buffers = null;
+  }
+}
