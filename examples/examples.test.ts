@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,5 +52,31 @@ describe('the examples (the user stories the READMEs show)', () => {
     vi.stubEnv('HF_ENDPOINT', 'http://127.0.0.1:9'); // nothing listens: a download attempt would fail
     const printed = await runExample(() => import('./fill-hub-pair.js'));
     expect(printed).toMatch(/^The .+ sat on the mat\. -\d+\.\d\d$/);
+  });
+
+  /** Each package README's first code block, the file it must equal, and that file run as a module. */
+  const READMES: readonly [string, () => Promise<unknown>][] = [
+    ['annealer', () => import('./readme/annealer.js')],
+    ['backbones', () => import('./readme/backbones.js')],
+    ['cli-kit', () => import('./readme/cli-kit.js')],
+    ['core', () => import('./readme/core.js')],
+    ['elo', () => import('./readme/elo.js')],
+    ['eval', () => import('./readme/eval.js')],
+    ['fusion-head', () => import('./readme/fusion-head.js')],
+    ['kv-decoder', () => import('./readme/kv-decoder.js')],
+    ['masking', () => import('./readme/masking.js')],
+    ['model-tiny', () => import('./readme/model-tiny.js')],
+  ];
+
+  it('every package README starts with its runnable example, and every example runs', async () => {
+    const packages = (await readdir(path.join(HERE, '..', 'packages'))).sort();
+    expect(packages).toEqual([...READMES.map(([name]) => name), 'maria'].sort());
+    const maria = /```ts\n([\s\S]*?)```/.exec(await readFile(path.join(HERE, '..', 'packages', 'maria', 'README.md'), 'utf8'))?.[1];
+    expect(maria).toBe(await readFile(path.join(HERE, 'fill-embedded.ts'), 'utf8'));
+    for (const [name, load] of READMES) {
+      const readme = await readFile(path.join(HERE, '..', 'packages', name, 'README.md'), 'utf8');
+      expect(/```ts\n([\s\S]*?)```/.exec(readme)?.[1], name).toBe(await readFile(path.join(HERE, 'readme', `${name}.ts`), 'utf8'));
+      expect(await runExample(load), name).not.toBe('');
+    }
   });
 });
