@@ -1,19 +1,25 @@
 /**
  * @maria-ts/core: the spec every MARIA-TS package depends on. Interfaces (backbones, KV
- * cache, tokenizer, fusion head, judge), typed errors, a seeded RNG, a name registry, and
- * the tensor runtime: engine selection and the fast wasm ops.
+ * cache, tokenizer, fusion head, MARIA model, judge), typed errors, a seeded RNG, a name
+ * registry, and the tensor runtime: engine selection, the fast wasm ops and the optimiser
+ * pieces the training loop uses. The list is explicit; the apps' CLI helpers are in
+ * @maria-ts/cli-kit.
+ *
+ * `tf` is the one TensorFlow.js instance every package computes with: engines register on an
+ * instance, so a package importing its own copy could run on a backend nobody selected.
  */
 export * as tf from '@tensorflow/tfjs';
-export * from './errors.js';
-export * from './interfaces/index.js';
-export * from './registry.js';
-export * from './rng.js';
-export * from './runtime/engine.js';
-export * from './runtime/engine-memory.js';
-export * from './runtime/thread-pool-switch.js';
-export * from './runtime/log.js';
+export { AbortedError, CheckpointError, defineError, EngineUnavailableError, InputTooLongError, InvalidArgumentError, MariaError, ShapeMismatchError, TokenizerMismatchError, UnknownNameError } from './errors.js';
+export { type AlignedStates, type ARBackbone, BACKBONE_SPEC_VERSION, type BackboneInfo, type BackboneOutput, type ForwardOptions, type FusionHead, type FusionHeadVariables, type HeadVocabularyMap, isARBackbone, type Judge, type JudgeOptions, type KVCache, type LanguageBackbone, type MariaModel, type MLMBackbone, type OutputProjection, type SpecialTokenIds, type Tokenizer } from './interfaces/index.js';
+export { Registry, type RegistryEntry } from './registry.js';
+export { Rng, type RngState } from './rng.js';
+export { currentEngine, ENGINE_ENV_VAR, type EngineChoice, type EngineInfo, type EngineOptions, type EngineProvider, engines, ENGINES_DIR_ENV_VAR, type EngineStartContext, initEngine, liveWasmThreadWorkers, type LocateEngineOptions, locateInstalledEngine, MAX_WASM_THREADS, resolveEngineChoice, resolveEngineStartContext, resolveThreadCount, shutdownEngine, THREAD_FAULT_ENV_VAR, THREADS_ENV_VAR, type ThreadsChoice, type ThreadStartFault, wasmBinaryDirectory } from './runtime/engine.js';
+export { assertEngineCanHold, engineMemoryCeiling, type EngineMemoryCheckOptions, EngineMemoryError, WASM_MEMORY_CEILING_BYTES } from './runtime/engine-memory.js';
+export { createThreadPoolSwitch, findLoadedGlobalAddress, hasThreadPoolSwitch, installThreadPoolSwitch, POOL_MIN_ROWS, POOL_MIN_WORK, resolveThreadPoolPolicy, THREAD_POOL_ENV_VAR, type ThreadPoolPolicy, type ThreadPoolSwitch, withThreadPool } from './runtime/thread-pool-switch.js';
+export { log, logOnce, type LogSink, resetLogOnce, setLogSink } from './runtime/log.js';
+// The fast ops: runtime/ops/index.ts is itself the explicit list.
 export * from './runtime/ops/index.js';
-export * from './fs/write-file-atomic.js';
-export * from './training/index.js';
+export { type AtomicContent, writeFileAtomic, writeFileAtomicSync } from './fs/write-file-atomic.js';
+export { AdamW, type AdamWOptions, type AdamWState, clipByGlobalNorm, warmupCosine, type WarmupCosineOptions } from './training/index.js';
 export { escapeControlCharacters, terminalSafeJson } from './runtime/terminal-text.js';
 export { workspaceRoot } from './fs/workspace-root.js';

@@ -2,8 +2,8 @@
  * @maria-ts/eval: scoring MARIA and its baselines (exact masked perplexity, datasets, the
  * POS probe) and the reports they produce (tables and charts).
  */
-export * from './report/index.js';
-export * from './datasets/index.js';
-export * from './masked-ppl/index.js';
-export * from './pos-probe/index.js';
-export * from './errors.js';
+export { axisTitle, CHART_PALETTE, type ChartAxis, type ChartSeries, type LineChartOptions, type LineChartPanel, lineChartSpec, type MarkdownAlign, markdownTable, type PanelChartOptions, panelChartSpec, renderLineChartSvg, renderVegaLiteSvg, seriesColorScale, writeLineChart, writeVegaLiteSvg } from './report/index.js';
+export { buildEvalSet, cleanAgNewsField, DATASET_FORMATS, type DatasetFormat, detokenizeWikitext, type EvalSetOptions, type EvalWindow, parseAgNews, parseDatasetFormat, parseDocuments, type ParseDocumentsOptions, parseLambada, parseLines, parseWikitext, readDocuments, type RollingWindowOptions, rollingWindows, subsample, type WikitextOptions } from './datasets/index.js';
+export { arOnlyNll, bannedPositionCount, diffusionNelbo, type DiffusionNelboOptions, drawEvaluationMasks, emptyMaskedNll, equalLengthBatches, type EvaluationMaskOptions, mariaExactNll, MASKED_PPL_METHODS, type MaskedExamples, type MaskedNll, maskedPerplexityTable, maskedPositions, maskedPplChart, maskedPplCsv, maskedPplMarkdown, type MaskedPplMethod, maskedPplMethodLabel, type MaskedPplOptions, type MaskedPplRow, type MaskedScoreOptions, mlmArDecodeNll, parseMaskedPplMethod, pooledPerplexity, requireScorableTargets, scoreMaskedMethod } from './masked-ppl/index.js';
+export { type AlignedSentence, alignSentence, type ColumnRange, disposeLinearProbe, extractProbeFeatures, type FeatureView, type LinearProbe, type LinearProbeOptions, parseConll, POS_PROBE_FEATURES, type PosProbeFeatureKind, type PosProbeOptions, type PosProbeResult, type PosProbeRow, predictLinearProbe, type ProbeFeatures, type ProgressSink, runPosProbe, type TaggedSentence, trainLinearProbe } from './pos-probe/index.js';
+export { DatasetFormatError, MissingComponentError, UnscorableTargetError } from './errors.js';

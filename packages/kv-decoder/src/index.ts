@@ -4,5 +4,5 @@
  * masked diffusion, AR-only), and the ways they pick tokens (greedy, temperature, top-k,
  * top-p, seeded).
  */
-export * from './infill/index.js';
-export * from './sampling/index.js';
+export { type DecodedToken, type DecoderContext, DEFAULT_DIFFUSION_STEPS, diffusionStepCount, fillBreaksWord, type FilledToken, type FillSpan, infill, type InfillDecoder, infillDecoders, type InfillMethod, infillMethods, infillNBest, type InfillOptions, type InfillRequest, type InfillResult, type InfillRow, infillStream, type InfillToken, type JointFill, modelMaxLength, type NBestOptions, type PositionBans, positionBans, type PositionBansOptions, specialTokenIds } from './infill/index.js';
+export { argmax, checkLogits, createTokenSampler, filteredTokens, greedySampling, type ResolvedSamplingOptions, resolveSamplingOptions, sampleToken, sampleTokenRows, samplingDistribution, type SamplingOptions, type TokenDistribution, type TokenSampler, withBannedTokens } from './sampling/index.js';
