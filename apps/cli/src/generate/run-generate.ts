@@ -1,7 +1,7 @@
-import { InvalidArgumentError, type EngineInfo } from '@maria-ts/core';
-import { modelMaxLength } from '@maria-ts/kv-decoder';
-import { generate, type GenerateIteration, mariaResampler } from '@maria-ts/annealer';
-import { startEngineAndLoadModel } from '@maria-ts/maria';
+import type { EngineInfo } from '@maria-ts/core';
+import type { GenerateIteration } from '@maria-ts/annealer';
+import { loadMaria } from '@maria-ts/maria';
+import { withFlagNames } from '../flag-names.js';
 
 /** What `maria generate` was asked to do (flags already parsed and checked). */
 export interface GenerateCommandRequest {
@@ -34,26 +34,28 @@ export interface GenerateCommandResult {
 }
 
 /**
- * The library side of `maria generate`: loads the model, checks `length` against its longest
- * sequence (an `InvalidArgumentError`, exit code 2), samples x⁰ from its AR backbone at
- * T = 1, anneals it with MARIA for `iterations` steps, and frees the model.
+ * The library side of `maria generate`: `loadMaria` and `Maria.generate`, which checks `length`
+ * against the model's longest sequence (an `InvalidArgumentError` naming `--length`, exit code
+ * 2), samples x⁰ from its AR backbone at T = 1 and anneals it with MARIA for `iterations` steps;
+ * then the model is freed.
  */
 export async function runGenerate(request: GenerateCommandRequest): Promise<GenerateCommandResult> {
-  const { engine, model } = await startEngineAndLoadModel(request, request.model, { skipDiffusion: true });
+  const maria = await loadMaria(request.model ?? 'tiny', {
+    ...(request.engine !== undefined ? { engine: request.engine } : {}),
+    ...(request.threads !== undefined ? { threads: request.threads } : {}),
+  });
   try {
-    // The AR sample feeds BOS plus every token but the last; refuse a length no backbone can take before sampling.
-    const limit = Math.min(modelMaxLength(model), model.ar.info.maxPositions - 1);
-    if (request.length > limit) throw new InvalidArgumentError('--length', request.length, `an integer from 1 to ${limit} (the longest sequence this model takes)`);
-    const result = await generate(model, {
-      length: request.length,
-      iterations: request.iterations,
-      remaskFraction: request.remask,
-      seed: request.seed,
-      schedule: request.schedule,
-      resampler: mariaResampler(model),
-      ...(request.signal ? { signal: request.signal } : {}),
-      ...(request.onIteration ? { onIteration: request.onIteration } : {}),
-    });
+    const result = await withFlagNames({ length: '--length' }, () =>
+      maria.generate({
+        length: request.length,
+        iterations: request.iterations,
+        remask: request.remask,
+        seed: request.seed,
+        schedule: request.schedule,
+        ...(request.signal ? { signal: request.signal } : {}),
+        ...(request.onIteration ? { onIteration: request.onIteration } : {}),
+      }),
+    );
     return {
       text: result.text,
       tokens: result.tokens,
@@ -63,9 +65,9 @@ export async function runGenerate(request: GenerateCommandRequest): Promise<Gene
       seed: request.seed,
       schedule: request.schedule,
       elapsedMs: result.elapsedMs,
-      engine,
+      engine: maria.engine,
     };
   } finally {
-    model.dispose();
+    maria.dispose();
   }
 }
