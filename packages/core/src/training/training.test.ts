@@ -93,6 +93,22 @@ describe('training utilities', () => {
     await expectNoTensorLeak(() => resumed.apply([b], { [b.name]: gradient }, 0.01));
   });
 
+  it('AdamW updates one variable and one stage at a time: its peak is a few tensors of a variable\'s size, not one per operation of every variable', async () => {
+    const shape = [64, 256];
+    const variableBytes = 64 * 256 * 4;
+    const variables = ['peak-a', 'peak-b'].map((name) => tf.variable(tf.randomNormal(shape, 0, 1, 'float32', 1), true, name));
+    const gradients = Object.fromEntries(variables.map((variable, i) => [variable.name, tf.randomNormal(shape, 0, 1, 'float32', 2 + i)]));
+    const optimizer = new AdamW({ weightDecay: 0.1 });
+    optimizer.apply(variables, gradients, 1e-3); // creates the moment slots
+    const before = tf.memory().numBytes;
+    const profile = await tf.profile(() => optimizer.apply(variables, gradients, 1e-3));
+    // All temporaries of both variables at once would be ~30 variable sizes.
+    expect(profile.peakBytes - before).toBeLessThanOrEqual(5 * variableBytes);
+    expect(tf.memory().numBytes).toBe(before);
+    tf.dispose([...variables, ...Object.values(gradients)]);
+    optimizer.dispose();
+  });
+
   it('clips by global norm like clip_grad_norm_', () => {
     const gradients = { a: tf.tensor1d([3, 0]), b: tf.tensor1d([0, 4]) };
     const { gradients: clipped, norm } = clipByGlobalNorm(gradients, 1);
