@@ -66,6 +66,7 @@ describe('the examples (the user stories the READMEs show)', () => {
     ['kv-decoder', () => import('./readme/kv-decoder.js')],
     ['masking', () => import('./readme/masking.js')],
     ['model-tiny', () => import('./readme/model-tiny.js')],
+    ['server', () => import('./readme/server.js')],
   ];
 
   it('every package README starts with its runnable example, and every example runs', async () => {

@@ -1,5 +1,5 @@
 import { tf } from '@maria-ts/core';
-import { createServer, type ServeEngine } from '@maria-ts/serve';
+import { createServer, type ServeEngine } from '@maria-ts/server';
 import autocannon from 'autocannon';
 
 /** Options of `runServeLoad`. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { initEngine, InvalidArgumentError } from '@maria-ts/core';
 import { ENGINE_OPTION, parseOneNumber, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
-import { loadServeEngine, type ModelSource } from '@maria-ts/serve';
+import { loadServeEngine, type ModelSource } from '@maria-ts/server';
 import { runServeLoad, type ServeLoadReport } from './run-serve-load.js';
 
 interface ServeLoadFlags {

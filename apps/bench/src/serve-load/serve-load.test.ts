@@ -1,7 +1,7 @@
 import { initEngine } from '@maria-ts/core';
 import { createRandomMariaModel } from '@maria-ts/fusion-head/testing';
 import { loadTinyTokenizer } from '@maria-ts/model-tiny';
-import { createMariaEngine } from '@maria-ts/serve';
+import { createMariaEngine } from '@maria-ts/server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runServeLoad } from './run-serve-load.js';
 

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateWork } from '../http/request-work.js';
-import { errorResponseSchema, generateResponseSchema } from '../response-schemas.js';
+import { errorResponseSchema, generateResponseSchema, generateWork } from '@maria-ts/server';
 import { startServeProcess, type RunningServe } from '../testing/serve-process.js';
-import { postJson } from '../testing/test-server.js';
+import { postJson } from '../../../../packages/server/src/testing/test-server.js';
 
 let running: RunningServe | undefined;
 afterEach(() => {

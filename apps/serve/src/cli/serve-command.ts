@@ -2,9 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { initEngine } from '@maria-ts/core';
 import { ENGINE_OPTION, integerOption, THREADS_OPTION } from '@maria-ts/cli-kit';
-import { loadServeEngine, type ModelSource } from '../engine/load-engine.js';
-import { measureWorkLimit } from '../engine/measure-work-limit.js';
-import { createServer } from '../server.js';
+import { createServer, loadServeEngine, measureWorkLimit, type ModelSource } from '@maria-ts/server';
 import { bearerTokenSetting } from './bearer-token-setting.js';
 
 interface ServeFlags {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { errorResponseSchema } from '../response-schemas.js';
+import { errorResponseSchema } from '@maria-ts/server';
 import { startServeProcess, type RunningServe } from '../testing/serve-process.js';
-import { parseEventStream, postJson } from '../testing/test-server.js';
+import { parseEventStream, postJson } from '../../../../packages/server/src/testing/test-server.js';
 
 let running: RunningServe | undefined;
 afterEach(() => {
