@@ -34,7 +34,7 @@ ENGINES="wasm"
 if $PNPM maria infill --text "a [MASK]" --engine tensorflow > /dev/null 2>&1; then ENGINES="wasm tensorflow"; fi
 for engine in $ENGINES; do
   rm -rf "$DIR/head-$engine"
-  # A run that fails (on wasm, head training aborts for the 68m and 150m pairs) is reported and
+  # A run that fails (on wasm, head training aborts for the 150m pair) is reported and
   # the next engine still runs.
   /usr/bin/time -v $PNPM maria-train head --ar "$DIR/decoder" --mlm "$DIR/encoder" --data "$DIR/corpus" \
     --out "$DIR/head-$engine" --steps ${HEAD_STEPS:-6} --batch ${HEAD_BATCH:-8} --warmup 1 --eval-every 1000 --eval-batches 1 --checkpoint-every 1000 \
