@@ -128,7 +128,8 @@ export class AdamW {
     const key = this.slotKey(variable);
     let slot = this.slots.get(key);
     if (!slot) {
-      slot = { m: tf.variable(tf.zerosLike(variable), false), v: tf.variable(tf.zerosLike(variable), false) };
+      // The zeros they start from are freed here; the variables keep their own copy.
+      slot = tf.tidy(() => ({ m: tf.variable(tf.zerosLike(variable), false), v: tf.variable(tf.zerosLike(variable), false) }));
       this.slots.set(key, slot);
     }
     return slot;
