@@ -1,4 +1,4 @@
-import { tf } from '@maria-ts/core';
+import { POOL_MIN_ROWS, RowProduct, ShapeMismatchError, tf } from '@maria-ts/core';
 import type { MariaModel } from '@maria-ts/core';
 import { cachedDecode, type CachedLogitSource, type Decision } from './cached-decode.js';
 import type { InfillDecoder } from './infill-decoder.js';
@@ -62,9 +62,12 @@ export function maskedMlmLogits(model: MariaModel, rows: readonly InfillRow[]): 
 function mariaLogitSource(model: MariaModel, rows: readonly InfillRow[]): CachedLogitSource {
   const mlm = maskedMlmLogits(model, rows);
   const vocab = model.vocabSize;
+  // The AR half `h_AR · W_AR` of a step's few states, without tfjs's per-op bookkeeping (same kernel, same values).
+  const arHalfProduct = new RowProduct(model.head.variables().arWeight, null, POOL_MIN_ROWS - 1);
   return {
     logits: (hAR: tf.Tensor2D, decisions: readonly Decision[]) => {
-      const arHalf = model.head.arLogits(hAR).dataSync() as Float32Array;
+      if (hAR.shape[1] !== model.head.arHiddenSize) throw new ShapeMismatchError('h_AR', hAR.shape, [null, model.head.arHiddenSize]);
+      const arHalf = arHalfProduct.run(hAR.dataSync() as Float32Array, decisions.length);
       const logits = new Float32Array(decisions.length * vocab);
       decisions.forEach((decision, k) => {
         const from = mlm.slot(decision.row, decision.index) * vocab;
@@ -73,7 +76,7 @@ function mariaLogitSource(model: MariaModel, rows: readonly InfillRow[]): Cached
       });
       return logits;
     },
-    dispose: () => undefined,
+    dispose: () => arHalfProduct.dispose(),
   };
 }
 
