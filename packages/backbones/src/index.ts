@@ -18,6 +18,7 @@ export { type CheckpointContents, TransformerBackbone, type TransformerForwardOp
 export { type CacheGeometry, DecoderBackbone } from './base/decoder-backbone.js';
 export { EncoderBackbone } from './base/encoder-backbone.js';
 export { ChunkedKVCache, type ChunkedKVCacheOptions } from './layers/kv-cache.js';
+export { HostKVCache, type HostKVCacheOptions } from './layers/host-kv-cache.js';
 
 // Hugging Face checkpoint IO: config.json, safetensors (F32/F16/BF16), sharded indexes, atomic writes.
 export { type CheckpointFiles, CONFIG_FILE, loadCheckpointFiles, readCheckpointWeights, saveCheckpointFiles, SINGLE_WEIGHTS_FILE } from './io/checkpoint-files.js';
