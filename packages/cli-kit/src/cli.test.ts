@@ -25,6 +25,13 @@ describe('CLI support', () => {
         throw new InvalidArgumentError('--n', -1, 'a positive integer');
       });
       expect(process.exitCode).toBe(2);
+      stdout.mockClear();
+      await runMain(async () => {
+        throw new Error('Aborted(). Build with -sASSERTIONS for more info.');
+      }, { json: () => true });
+      expect(stderr).toHaveBeenLastCalledWith(expect.stringMatching(/^error: the wasm engine aborted \(Aborted\(\)\), most likely out of its 4\.00 GiB of memory; run it with --engine tensorflow/u));
+      expect(JSON.parse(String(stdout.mock.calls[0]?.[0]))).toMatchObject({ error: 'EngineAborted', details: { engine: 'wasm' } });
+      expect(process.exitCode).toBe(1);
     } finally {
       stderr.mockRestore();
       stdout.mockRestore();

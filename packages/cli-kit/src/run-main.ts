@@ -1,4 +1,4 @@
-import { escapeControlCharacters, MariaError, terminalSafeJson } from '@maria-ts/core';
+import { escapeControlCharacters, explainEngineAbort, MariaError, terminalSafeJson } from '@maria-ts/core';
 
 /**
  * The one-line form of an error for a command-line user: the message only, never a stack
@@ -64,7 +64,9 @@ export const ARGUMENT_ERROR_CODES: ReadonlySet<string> = new Set(['InvalidArgume
 export async function runMain(main: () => Promise<void>, options: { json?: () => boolean } = {}): Promise<void> {
   try {
     await main();
-  } catch (error) {
+  } catch (thrown) {
+    // The wasm engine's abort ("Aborted()") says nothing by itself: name it and say what to do.
+    const error = explainEngineAbort(thrown);
     const usage = parserError(error);
     if (usage?.printed) {
       process.exitCode = usage.exitCode === 0 ? 0 : 2;

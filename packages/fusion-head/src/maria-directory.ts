@@ -200,7 +200,7 @@ export async function buildMariaModel(files: MariaDirectoryFiles, options: Pick<
   const { dir, manifest, tokenizer } = files;
   // The MLM's [MASK] is the MLM's: from its own tokenizer when mlm/ has one.
   const maskTokenId = (files.mlm.tokenizer ?? tokenizer).specialTokens.mask;
-  const loaded: LanguageBackbone[] = [];
+  const loaded: { dispose(): void }[] = [];
   const load = async (checkpoint: CheckpointFiles, kind: 'ar' | 'mlm', role: string) => {
     const { backbone } = await loadBackboneWithCheckpoint(checkpoint, { ...(maskTokenId !== undefined ? { maskTokenId } : {}), onWarning: options.onWarning ?? (() => undefined) });
     loaded.push(backbone);
@@ -214,6 +214,7 @@ export async function buildMariaModel(files: MariaDirectoryFiles, options: Pick<
     const diffusion = files.diffusion ? await load(files.diffusion, 'mlm', 'diffusion') : undefined;
     if (diffusion?.own) assertTokenizersPair(tokenizer, diffusion.own, 'the shared tokenizer', 'the diffusion backbone');
     const { head } = await loadFusionHead(path.join(dir, manifest.head), { expect: { ar: ar.backbone, mlm: mlm.backbone, tokenizer } });
+    loaded.push(head);
     return new MariaModel({
       ar: ar.backbone as ARBackbone,
       mlm: mlm.backbone as MLMBackbone,

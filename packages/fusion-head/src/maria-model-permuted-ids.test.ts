@@ -107,6 +107,14 @@ describe('a MARIA model whose MLM holds the same tokens at permuted ids', () => 
     tf.dispose([actual, own]);
   });
 
+  it('refuses a diffusion encoder beside the permuted MLM (it reads the head ids untranslated): a typed error, nothing kept', () => {
+    const before = tf.memory().numTensors;
+    const build = () => new MariaModel({ ar: model.ar, mlm: model.mlm, head: model.head, tokenizer: shared, mlmTokenizer, diffusion: model.mlm });
+    expect(build).toThrow(/only supported when the MLM uses the shared ids/);
+    expect(build).toThrow(expect.objectContaining({ code: 'TokenizerMismatch' }));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('saves as a MARIA directory that loads with the map recomputed and the same logits', async () => {
     const target = path.join(dir, 'maria');
     await saveMariaModel(model, target);

@@ -7,6 +7,7 @@ import {
   type MLMBackbone,
   ShapeMismatchError,
   type Tokenizer,
+  TokenizerMismatchError,
   tf,
 } from '@maria-ts/core';
 import { BANNED_LOGIT, LinearFusionHead } from './linear-fusion-head.js';
@@ -70,6 +71,11 @@ export class MariaModel implements MariaModelSpec {
     this.mlmTokenizer = parts.mlmTokenizer ?? parts.tokenizer;
     this.diffusion = parts.diffusion;
     this.vocabularyMap = this.mlmTokenizer === this.tokenizer ? identityVocabularyMap(this.head.vocabSize) : vocabularyMap(this.tokenizer, this.mlmTokenizer, 'the shared tokenizer', 'the MLM tokenizer');
+    // The diffusion encoder reads and predicts the head's ids as they are (no translation table of its
+    // own), so beside an MLM whose ids differ from the head's its input and logits would not line up.
+    if (parts.diffusion && !this.vocabularyMap.identity) {
+      throw new TokenizerMismatchError('the shared tokenizer', 'the MLM tokenizer', 'the MLM holds the tokens at other ids, and a diffusion encoder is only supported when the MLM uses the shared ids; load the model without its diffusion encoder');
+    }
     this.mlmInputIds = this.vocabularyMap.identity ? null : this.mlmInputTable();
     if (this.vocabularyMap.banned.length > 0) {
       if (!(this.head instanceof LinearFusionHead)) throw new InvalidArgumentError('head', 'a head that cannot ban ids', `a LinearFusionHead (ids ${this.vocabularyMap.banned.slice(0, 3).join(', ')}… have no MLM token)`);

@@ -30,7 +30,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'missing or wrong bearer token',
   413: 'body larger than the server accepts',
   415: 'not application/json (UTF-8)',
-  422: 'the request asks for more model work than the server accepts (TooMuchWork: the body has limit and requested)',
+  422: 'the request asks for more model work than the server accepts (TooMuchWork: the body has limit and requested), or /v1/score masked a token the model cannot score (UnscorableTarget: an id the model bans; try another seed)',
   503: 'queue full or shutting down; see Retry-After',
   504: 'the request ran past the per-request timeout',
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MariaError } from '../errors.js';
-import { EngineMemoryError, WASM_MEMORY_CEILING_BYTES, assertEngineCanHold, engineMemoryCeiling } from './engine-memory.js';
+import { EngineAbortedError, EngineMemoryError, WASM_MEMORY_CEILING_BYTES, assertEngineCanHold, engineMemoryCeiling, explainEngineAbort } from './engine-memory.js';
 
 const wasm = { name: 'wasm', backend: 'wasm' };
 const tensorflow = { name: 'tensorflow-cpu', backend: 'tensorflow' };
@@ -31,5 +31,16 @@ describe('engine memory ceiling', () => {
     expect(() => assertEngineCanHold('a model', WASM_MEMORY_CEILING_BYTES, wasm)).not.toThrow();
     expect(() => assertEngineCanHold('a model', 64 * 1024 ** 3, tensorflow)).not.toThrow();
     expect(() => assertEngineCanHold('a model', 2048, wasm, { ceilingBytes: 1024 })).toThrow('a model needs 2.00 KiB as float32 tensors, more than the wasm engine can hold (1.00 KiB)');
+  });
+
+  it("names the wasm engine's bare abort and says what to do; leaves every other error as it is", () => {
+    for (const message of ['Aborted(). Build with -sASSERTIONS for more info.', 'RuntimeError: Aborted(OOM)']) {
+      const explained = explainEngineAbort(new Error(message));
+      expect(EngineAbortedError.isInstance(explained)).toBe(true);
+      expect((explained as MariaError).message).toMatch(/^the wasm engine aborted \(Aborted\((OOM)?\)\), most likely out of its 4\.00 GiB of memory; run it with --engine tensorflow/u);
+    }
+    const other = new Error('the run Aborted() halfway');
+    expect(explainEngineAbort(other)).toBe(other);
+    expect(explainEngineAbort('Aborted()')).toBe('Aborted()');
   });
 });

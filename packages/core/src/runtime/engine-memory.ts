@@ -41,3 +41,28 @@ export function assertEngineCanHold(what: string, neededBytes: number, engine: P
   const ceiling = options.ceilingBytes ?? engineMemoryCeiling(engine);
   if (ceiling !== undefined && neededBytes > ceiling) throw new EngineMemoryError(what, neededBytes, engine.name, ceiling);
 }
+
+/**
+ * The wasm engine stopped itself (an Emscripten `abort()`): in practice its 4 GiB linear
+ * memory running out in the middle of a computation, which no size check before the run can
+ * rule out (activations and optimizer state come on top of the weights). The module cannot
+ * run anything afterwards, so the process should end after reporting it.
+ */
+export const EngineAbortedError = defineError('EngineAborted', (engine: string, cause: string) => ({
+  message: `the ${engine} engine aborted (${cause}), most likely out of its ${formatBytes(WASM_MEMORY_CEILING_BYTES)} of memory; run it with --engine tensorflow (pnpm setup:tensorflow installs it), or with a smaller batch or model`,
+  details: { engine, cause },
+}));
+
+/** An Emscripten abort's message, e.g. "Aborted(). Build with -sASSERTIONS for more info." or "Aborted(OOM)". */
+const WASM_ABORT = /^(?:RuntimeError: )?Aborted\(([^)]*)\)/u;
+
+/**
+ * `error` as an `EngineAbortedError` when it is the wasm engine's abort (recognised by its
+ * message, the only mark Emscripten leaves), else `error` itself.
+ */
+export function explainEngineAbort(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const match = WASM_ABORT.exec(error.message);
+  if (!match) return error;
+  return new EngineAbortedError('wasm', `Aborted(${match[1] ?? ''})`);
+}

@@ -46,6 +46,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   InvalidRequest: 400,
   Unauthorized: 401,
   TooMuchWork: 422,
+  // /v1/score masked a token the model cannot score (an id the model bans on a permuted-id pair).
+  UnscorableTarget: 422,
   // The server checks lengths first (400 InvalidRequest); a backbone's own limit is the same fault.
   InputTooLong: 400,
   QueueFull: 503,
