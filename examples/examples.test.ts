@@ -2,6 +2,7 @@ import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadMaria } from '@maria-ts/maria';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -71,13 +72,28 @@ describe('the examples (the user stories the READMEs show)', () => {
 
   it('every package README starts with its runnable example, and every example runs', async () => {
     const packages = (await readdir(path.join(HERE, '..', 'packages'))).sort();
-    expect(packages).toEqual([...READMES.map(([name]) => name), 'maria'].sort());
+    expect(packages).toEqual([...READMES.map(([name]) => name), 'maria', 'trainer'].sort());
     const maria = /```ts\n([\s\S]*?)```/.exec(await readFile(path.join(HERE, '..', 'packages', 'maria', 'README.md'), 'utf8'))?.[1];
     expect(maria).toBe(await readFile(path.join(HERE, 'fill-embedded.ts'), 'utf8'));
     for (const [name, load] of READMES) {
       const readme = await readFile(path.join(HERE, '..', 'packages', name, 'README.md'), 'utf8');
       expect(/```ts\n([\s\S]*?)```/.exec(readme)?.[1], name).toBe(await readFile(path.join(HERE, 'readme', `${name}.ts`), 'utf8'));
       expect(await runExample(load), name).not.toBe('');
+    }
+  });
+
+  it('train-head.ts trains a head on a text for a few steps from the product-of-experts start and exports a MARIA directory; its first block is the trainer README', async () => {
+    const readme = await readFile(path.join(HERE, '..', 'packages', 'trainer', 'README.md'), 'utf8');
+    expect(/```ts\n([\s\S]*?)```/.exec(readme)?.[1]).toBe(await readFile(path.join(HERE, 'train-head.ts'), 'utf8'));
+    const printed = await runExample(() => import('./train-head.js'));
+    const match = /^validation loss (\d+\.\d+) -> (\d+\.\d+); MARIA directory (.+)$/.exec(printed);
+    expect(match, printed).not.toBeNull();
+    const maria = await loadMaria(match?.[3] as string);
+    try {
+      expect((await maria.fill('The [MASK] is a library.', { temperature: 0 })).text).toMatch(/^The .+ is a library\.$/);
+    } finally {
+      maria.dispose();
+      await rm(path.dirname(match?.[3] as string), { recursive: true, force: true });
     }
   });
 });

@@ -1,7 +1,7 @@
 import { Rng, tf } from '@maria-ts/core';
 import { createBackbone } from '@maria-ts/backbones';
 import { loadTinyMaria } from '@maria-ts/model-tiny';
-import { architecturePresets, headTrainingTask, objectives, type TokenBatch, type TrainingTask } from '@maria-ts/train';
+import { architecturePresets, headTrainingTask, objectives, type TokenBatch, type TrainingTask } from '@maria-ts/trainer';
 import { medianSeconds } from '../ops/timing.js';
 
 /** One timed training step, in tokens (batch × length) per second. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '@maria-ts/core';
 import { FractionGate, saveFractionGate } from '@maria-ts/fusion-head';
-import { buildCorpus } from '@maria-ts/train';
+import { buildCorpus } from '@maria-ts/trainer';
 import { benchInProcess } from '../ppl/bench-in-process.js';
 import { headLossCommand } from './head-loss-command.js';
 import { initCurvesCommand } from './init-curves-command.js';

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { InvalidArgumentError, writeFileAtomic } from '@maria-ts/core';
 import { ENGINE_OPTION, parseOneNumber, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { FRACTION_GATE_FILE, loadFractionGate } from '@maria-ts/fusion-head';
-import { DEFAULT_CORPUS_DIRECTORY } from '@maria-ts/train';
+import { DEFAULT_CORPUS_DIRECTORY } from '@maria-ts/trainer';
 import { withBenchModel } from '../ppl/with-bench-model.js';
 import { headLosses, type HeadLossRow } from './head-loss.js';
 import { openShardsFor } from './open-validation-shards.js';

@@ -1,7 +1,7 @@
 import { Rng, tf } from '@maria-ts/core';
 import { expertLosses, type FractionGate, headMaskedTokenLoss, maskedFeatures, type MariaModel } from '@maria-ts/fusion-head';
 import { fixedCountMaskSampler, sampleMaskBatch } from '@maria-ts/masking';
-import { type ShardSplit, unmaskableIds } from '@maria-ts/train';
+import { type ShardSplit, unmaskableIds } from '@maria-ts/trainer';
 
 /** One method's masked-token loss on the validation split. */
 export interface HeadLossRow {

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { lineChartSpec } from '@maria-ts/eval';
-import type { HeadInitChoice } from '@maria-ts/train';
+import type { HeadInitChoice } from '@maria-ts/trainer';
 
 /** The parts of a run (or of init-curves.json) the chart reads. */
 export interface InitCurvesChartRun {

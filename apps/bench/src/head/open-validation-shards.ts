@@ -1,5 +1,5 @@
 import type { Tokenizer } from '@maria-ts/core';
-import { openShards, type TokenShards, tokenizerFingerprint } from '@maria-ts/train';
+import { openShards, type TokenShards, tokenizerFingerprint } from '@maria-ts/trainer';
 
 /**
  * Opens token shards for a model, refusing (`TokenizerMismatchError`) a corpus tokenized with
