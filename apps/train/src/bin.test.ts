@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, TEST_DATA, temporaryDirectory, writeHeadOf } from '../test/test-data.js';
+import { REPO_ROOT, TEST_DATA, temporaryDirectory, writeHeadOf } from '../../../packages/trainer/test/test-data.js';
 
 const run = promisify(execFile);
 

@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from '@maria-ts/core';
 import { runMain } from '@maria-ts/cli-kit';
 import type { StoredDtype } from '@maria-ts/backbones';
-import { parseStoredDtype } from '../head/export-maria.js';
-import { TIE_INITS, tieEmbeddings, type TieInit } from './tie-embeddings.js';
+import { parseStoredDtype, TIE_INITS, tieEmbeddings, type TieInit } from '@maria-ts/trainer';
 
 interface TieEmbeddingsFlags {
   from: string;

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { integerOption, numberOption } from '@maria-ts/cli-kit';
-import { DEFAULT_TOKENIZER_PATH } from '../tokenizer/load-tokenizer.js';
-import { buildCorpus, DEFAULT_CORPUS_DIRECTORY, type CorpusBuildResult } from './build-corpus.js';
-import { parseDocumentFormat, type DocumentFormatChoice } from './document-format.js';
+import { DEFAULT_TOKENIZER_PATH, buildCorpus, DEFAULT_CORPUS_DIRECTORY, type CorpusBuildResult, parseDocumentFormat, type DocumentFormatChoice } from '@maria-ts/trainer';
+
 
 interface CorpusCommandOptions {
   input: string[];

@@ -5,8 +5,7 @@ import { ENGINE_OPTION, integerOption, runMain, THREADS_OPTION } from '@maria-ts
 import { parseWikitext } from '@maria-ts/eval';
 import { loadBackbone, loadTokenizer } from '@maria-ts/backbones';
 import { SingleBar } from 'cli-progress';
-import { scoreWindows } from './language-model-loss.js';
-import { rollingWindows } from './rolling-windows.js';
+import { scoreWindows, rollingWindows } from '@maria-ts/trainer';
 
 interface EvalLmFlags {
   model: string;

@@ -2,10 +2,9 @@ import type { Command } from 'commander';
 import { CheckpointError, initEngine, isARBackbone, type MLMBackbone, tf } from '@maria-ts/core';
 import { ENGINE_OPTION, integerOption, numberOption, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { loadBackbone } from '@maria-ts/backbones';
-import { DEFAULT_CORPUS_DIRECTORY } from '../corpus/build-corpus.js';
-import { openShards } from '../corpus/open-shards.js';
-import type { TokenBatch } from '../trainer/training-task.js';
-import { scoreMaskedTokens } from './masked-accuracy.js';
+import { DEFAULT_CORPUS_DIRECTORY, openShards, type TokenBatch, scoreMaskedTokens } from '@maria-ts/trainer';
+
+
 
 interface EvalMlmFlags {
   model: string;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initEngine, tf } from '@maria-ts/core';
 import { expectTensorClose } from '@maria-ts/core/testing';
 import { loadMariaModel, readFusionHeadConfig } from '@maria-ts/fusion-head';
-import { TINY_TOKENIZER } from '../../test/test-data.js';
+import { TINY_TOKENIZER } from '../../../../packages/trainer/test/test-data.js';
 import { runTrainCommand, writeRandomBackbones } from './head.test-support.js';
 
 let root: string;

@@ -3,9 +3,8 @@ import { initEngine, tf } from '@maria-ts/core';
 import { ENGINE_OPTION, integerOption, runMain } from '@maria-ts/cli-kit';
 import type { StoredDtype } from '@maria-ts/backbones';
 import { readFusionHeadConfig } from '@maria-ts/fusion-head';
-import { exportMariaDirectory, parseStoredDtype } from './export-maria.js';
-import { initialHead, parseHeadInit, type HeadInitChoice } from './initial-head.js';
-import { loadBackbonePair } from './load-backbone-pair.js';
+import { exportMariaDirectory, parseStoredDtype, initialHead, parseHeadInit, type HeadInitChoice, loadBackbonePair } from '@maria-ts/trainer';
+
 
 interface AssembleFlags {
   ar: string;

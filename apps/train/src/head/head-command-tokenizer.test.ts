@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '@maria-ts/core';
 import { permuteTokenizerIds } from '@maria-ts/fusion-head/testing';
-import { TEST_DATA, temporaryDirectory } from '../../test/test-data.js';
+import { TEST_DATA, temporaryDirectory } from '../../../../packages/trainer/test/test-data.js';
 import { runTrainCommand, tinyTokenizer, writeRandomBackbones } from './head.test-support.js';
 
 // Backbones whose folders hold their own tokenizer.json, as Hugging Face folders do: the tiny

@@ -3,16 +3,14 @@ import { initEngine, tf } from '@maria-ts/core';
 import { ENGINE_OPTION, integerOption, numberOption, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import type { StoredDtype } from '@maria-ts/backbones';
 import { FractionGate } from '@maria-ts/fusion-head';
-import { DEFAULT_CORPUS_DIRECTORY } from '../corpus/build-corpus.js';
-import { openShards, type OpenShardsOptions } from '../corpus/open-shards.js';
-import { tokenizerFingerprint } from '../tokenizer/fingerprint.js';
+import { DEFAULT_CORPUS_DIRECTORY, openShards, type OpenShardsOptions, tokenizerFingerprint, parseStoredDtype, initialHead, parseHeadInit, type HeadInitChoice, loadBackbonePair, resolveCheckpointDir, applyHeadPreset, parseHeadPreset, type HeadPresetName, type HeadPresetSettings, DEFAULT_HEAD_MASKING, HEAD_TRAINING_DEFAULTS, trainHead } from '@maria-ts/trainer';
+
 import { addTrainerOptions, trainerOptionsFromFlags, type TrainerFlags } from '../trainer/trainer-flags.js';
-import { parseStoredDtype } from './export-maria.js';
-import { initialHead, parseHeadInit, type HeadInitChoice } from './initial-head.js';
-import { loadBackbonePair } from './load-backbone-pair.js';
-import { resolveCheckpointDir } from './resolve-checkpoint.js';
-import { applyHeadPreset, parseHeadPreset, type HeadPresetName, type HeadPresetSettings } from './head-preset.js';
-import { DEFAULT_HEAD_MASKING, trainHead } from './train-head.js';
+
+
+
+
+
 
 interface HeadFlags extends TrainerFlags {
   ar: string;
@@ -38,11 +36,6 @@ interface HeadFlags extends TrainerFlags {
   json?: boolean;
 }
 
-/**
- * Defaults of `maria-train head`. lr 1e-4 (the paper uses 5e-5): on the tiny dev backbones,
- * 30 steps at 1e-4 lowered the validation loss steadily, while 3e-4 and 1e-3 raised it.
- */
-export const HEAD_TRAINING_DEFAULTS = { steps: 1000, batch: 8, lr: 1e-4, warmup: 50, weightDecay: 0, evalEvery: 50, evalBatches: 8, checkpointEvery: 100 } as const;
 
 /** `maria-train head`: train the fusion head on frozen AR and MLM backbones, then optionally export a MARIA directory. */
 export function registerHeadCommand(program: Command): void {

@@ -4,15 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initEngine, Rng, tf } from '@maria-ts/core';
 import { FractionGate, type LinearFusionHead, loadFractionGate, loadMariaModel, MariaModel, readFusionHeadConfig } from '@maria-ts/fusion-head';
 import { betaMaskSampler } from '@maria-ts/masking';
-import { TEST_DATA, TINY_TOKENIZER, temporaryDirectory, writeHeadOf } from '../../test/test-data.js';
-import { buildCorpus } from '../corpus/build-corpus.js';
-import { openShards, type TokenShards } from '../corpus/open-shards.js';
-import { MetricsLog } from '../trainer/metrics-log.js';
+import { TEST_DATA, TINY_TOKENIZER, temporaryDirectory, writeHeadOf } from '../../../../packages/trainer/test/test-data.js';
+import { buildCorpus, openShards, type TokenShards, MetricsLog, headTrainingTask, initialHead, type BackbonePair, loadBackbonePair, type LearningCurve, trainHead, type TrainHeadOptions } from '@maria-ts/trainer';
+
 import { runTrainCommand, writeRandomBackbones } from './head.test-support.js';
-import { headTrainingTask } from './head-task.js';
-import { initialHead } from './initial-head.js';
-import { type BackbonePair, loadBackbonePair } from './load-backbone-pair.js';
-import { type LearningCurve, trainHead, type TrainHeadOptions } from './train-head.js';
+
+
+
 
 let scratch: string;
 let corpus: string;

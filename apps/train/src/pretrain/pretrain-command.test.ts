@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, TINY_TOKENIZER, temporaryDirectory, writeHeadOf } from '../../test/test-data.js';
+import { REPO_ROOT, TINY_TOKENIZER, temporaryDirectory, writeHeadOf } from '../../../../packages/trainer/test/test-data.js';
 
 const run = promisify(execFile);
 const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');

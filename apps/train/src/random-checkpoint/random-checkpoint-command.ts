@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { integerOption, runMain } from '@maria-ts/cli-kit';
 import type { StoredDtype } from '@maria-ts/backbones';
-import { parseStoredDtype } from '../head/export-maria.js';
-import { paperPresets } from './paper-presets.js';
-import { writeRandomCheckpoint } from './write-random-checkpoint.js';
+import { parseStoredDtype, paperPresets, writeRandomCheckpoint } from '@maria-ts/trainer';
+
 
 interface RandomCheckpointFlags {
   preset: string;

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { DATA_DIR_OPTION, integerOption, requireDataPath } from '@maria-ts/cli-kit';
-import { GPT2_DIRECTORY_IN_DATA } from './bpe-source.js';
-import { buildTinyTokenizer, EVALUATION_TEXT_IN_DATA, statsPathFor } from './build-tokenizer.js';
-import { DEFAULT_TOKENIZER_PATH } from './load-tokenizer.js';
-import { TINY_MERGE_COUNT } from './special-tokens.js';
+import { GPT2_DIRECTORY_IN_DATA, buildTinyTokenizer, EVALUATION_TEXT_IN_DATA, statsPathFor, DEFAULT_TOKENIZER_PATH, TINY_MERGE_COUNT } from '@maria-ts/trainer';
+
+
 
 /** `maria-train tokenizer`: builds the tiny byte-level BPE and reports tokens per word against the full source. */
 export function registerTokenizerCommand(program: Command): void {

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { addTrainerOptions, trainerOptionsFromFlags, type TrainerFlags } from './trainer-flags.js';
-import { trainerOptionsSchema } from './trainer-options.js';
+import { trainerOptionsSchema } from '@maria-ts/trainer';
 
 const settings = {
   defaults: { steps: 30, batch: 4, lr: 1e-3, warmup: 5, weightDecay: 0.1, checkpointEvery: 10, evalEvery: 10, evalBatches: 2 },

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { integerOption, numberOption } from '@maria-ts/cli-kit';
-import type { TrainerOptionsInput } from './trainer-options.js';
+import { type TrainerOptionsInput } from '@maria-ts/trainer';
 
 /** The parsed trainer flags of every training command (`pretrain`, `head`). */
 export interface TrainerFlags {
