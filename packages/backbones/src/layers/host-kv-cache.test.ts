@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CacheCapacityError } from '../errors.js';
 import { hostCachedAttention } from './host-decode.js';
 import { HostKVCache } from './host-kv-cache.js';
+import { ChunkedKVCache } from './kv-cache.js';
 import { createSimdKernels } from './simd-kernels.js';
 
 beforeAll(async () => {
@@ -125,5 +126,19 @@ describe('SIMD attention kernels', () => {
     // The first chunk's first query sees only its own key: its output is its own value head.
     const ownValue = Array.from({ length: 16 }, (_, i) => Math.fround(Math.sin(0.7 * ((heads.numHeads + heads.numKeyValueHeads) * 16 + i))));
     Array.from((plain[0] as Float32Array).subarray(0, 16)).forEach((value, i) => expect(value).toBeCloseTo(ownValue[i] as number, 6));
+  });
+});
+
+describe('KV cache shapes', () => {
+  it('both caches refuse a shape field that is not an integer >= 1, naming it', () => {
+    const shape = { batchSize: 1, capacity: 8, numLayers: 1, numKeyValueHeads: 1, headDim: 4 };
+    for (const [key, value] of [['batchSize', 0], ['capacity', 2.5], ['headDim', -4]] as const) {
+      const bad = { ...shape, [key]: value };
+      expect(() => new HostKVCache(bad)).toThrow(`KV cache ${key}`);
+      expect(() => new ChunkedKVCache(bad)).toThrow(`KV cache ${key}`);
+    }
+    const cache = new HostKVCache(shape);
+    expect([cache.batchSize, cache.capacity, cache.numLayers, cache.numKeyValueHeads, cache.headDim]).toEqual([1, 8, 1, 1, 4]);
+    cache.dispose();
   });
 });

@@ -1,13 +1,9 @@
 import { InvalidArgumentError, tf, type KVCache } from '@maria-ts/core';
 import { CacheCapacityError } from '../errors.js';
+import { checkedCacheShape, type KVCacheShape } from './kv-cache.js';
 import { createSimdKernels, type SimdKernels } from './simd-kernels.js';
 
-export interface HostKVCacheOptions {
-  readonly batchSize: number;
-  readonly capacity: number;
-  readonly numLayers: number;
-  readonly numKeyValueHeads: number;
-  readonly headDim: number;
+export interface HostKVCacheOptions extends KVCacheShape {
   /** false keeps plain arrays where the SIMD kernels would run (default true; for comparisons). */
   readonly simd?: boolean;
 }
@@ -53,14 +49,7 @@ export class HostKVCache implements KVCache {
   private disposed = false;
 
   constructor(options: HostKVCacheOptions) {
-    for (const key of ['batchSize', 'capacity', 'numLayers', 'numKeyValueHeads', 'headDim'] as const) {
-      if (!Number.isInteger(options[key]) || options[key] < 1) throw new InvalidArgumentError(`KV cache ${key}`, options[key], 'an integer >= 1');
-    }
-    this.batchSize = options.batchSize;
-    this.capacity = options.capacity;
-    this.numLayers = options.numLayers;
-    this.numKeyValueHeads = options.numKeyValueHeads;
-    this.headDim = options.headDim;
+    ({ batchSize: this.batchSize, capacity: this.capacity, numLayers: this.numLayers, numKeyValueHeads: this.numKeyValueHeads, headDim: this.headDim } = checkedCacheShape(options));
     this.useSimd = options.simd ?? true;
     this.roomFor = Math.min(this.capacity, INITIAL_ROOM);
     this.store = this.allocate(this.roomFor);

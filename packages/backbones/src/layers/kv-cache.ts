@@ -15,12 +15,25 @@ interface LayerStore {
   lengths: number[];
 }
 
-export interface ChunkedKVCacheOptions {
+/** The shape every KV cache is made for: batch rows, positions it may hold, layers and heads. */
+export interface KVCacheShape {
   readonly batchSize: number;
   readonly capacity: number;
   readonly numLayers: number;
   readonly numKeyValueHeads: number;
   readonly headDim: number;
+}
+
+/** `options`' cache shape, each field checked to be an integer ≥ 1 (`InvalidArgumentError` naming it). */
+export function checkedCacheShape(options: KVCacheShape): KVCacheShape {
+  for (const key of ['batchSize', 'capacity', 'numLayers', 'numKeyValueHeads', 'headDim'] as const) {
+    if (!Number.isInteger(options[key]) || options[key] < 1) throw new InvalidArgumentError(`KV cache ${key}`, options[key], 'an integer >= 1');
+  }
+  const { batchSize, capacity, numLayers, numKeyValueHeads, headDim } = options;
+  return { batchSize, capacity, numLayers, numKeyValueHeads, headDim };
+}
+
+export interface ChunkedKVCacheOptions extends KVCacheShape {
   /**
    * Merge the newest chunk into the one before it while that one is shorter than
    * `mergeRatio` times it (default `DEFAULT_KV_MERGE_RATIO`). 2 is a binary counter; larger
@@ -71,14 +84,7 @@ export class ChunkedKVCache implements KVCache {
   private disposed = false;
 
   constructor(options: ChunkedKVCacheOptions) {
-    for (const key of ['batchSize', 'capacity', 'numLayers', 'numKeyValueHeads', 'headDim'] as const) {
-      if (!Number.isInteger(options[key]) || options[key] < 1) throw new InvalidArgumentError(`KV cache ${key}`, options[key], 'an integer >= 1');
-    }
-    this.batchSize = options.batchSize;
-    this.capacity = options.capacity;
-    this.numLayers = options.numLayers;
-    this.numKeyValueHeads = options.numKeyValueHeads;
-    this.headDim = options.headDim;
+    ({ batchSize: this.batchSize, capacity: this.capacity, numLayers: this.numLayers, numKeyValueHeads: this.numKeyValueHeads, headDim: this.headDim } = checkedCacheShape(options));
     this.mergeRatio = options.mergeRatio ?? DEFAULT_KV_MERGE_RATIO;
     this.smallChunk = options.smallChunk ?? DEFAULT_KV_SMALL_CHUNK;
     if (!(this.mergeRatio >= 2)) throw new InvalidArgumentError('KV cache mergeRatio', this.mergeRatio, 'a number >= 2');
