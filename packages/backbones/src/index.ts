@@ -8,7 +8,7 @@
 // Loading and creating a backbone (a checkpoint folder, a Hub id, or a config with random weights).
 export { loadBackbone, type LoadBackboneOptions, loadBackboneWithCheckpoint, type LoadedBackbone, modelTypeOf } from './load-backbone.js';
 export { createBackbone, type CreateBackboneOptions } from './create-backbone.js';
-export { resolveModelDir, type ResolveModelDirOptions } from './io/hub-download.js';
+export { resolveMariaDir, resolveModelDir, type ResolveModelDirOptions } from './io/hub-download.js';
 export { CacheCapacityError, UnsupportedConfigError } from './errors.js';
 
 // The family registry and the base classes a new model family builds on (ARCHITECTURE.md §6: one folder per family, registered by `model_type`).

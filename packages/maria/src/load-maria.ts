@@ -1,12 +1,13 @@
 import { AbortedError, InvalidArgumentError, initEngine, type EngineMemoryCheckOptions } from '@maria-ts/core';
-import type { ResolveModelDirOptions } from '@maria-ts/backbones';
+import { resolveMariaDir, type ResolveModelDirOptions } from '@maria-ts/backbones';
 import { startEngineAndLoadModel } from './engine-and-model.js';
 import { loadBackbonePairModel, type BackbonePairSource } from './load-pair.js';
 import { Maria } from './maria.js';
 
 /**
  * What to load: `'tiny'` or nothing for the embedded model (`@maria-ts/model-tiny`), a
- * MARIA directory (`maria-train head --export DIR`), or `{ ar, mlm }`: two checkpoints,
+ * MARIA directory (`maria-train head --export DIR`) or the Hub id of one (`owner/name`,
+ * optionally `@revision`: downloaded once into the cache, see `resolveMariaDir`), or `{ ar, mlm }`: two checkpoints,
  * local directories or Hugging Face model ids, joined by a product-of-experts head.
  */
 export type MariaSource = 'tiny' | string | BackbonePairSource;
@@ -57,8 +58,9 @@ export async function loadMaria(source: MariaSource = 'tiny', options: LoadMaria
     }
     return new Maria(model, engine, `${source.ar} + ${source.mlm}`);
   }
-  if (typeof source !== 'string' || source.length === 0) throw new InvalidArgumentError('source', source, "'tiny', a MARIA directory, or { ar, mlm }");
-  const dir = source === 'tiny' ? undefined : source;
+  if (typeof source !== 'string' || source.length === 0) throw new InvalidArgumentError('source', source, "'tiny', a MARIA directory or Hub id, or { ar, mlm }");
+  const dir = source === 'tiny' ? undefined : await resolveMariaDir(source, options);
+  throwIfAborted(options.signal);
   const { engine, model } = await startEngineAndLoadModel(flags, dir, {
     ...(options.withDiffusion ? {} : { skipDiffusion: true }),
     ...(options.ceilingBytes !== undefined ? { ceilingBytes: options.ceilingBytes } : {}),
@@ -68,5 +70,5 @@ export async function loadMaria(source: MariaSource = 'tiny', options: LoadMaria
     model.dispose();
     throw new AbortedError('loadMaria');
   }
-  return new Maria(model, engine, dir ?? 'model-tiny (embedded)');
+  return new Maria(model, engine, dir === undefined ? 'model-tiny (embedded)' : source);
 }

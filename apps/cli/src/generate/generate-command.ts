@@ -33,7 +33,7 @@ export function generateCommand(output: CommandOutput): Command {
     .option('--remask <r>', 'share of positions remasked per iteration, in [0, 1]', '0.3')
     .option('--seed <n>', 'random seed', '0')
     .option('--schedule <name>', `temperature schedule: ${temperatureSchedules.names().join(', ')}`, 'linear')
-    .option('--model <dir>', 'a MARIA directory (maria.json); default: the embedded tiny model')
+    .option('--model <dir>', 'a MARIA directory (maria.json) or its Hub id (owner/name[@revision]); default: the embedded tiny model')
     .option('--json', 'print {"text", "tokens", "temperatures", ...} and no progress')
     .option(...ENGINE_OPTION)
     .option(...THREADS_OPTION)

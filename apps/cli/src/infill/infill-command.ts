@@ -69,7 +69,7 @@ export function infillCommand(output: CommandOutput, isTTY: () => boolean = () =
     .description('fill every [MASK] word of a text with MARIA (or a baseline) and print the text with the fills highlighted')
     .option('--text <text>', 'text with [MASK] markers, e.g. "The [MASK] sat on the mat."')
     .option('--file <path>', 'read the text from a UTF-8 file instead of --text; - reads stdin')
-    .option('--model <dir>', 'a MARIA directory (maria.json); default: the embedded tiny model')
+    .option('--model <dir>', 'a MARIA directory (maria.json) or its Hub id (owner/name[@revision]); default: the embedded tiny model')
     .option('--seed <n>', 'random seed of the sampling', '0')
     .option('--json', 'print {"text", "tokens", "masked", "filled": [{index, id, piece, logProb}]} (and "nBest" with --n-best)')
     .option('--tokens-per-mask <n>', 'token positions per [MASK]: one count, or one per marker (e.g. 1,3)', '1')

@@ -1,70 +1,14 @@
-import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CheckpointError } from '@maria-ts/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadCheckpointFiles } from './checkpoint-files.js';
-import { resolveModelDir } from './hub-download.js';
+import { resolveMariaDir, resolveModelDir } from './hub-download.js';
 import { useTempDir } from './io.test-support.js';
-import { testDataPath } from '@maria-ts/core/testing';
+import { FAKE_HUB_URL, fakeHub, testDataPath } from '@maria-ts/core/testing';
 
 const FIXTURES = testDataPath('fixtures');
-const HUB = 'https://hub.test';
-
-interface FakeHubOptions {
-  /** Serve these bytes instead of the real content for files with this name. */
-  readonly corrupt?: Readonly<Record<string, Uint8Array>>;
-  /** Requests must carry `Authorization: Bearer <token>`. */
-  readonly requireToken?: string;
-}
-
-/**
- * A stand-in for the Hub's HTTP API, serving each repo from a local folder: the tree
- * listing (`/api/models/<id>/tree/<rev>`, with LFS sha256 for safetensors) and file
- * downloads (`/<id>/resolve/<rev>/<path>`, honouring Range as the Hub does).
- */
-function fakeHub(repos: Readonly<Record<string, string>>, options: FakeHubOptions = {}) {
-  const requests: { url: string; authorization: string | null }[] = [];
-  const fetchImplementation = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-    const headers = new Headers(init?.headers);
-    requests.push({ url: url.href, authorization: headers.get('authorization') });
-    if (url.origin !== HUB) throw new TypeError(`fetch failed: ${url.origin} is not the fake hub`);
-    if (options.requireToken !== undefined && headers.get('authorization') !== `Bearer ${options.requireToken}`) {
-      return Response.json({ error: 'Invalid credentials' }, { status: 401 });
-    }
-    const tree = /^\/api\/models\/(.+)\/tree\/([^/]+)$/.exec(url.pathname);
-    const file = /^\/(.+?)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
-    const repoId = decodeURIComponent((tree ?? file)?.[1] ?? '');
-    const directory = repos[repoId];
-    if (directory === undefined) return Response.json({ error: 'Repository not found' }, { status: 404, headers: { 'X-Error-Code': 'RepoNotFound' } });
-    if (tree) {
-      const entries = [];
-      for (const name of (await readdir(directory)).sort()) {
-        const content = await readFile(join(directory, name));
-        const lfs = name.endsWith('.safetensors') ? { lfs: { oid: createHash('sha256').update(content).digest('hex'), size: content.length, pointerSize: 134 } } : {};
-        entries.push({ type: 'file', path: name, size: content.length, oid: 'git-oid', ...lfs });
-      }
-      return Response.json(entries);
-    }
-    const path = decodeURIComponent(file![3]!);
-    let content: Uint8Array<ArrayBuffer>;
-    try {
-      content = new Uint8Array(options.corrupt?.[path] ?? (await readFile(join(directory, path))));
-    } catch {
-      return new Response('Entry not found', { status: 404, headers: { 'X-Error-Code': 'EntryNotFound' } });
-    }
-    const range = /^bytes=(\d+)-(\d+)$/.exec(headers.get('range') ?? '');
-    const common = { ETag: `"etag-${path}"`, 'Content-Type': 'application/octet-stream' };
-    if (range) {
-      const start = Number(range[1]);
-      const end = Math.min(Number(range[2]), content.length - 1);
-      return new Response(content.slice(start, end + 1), { status: 206, headers: { ...common, 'Content-Range': `bytes ${start}-${end}/${content.length}` } });
-    }
-    return new Response(content, { status: 200, headers: common });
-  };
-  return { fetch: vi.fn(fetchImplementation) as unknown as typeof fetch, requests };
-}
+const HUB = FAKE_HUB_URL;
 
 describe('resolveModelDir', () => {
   const temp = useTempDir();
@@ -199,3 +143,85 @@ describe('resolveModelDir with a Python huggingface_hub cache', () => {
   });
 });
 
+
+describe('resolveMariaDir', () => {
+  const temp = useTempDir();
+
+  /**
+   * A MARIA directory as maria.json lays it out, from checkpoint fixtures: the shared tokenizer
+   * at the root, ar/ (single weights, with a pickle beside that is never fetched), mlm/ (sharded),
+   * head/, and a README.md outside every named part.
+   */
+  async function mariaRepository(name: string): Promise<string> {
+    const root = join(temp.path, name);
+    const copyInto = async (from: string, to: string, files: readonly string[]) => {
+      await mkdir(to, { recursive: true });
+      for (const file of files) await copyFile(join(FIXTURES, from, file), join(to, file));
+    };
+    await copyInto('lm-buddy-fake_gpt2', join(root, 'ar'), ['config.json', 'model.safetensors', 'tokenizer.json']);
+    await writeFile(join(root, 'ar', 'pytorch_model.bin'), 'pickle');
+    await copyInto('tiny-llama-sharded', join(root, 'mlm'), ['config.json', 'model.safetensors.index.json', 'model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors']);
+    await copyInto('lm-buddy-fake_gpt2', root, ['tokenizer.json', 'tokenizer_config.json']);
+    await copyInto('tiny-llama', join(root, 'head'), ['config.json', 'model.safetensors']);
+    await writeFile(join(root, 'README.md'), 'model card');
+    await writeFile(join(root, 'maria.json'), JSON.stringify({ format: 'maria', version: 1, ar: 'ar', mlm: 'mlm', head: 'head', tokenizer: 'tokenizer.json' }));
+    return root;
+  }
+
+  it('downloads maria.json, the tokenizer, each named checkpoint and the head at the asked revision, atomically into the cache', async () => {
+    const repository = await mariaRepository('repo');
+    const hub = fakeHub({ 'someone/maria': repository });
+    const cacheDir = join(temp.path, 'cache');
+    const local = await resolveMariaDir('someone/maria@v2', { fetch: hub.fetch, cacheDir, hubUrl: HUB, pythonCacheDir: null });
+    expect(local).toBe(join(cacheDir, 'models--someone--maria', 'v2'));
+    expect((await readdir(local)).sort()).toEqual(['ar', 'head', 'maria.json', 'mlm', 'tokenizer.json', 'tokenizer_config.json']);
+    expect((await readdir(join(local, 'ar'))).sort()).toEqual(['config.json', 'model.safetensors', 'tokenizer.json']);
+    expect((await readdir(join(local, 'mlm'))).sort()).toEqual(['config.json', 'model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors', 'model.safetensors.index.json']);
+    for (const file of ['maria.json', 'head/model.safetensors', 'mlm/model-00002-of-00002.safetensors']) {
+      expect((await readFile(join(local, file))).equals(await readFile(join(repository, file))), file).toBe(true);
+    }
+    expect(hub.requests.every((request) => !request.url.includes('/resolve/') || request.url.includes('/resolve/v2/'))).toBe(true);
+    expect(await readdir(join(cacheDir, 'models--someone--maria'))).toEqual(['v2']);
+    const requests = hub.requests.length;
+    expect(await resolveMariaDir('someone/maria@v2', { fetch: hub.fetch, cacheDir, hubUrl: HUB, pythonCacheDir: null })).toBe(local);
+    expect(hub.requests.length).toBe(requests);
+  });
+
+  it('returns local paths and non-ids as given, without any request; reuses a complete Python cache snapshot in place', async () => {
+    const repository = await mariaRepository('local');
+    const hub = fakeHub({});
+    const options = { fetch: hub.fetch, cacheDir: join(temp.path, 'cache-local'), hubUrl: HUB, pythonCacheDir: null };
+    expect(await resolveMariaDir(repository, options)).toBe(repository);
+    expect(await resolveMariaDir('./missing-dir', options)).toBe('./missing-dir');
+    expect(await resolveMariaDir('missing-dir', options)).toBe('missing-dir');
+    const commit = 'b'.repeat(40);
+    const pythonCacheDir = join(temp.path, 'python-cache');
+    const snapshot = join(pythonCacheDir, 'models--someone--maria', 'snapshots', commit);
+    await mkdir(join(pythonCacheDir, 'models--someone--maria', 'refs'), { recursive: true });
+    await writeFile(join(pythonCacheDir, 'models--someone--maria', 'refs', 'main'), commit);
+    await mkdir(join(pythonCacheDir, 'models--someone--maria', 'snapshots'), { recursive: true });
+    await symlink(repository, snapshot);
+    expect(await resolveMariaDir('someone/maria', { ...options, pythonCacheDir })).toBe(snapshot);
+    expect(hub.requests).toEqual([]);
+  });
+
+  it('refuses a repository without maria.json, a size mismatch and an offline Hub with CheckpointErrors, leaving nothing in the cache', async () => {
+    const repository = await mariaRepository('repo-errors');
+    const cacheDir = join(temp.path, 'cache-errors');
+    const options = { cacheDir, hubUrl: HUB, pythonCacheDir: null };
+    const backbone = fakeHub({ 'someone/backbone': join(FIXTURES, 'tiny-llama') });
+    const missing = await resolveMariaDir('someone/backbone', { ...options, fetch: backbone.fetch }).catch((error: unknown) => error);
+    expect(CheckpointError.isInstance(missing)).toBe(true);
+    expect((missing as Error).message).toMatch(/someone\/backbone@main.*not a MARIA repository: no maria\.json at its root/);
+    const short = fakeHub({ 'someone/maria': repository }, { corrupt: { 'head/config.json': new Uint8Array([123, 125]) } });
+    await expect(resolveMariaDir('someone/maria', { ...options, fetch: short.fetch })).rejects.toThrow(/someone\/maria@main.*head\/config\.json: downloaded 2 bytes, the Hub lists \d+/);
+    const flipped = Uint8Array.from(await readFile(join(repository, 'ar', 'model.safetensors')));
+    flipped[flipped.length - 1]! ^= 1;
+    const corrupt = fakeHub({ 'someone/maria': repository }, { corrupt: { 'ar/model.safetensors': flipped } });
+    await expect(resolveMariaDir('someone/maria', { ...options, fetch: corrupt.fetch })).rejects.toThrow(/ar\/model\.safetensors: sha256 does not match/);
+    expect(await readdir(join(cacheDir, 'models--someone--maria'))).toEqual([]);
+    await expect(resolveMariaDir('someone/maria', { ...options, fetch: corrupt.fetch, hubUrl: 'https://offline.test' })).rejects.toThrow(
+      /someone\/maria@main.*cannot list files from the Hugging Face Hub \(fetch failed.*\); without network, pass a local checkpoint directory, or have the model in the cache first/,
+    );
+  });
+});

@@ -3,3 +3,4 @@ export { expectNoTensorLeak, type LeakOptions } from './expect-no-tensor-leak.js
 export { finiteDifferenceGradient, type FiniteDifferenceOptions } from './gradient-check.js';
 export { testDataPath } from './test-data.js';
 export { testEngineOptions } from './test-engine.js';
+export { fakeHub, FAKE_HUB_URL, type FakeHub, type FakeHubOptions } from './fake-hub.js';
