@@ -74,13 +74,14 @@ const ENGINE_FREE_TESTS: Readonly<Record<string, readonly string[]>> = {
 /**
  * The numerical suites once more on native TensorFlow (`MARIA_ENGINE=tensorflow`): every
  * backbone golden and KV-cache invariant, PoE init = averaged logits and the head's
- * gradients, MARIA's KV-cached infill (Algorithm 1), and core's gradient checks, training
- * step and engine-backed ops. core's engine-independent tests (CLI, errors, RNG, files) and
- * the wasm-only tests do not run twice. When the engine is not installed the projects are
- * left out and one line says so, so they never vanish silently.
+ * gradients, MARIA's KV-cached infill (Algorithm 1), core's gradient checks, training step
+ * and engine-backed ops, and the optimiser (AdamW against PyTorch's update). core's
+ * engine-independent tests (CLI, errors, RNG, files) and the wasm-only tests do not run twice.
+ * When the engine is not installed the projects are left out and one line says so, so they
+ * never vanish silently.
  */
 function tensorflowProjects(): TestProjectInlineConfiguration[] {
-  const names = ['core', 'backbones', 'fusion-head', 'kv-decoder'].map((name) => `${name}-tensorflow`);
+  const names = ['core', 'optim', 'backbones', 'fusion-head', 'kv-decoder'].map((name) => `${name}-tensorflow`);
   const location = tensorflowEngineLocation();
   if (!location) {
     process.stdout.write(`vitest: ${names.join(', ')} did not run: @tensorflow/tfjs-node is not installed (run pnpm setup:tensorflow); the numerical suites ran on wasm only\n`);
@@ -88,7 +89,7 @@ function tensorflowProjects(): TestProjectInlineConfiguration[] {
   }
   const env = { MARIA_ENGINE: 'tensorflow', TF_CPP_MIN_LOG_LEVEL: '2' };
   return [
-    ...['backbones', 'fusion-head', 'kv-decoder'].map((name) => ({
+    ...['optim', 'backbones', 'fusion-head', 'kv-decoder'].map((name) => ({
       extends: `./packages/${name}/vitest.config.ts`,
       root: `./packages/${name}`,
       test: { name: `${name}-tensorflow`, env, exclude: ['**/node_modules/**', ...WASM_ONLY_TESTS, ...(ENGINE_FREE_TESTS[name] ?? [])] },

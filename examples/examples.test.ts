@@ -67,6 +67,7 @@ describe('the examples (the user stories the READMEs show)', () => {
     ['kv-decoder', () => import('./readme/kv-decoder.js')],
     ['masking', () => import('./readme/masking.js')],
     ['model-tiny', () => import('./readme/model-tiny.js')],
+    ['optim', () => import('./readme/optim.js')],
     ['server', () => import('./readme/server.js')],
   ];
 

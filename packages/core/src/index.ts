@@ -1,9 +1,8 @@
 /**
  * @maria-ts/core: the spec every MARIA-TS package depends on. Interfaces (backbones, KV
  * cache, tokenizer, fusion head, MARIA model, judge), typed errors, a seeded RNG, a name
- * registry, and the tensor runtime: engine selection, the fast wasm ops and the optimiser
- * pieces the training loop uses. The list is explicit; the apps' CLI helpers are in
- * @maria-ts/cli-kit.
+ * registry, and the tensor runtime: engine selection and the fast wasm ops. The list is
+ * explicit; the apps' CLI helpers are in @maria-ts/cli-kit, the optimiser in @maria-ts/optim.
  *
  * `tf` is the one TensorFlow.js instance every package computes with: engines register on an
  * instance, so a package importing its own copy could run on a backend nobody selected.
@@ -20,6 +19,5 @@ export { log, logOnce, type LogSink, resetLogOnce, setLogSink } from './runtime/
 // The fast ops: runtime/ops/index.ts is itself the explicit list.
 export * from './runtime/ops/index.js';
 export { type AtomicContent, writeFileAtomic, writeFileAtomicSync } from './fs/write-file-atomic.js';
-export { AdamW, type AdamWOptions, type AdamWState, clipByGlobalNorm, warmupCosine, type WarmupCosineOptions } from './training/index.js';
 export { escapeControlCharacters, terminalSafeJson } from './runtime/terminal-text.js';
 export { workspaceRoot } from './fs/workspace-root.js';

@@ -1,4 +1,5 @@
-import { AdamW, InvalidArgumentError, linear, meanSoftmaxCrossEntropy, Rng, tf } from '@maria-ts/core';
+import { InvalidArgumentError, linear, meanSoftmaxCrossEntropy, Rng, tf } from '@maria-ts/core';
+import { AdamW } from '@maria-ts/optim';
 
 /** Which columns of a feature matrix a probe reads: [start, end). */
 export interface ColumnRange {

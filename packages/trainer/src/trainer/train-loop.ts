@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { AdamW, AbortedError, CheckpointError, Rng, clipByGlobalNorm, log, tf, warmupCosine } from '@maria-ts/core';
+import { AbortedError, CheckpointError, Rng, log, tf } from '@maria-ts/core';
+import { AdamW, clipByGlobalNorm, warmupCosine } from '@maria-ts/optim';
 import { writeLineChart } from '@maria-ts/eval';
 import { CheckpointStore } from './checkpoint-store.js';
 import { MetricsLog, type MetricsRecord } from './metrics-log.js';

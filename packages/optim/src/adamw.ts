@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '@maria-ts/core';
 
 export interface AdamWOptions {
   readonly beta1?: number;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { initEngine } from '../runtime/engine.js';
-import { expectNoTensorLeak, expectTensorClose, testEngineOptions } from '../testing/index.js';
+import { initEngine } from '@maria-ts/core';
+import { expectNoTensorLeak, expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { AdamW } from './adamw.js';
 import { clipByGlobalNorm } from './clip-gradients.js';
 import { warmupCosine } from './learning-rate.js';

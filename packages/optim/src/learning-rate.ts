@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '@maria-ts/core';
 
 export interface WarmupCosineOptions {
   /** Peak learning rate, reached at the end of warm-up. */
