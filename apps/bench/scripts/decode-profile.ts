@@ -14,11 +14,12 @@
 // timed alone (CPU ms of the process) in the order Algorithm 1 runs it; median of 3 after 1 warm-up.
 //   node --conditions=@maria-ts/source --import tsx apps/bench/scripts/decode-profile.ts [--engine wasm|tensorflow] [--threads N] [--infill 64,512]
 import { parseArgs } from 'node:util';
-import { initEngine, POOL_MIN_ROWS, RowProduct, tf, type KVCache } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { initEngine, POOL_MIN_ROWS, RowProduct, type KVCache } from '@maria-ts/core';
 import { createTokenSampler, infill, specialTokenIds, withBannedTokens } from '@maria-ts/kv-decoder';
 import { loadMariaOrTiny } from '@maria-ts/model-tiny';
 import { Rng } from '@maria-ts/core';
-import { throughputRequest } from '../src/throughput/throughput-benchmark.js';
+import { throughputRequest } from '@maria-ts/benchmarks';
 
 const { values } = parseArgs({ options: { engine: { type: 'string', default: 'wasm' }, threads: { type: 'string', default: '1' }, infill: { type: 'string', default: '64,512' } } });
 const engine = await initEngine({ engine: values.engine, threads: Number(values.threads) });

@@ -36,5 +36,3 @@ export function benchProgram(): Command {
     .addCommand(serveLoadCommand())
     .addCommand(wholeWordsCommand());
 }
-
-export { runOpsBenchmark, type OpsRow } from './ops/ops-benchmark.js';

@@ -3,9 +3,7 @@ import { Command } from 'commander';
 import { InvalidArgumentError } from '@maria-ts/core';
 import { ENGINE_OPTION, parseNumberList, parseOneNumber, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { temperatureSchedules } from '@maria-ts/annealer';
-import { formatAnnealTable, writeAnnealArtefacts } from './anneal-report.js';
-import { runAnnealBench } from './run-anneal-bench.js';
-import { assertJudgeIsNotBackbone, loadArJudgeModel } from '../judge-model/ar-judge-model.js';
+import { assertJudgeIsNotBackbone, formatAnnealTable, loadArJudgeModel, runAnnealBench, writeAnnealArtefacts } from '@maria-ts/benchmarks';
 import { withBenchModel } from '../ppl/with-bench-model.js';
 
 interface AnnealFlags {

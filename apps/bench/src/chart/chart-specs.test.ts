@@ -4,8 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError } from '@maria-ts/core';
 import { renderVegaLiteSvg } from '@maria-ts/eval';
 import { describe, expect, it } from 'vitest';
-import type { OpsRow } from '../ops/ops-benchmark.js';
-import { chartFromResults, type ResultsChart } from './results-chart.js';
+import { chartFromResults, type OpsRow, type ResultsChart } from '@maria-ts/benchmarks';
 
 const RESULTS = fileURLToPath(new URL('../../results', import.meta.url));
 

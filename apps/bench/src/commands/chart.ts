@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { InvalidArgumentError } from '@maria-ts/core';
 import { runMain } from '@maria-ts/cli-kit';
 import { writeVegaLiteSvg } from '@maria-ts/eval';
-import { chartFromResults } from '../chart/results-chart.js';
+import { chartFromResults } from '@maria-ts/benchmarks';
 
 interface ChartFlags {
   readonly from: string[];

@@ -5,8 +5,7 @@ import { Command } from 'commander';
 import { initEngine, writeFileAtomic } from '@maria-ts/core';
 import { ENGINE_OPTION, parseNumberList, parseOneNumber, runMain } from '@maria-ts/cli-kit';
 import { writeVegaLiteSvg } from '@maria-ts/eval';
-import { runOpsBenchmark, type OpsRow } from '../ops/ops-benchmark.js';
-import { opsChartSpec } from '../ops/ops-chart.js';
+import { opsChartSpec, opsSpeedups, runOpsBench, type OpsReport, type OpsRow } from '@maria-ts/benchmarks';
 
 interface OpsFlags {
   readonly threads?: string;
@@ -17,23 +16,6 @@ interface OpsFlags {
   readonly stepRepeats: string;
   readonly warmup: string;
   readonly child?: boolean;
-}
-
-export interface OpsReport {
-  readonly rows: OpsRow[];
-  /** Fast over built-in, per op and thread count (higher is better for us). */
-  readonly speedups: { readonly op: string; readonly threads: number; readonly fastOverBuiltin: number }[];
-  readonly environment: { readonly node: string; readonly cpus: number; readonly cpuModel: string; readonly date: string };
-}
-
-function speedups(rows: readonly OpsRow[]): OpsReport['speedups'] {
-  const rate = (row: OpsRow) => row.gflops ?? row.tokensPerSecond ?? 0;
-  return rows
-    .filter((row) => row.impl === 'fast')
-    .flatMap((fast) => {
-      const builtin = rows.find((row) => row.impl === 'builtin' && row.op === fast.op && row.threads === fast.threads);
-      return builtin ? [{ op: fast.op, threads: fast.threads, fastOverBuiltin: Number((rate(fast) / rate(builtin)).toFixed(2)) }] : [];
-    });
 }
 
 /** Runs this same command in a fresh process with one thread count (the wasm module loads once per process). */
@@ -106,7 +88,7 @@ export function opsCommand(): Command {
           }
         } else {
           await initEngine({ engine: flags.engine, ...(threadList[0] ? { threads: threadList[0] } : {}) });
-          rows = await runOpsBenchmark(benchOptions);
+          rows = await runOpsBench(benchOptions);
         }
         if (flags.child) {
           process.stdout.write(`${JSON.stringify({ rows })}\n`);
@@ -114,7 +96,7 @@ export function opsCommand(): Command {
         }
         const report: OpsReport = {
           rows,
-          speedups: speedups(rows),
+          speedups: opsSpeedups(rows),
           environment: { node: process.version, cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model ?? 'unknown', date: new Date().toISOString() },
         };
         await writeArtefacts(report, flags.out);

@@ -6,7 +6,7 @@ import { initEngine } from '@maria-ts/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchInProcess } from '../ppl/bench-in-process.js';
 import { eloCommand } from './elo-command.js';
-import { type BenchFixtures, createBenchFixtures } from '../testing/bench-fixtures.js';
+import { type BenchFixtures, createBenchFixtures } from '@maria-ts/benchmarks/testing';
 
 /** Runs `maria-bench …` in-process with only this command registered. */
 const bench = (args: readonly string[]) => benchInProcess(eloCommand, args);

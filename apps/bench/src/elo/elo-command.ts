@@ -3,11 +3,7 @@ import { Command } from 'commander';
 import { writeFileAtomic } from '@maria-ts/core';
 import { DATA_DIR_OPTION, ENGINE_OPTION, parseOneNumber, requireDataPath, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { parseDatasetFormat, readDocuments } from '@maria-ts/eval';
-import { createEloJudge } from './elo-judge.js';
-import { formatEloTable } from './format-elo.js';
-import { buildMaskedPrompts } from './masked-prompts.js';
-import { eloChartTitle, writeRatingChart } from './rating-chart.js';
-import { ELO_SYSTEMS, runEloBench } from './run-elo-bench.js';
+import { buildMaskedPrompts, createEloJudge, ELO_SYSTEMS, eloChartTitle, formatEloTable, runEloBench, writeRatingChart } from '@maria-ts/benchmarks';
 import { withBenchModel } from '../ppl/with-bench-model.js';
 
 interface EloFlags {

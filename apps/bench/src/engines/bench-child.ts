@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { EngineConfiguration } from './engine-configurations.js';
+import type { EngineConfiguration } from '@maria-ts/benchmarks';
 
 /** Runs `maria-bench <args>` in a fresh process (an engine and its thread count are fixed per process) and parses its JSON. */
 export function runBenchChild<T>(args: readonly string[], what: string): Promise<T> {

@@ -3,12 +3,8 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { initEngine, log, writeFileAtomic, type EngineInfo } from '@maria-ts/core';
 import { ENGINE_OPTION, THREADS_OPTION, parseOneNumber, runMain } from '@maria-ts/cli-kit';
-import type { OpsRow } from '../ops/ops-benchmark.js';
-import type { ThroughputRow } from '../throughput/throughput-benchmark.js';
-import { configurationMetrics, engineRatios, mergeMetrics, type EngineMetric, type EngineRatio } from './engine-comparison.js';
+import { configurationMetrics, engineRatios, mergeMetrics, parseEngineConfigurations, runTrainingSteps, type EnginesReport, type OpsRow, type ThroughputRow, type TrainingStepRow } from '@maria-ts/benchmarks';
 import { engineArgs, runBenchChild } from './bench-child.js';
-import { parseEngineConfigurations, type EngineConfiguration } from './engine-configurations.js';
-import { runTrainingSteps, type TrainingStepRow } from './training-steps.js';
 
 interface EnginesFlags {
   readonly configs: string;
@@ -25,16 +21,6 @@ interface EnginesFlags {
   readonly childSteps?: boolean;
   readonly engine?: string;
   readonly threads?: string;
-}
-
-export interface EnginesReport {
-  readonly configurations: readonly EngineConfiguration[];
-  /** Configurations whose child runs failed (e.g. the tensorflow engine is not installed), with the reason. */
-  readonly failed: readonly { readonly label: string; readonly reason: string }[];
-  readonly metrics: readonly EngineMetric[];
-  readonly ratios: readonly EngineRatio[];
-  readonly engines: Readonly<Record<string, EngineInfo | undefined>>;
-  readonly environment: { readonly node: string; readonly cpus: number; readonly cpuModel: string; readonly date: string };
 }
 
 function printTable(report: EnginesReport): void {

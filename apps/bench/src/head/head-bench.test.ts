@@ -7,9 +7,8 @@ import { buildCorpus } from '@maria-ts/trainer';
 import { benchInProcess } from '../ppl/bench-in-process.js';
 import { headLossCommand } from './head-loss-command.js';
 import { initCurvesCommand } from './init-curves-command.js';
-import { type BenchFixtures, createBenchFixtures } from '../testing/bench-fixtures.js';
-import type { HeadLossReport } from './head-loss-command.js';
-import type { InitCurvesReport } from './init-curves-command.js';
+import { type BenchFixtures, createBenchFixtures } from '@maria-ts/benchmarks/testing';
+import type { HeadLossReport, InitCurvesReport } from '@maria-ts/benchmarks';
 import { testDataPath } from '@maria-ts/core/testing';
 
 const TEST_DATA = testDataPath();

@@ -4,9 +4,8 @@ import { InvalidArgumentError, writeFileAtomic } from '@maria-ts/core';
 import { ENGINE_OPTION, parseOneNumber, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { FRACTION_GATE_FILE, loadFractionGate } from '@maria-ts/fusion-head';
 import { DEFAULT_CORPUS_DIRECTORY } from '@maria-ts/trainer';
+import { runHeadLoss, type HeadLossReport } from '@maria-ts/benchmarks';
 import { withBenchModel } from '../ppl/with-bench-model.js';
-import { headLosses, type HeadLossRow } from './head-loss.js';
-import { openShardsFor } from './open-validation-shards.js';
 
 interface HeadLossFlags {
   readonly model?: string;
@@ -21,12 +20,6 @@ interface HeadLossFlags {
   readonly out: string;
   readonly progress: boolean;
   readonly json?: boolean;
-}
-
-/** What `maria-bench head-loss` prints with --json and writes to head-loss.json. */
-export interface HeadLossReport {
-  readonly rows: HeadLossRow[];
-  readonly settings: { readonly model: string; readonly data: string; readonly rate: number; readonly batches: number; readonly batchSize: number; readonly sequenceLength: number; readonly seed: number };
 }
 
 /**
@@ -58,19 +51,9 @@ export function headLossCommand(): Command {
         const seed = parseOneNumber('--seed', flags.seed, { integer: true, min: 0 });
         const gate = flags.fractionGate === undefined ? undefined : await loadFractionGate(flags.fractionGate);
         if (gate === null) throw new InvalidArgumentError('--fraction-gate', flags.fractionGate, `a head folder with ${FRACTION_GATE_FILE}`);
-        const report = await withBenchModel('head-loss', { ...flags, progress: flags.progress && !flags.json }, { skipDiffusion: true }, async (model, progress) => {
-          const shards = await openShardsFor(flags.data, model.tokenizer);
-          try {
-            const split = shards.split('val');
-            const scored = Math.min(batches, Math.floor(split.sequenceCount / batchSize));
-            if (scored === 0) throw new InvalidArgumentError('--batch', batchSize, `at most the ${split.sequenceCount} validation sequences of ${flags.data}`);
-            progress.start(scored);
-            const rows = headLosses(model, split, { rate, batchSize, batches, seed, onBatch: () => progress.advance(1), ...(gate ? { gate } : {}) });
-            return { rows, settings: { model: flags.model ?? 'model-tiny (embedded)', data: flags.data, rate, batches: scored, batchSize, sequenceLength: split.sequenceLength, seed } } satisfies HeadLossReport;
-          } finally {
-            shards.close();
-          }
-        }).finally(() => gate?.dispose());
+        const report: HeadLossReport = await withBenchModel('head-loss', { ...flags, progress: flags.progress && !flags.json }, { skipDiffusion: true }, (model, progress) =>
+          runHeadLoss(model, { data: flags.data, rate, batchSize, batches, seed, modelName: flags.model ?? 'model-tiny (embedded)', progress, ...(gate ? { gate } : {}) }),
+        ).finally(() => gate?.dispose());
         await writeFileAtomic(path.join(flags.out, 'head-loss.json'), `${JSON.stringify(report, null, 2)}\n`);
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(report)}\n`);

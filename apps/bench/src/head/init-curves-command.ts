@@ -1,13 +1,11 @@
-import { rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { initEngine, InvalidArgumentError, tf, writeFileAtomic } from '@maria-ts/core';
+import { initEngine, InvalidArgumentError, writeFileAtomic } from '@maria-ts/core';
 import { ENGINE_OPTION, parseOneNumber, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { writeVegaLiteSvg } from '@maria-ts/eval';
 import { hasTinyMaria, TINY_MARIA_DIR, TinyMariaMissingError } from '@maria-ts/model-tiny';
-import { DEFAULT_CORPUS_DIRECTORY, HEAD_TRAINING_DEFAULTS, type HeadInitChoice, initialHead, loadBackbonePair, openShards, trainHead } from '@maria-ts/trainer';
-import { initCurvesChartSpec } from './init-curves-chart.js';
+import { DEFAULT_CORPUS_DIRECTORY, HEAD_TRAINING_DEFAULTS } from '@maria-ts/trainer';
+import { initCurvesChartSpec, runInitCurves } from '@maria-ts/benchmarks';
 
 interface InitCurvesFlags {
   readonly model?: string;
@@ -28,25 +26,6 @@ interface InitCurvesFlags {
   readonly out: string;
   readonly progress: boolean;
   readonly json?: boolean;
-}
-
-/** One training run of Figure 2. */
-export interface InitCurveRun {
-  readonly init: HeadInitChoice;
-  readonly initialValidationLoss: number | null;
-  readonly finalValidationLoss: number | null;
-  /** Validation loss (fixed masks) at step 0 and every `evalEvery` steps. */
-  readonly curve: { readonly step: number; readonly validationLoss: number }[];
-  readonly trainLoss: { readonly step: number; readonly loss: number }[];
-  readonly tokensPerSecond: number | null;
-  readonly seconds: number;
-}
-
-/** What `maria-bench init-curves` writes to init-curves.json (and prints with --json). */
-export interface InitCurvesReport {
-  readonly runs: InitCurveRun[];
-  readonly settings: Record<string, unknown>;
-  readonly environment: { readonly node: string; readonly cpus: number; readonly loadAverage: number[]; readonly date: string };
 }
 
 async function backbonePaths(flags: InitCurvesFlags): Promise<{ ar: string; mlm: string; tokenizer: string; label: string }> {
@@ -106,43 +85,8 @@ export function initCurvesCommand(): Command {
         const batch = parseOneNumber('--batch', flags.batch, { integer: true, min: 1 });
         const paths = await backbonePaths(flags);
         await initEngine({ ...(flags.engine ? { engine: flags.engine } : {}), ...(flags.threads ? { threads: flags.threads } : {}) });
-        const shards = await openShards(flags.data, { tokenizer: paths.tokenizer });
-        const runs: InitCurveRun[] = [];
-        try {
-          const pair = await loadBackbonePair({ ar: paths.ar, mlm: paths.mlm }, paths.tokenizer);
-          try {
-            for (const init of ['poe', 'random'] as const) {
-              const runDir = path.join(flags.out, 'runs', init);
-              await rm(runDir, { recursive: true, force: true });
-              const head = await initialHead(pair, { init, seed: trainer.seed });
-              const started = performance.now();
-              try {
-                const result = await trainHead(pair, head, shards, { out: runDir, trainer, batch, init, progress: flags.progress && !flags.json ? `init-curves ${init}` : false });
-                runs.push({
-                  init,
-                  initialValidationLoss: result.initialValidationLoss,
-                  finalValidationLoss: result.lastValidationLoss,
-                  curve: result.metrics.filter((record) => record.validationLoss !== undefined).map((record) => ({ step: record.step, validationLoss: record.validationLoss as number })),
-                  trainLoss: result.metrics.filter((record) => record.loss !== undefined).map((record) => ({ step: record.step, loss: record.loss as number })),
-                  tokensPerSecond: result.tokensPerSecond,
-                  seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
-                });
-              } finally {
-                head.dispose();
-              }
-            }
-          } finally {
-            pair.dispose();
-          }
-        } finally {
-          shards.close();
-          tf.disposeVariables();
-        }
-        const report: InitCurvesReport = {
-          runs,
-          settings: { model: paths.label, data: flags.data, batch, ...trainer },
-          environment: { node: process.version, cpus: os.availableParallelism(), loadAverage: os.loadavg().map((value) => Number(value.toFixed(2))), date: new Date().toISOString() },
-        };
+        const report = await runInitCurves({ ar: paths.ar, mlm: paths.mlm, tokenizer: paths.tokenizer, modelName: paths.label, data: flags.data, out: flags.out, batch, trainer, progress: flags.progress && !flags.json });
+        const { runs } = report;
         await writeFileAtomic(path.join(flags.out, 'init-curves.json'), `${JSON.stringify(report, null, 2)}\n`);
         await writeVegaLiteSvg(path.join(flags.out, 'init-curves.svg'), initCurvesChartSpec(runs, { steps, learningRate: trainer.learningRate, batch, accumulation: trainer.accumulation }));
         if (flags.json) {

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { InvalidArgumentError } from '@maria-ts/core';
 import { DATA_DIR_OPTION, ENGINE_OPTION, parseOneNumber, requireDataPath, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { withBenchModel, type BenchModelFlags } from '../ppl/with-bench-model.js';
-import { posMarkdown, runPosBench, type PosBenchReport } from './run-pos-bench.js';
+import { posMarkdown, runPosBench, type PosBenchReport } from '@maria-ts/benchmarks';
 
 interface PosFlags extends BenchModelFlags {
   readonly train?: string;

@@ -8,7 +8,7 @@ import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from '@maria-ts/f
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pplCommand } from './ppl-command.js';
 import { benchInProcess } from './bench-in-process.js';
-import { runPplBench } from './run-ppl-bench.js';
+import { runPplBench } from '@maria-ts/benchmarks';
 
 let root: string;
 let withDiffusion: string;

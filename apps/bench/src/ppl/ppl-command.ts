@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { InvalidArgumentError } from '@maria-ts/core';
 import { ENGINE_OPTION, parseNumberList, parseOneNumber, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { maskedPplMarkdown, parseDatasetFormat, parseMaskedPplMethod } from '@maria-ts/eval';
-import { runPplBench, type PplBenchReport } from './run-ppl-bench.js';
+import { runPplBench, type PplBenchReport } from '@maria-ts/benchmarks';
 import { withBenchModel, type BenchModelFlags } from './with-bench-model.js';
 
 interface PplFlags extends BenchModelFlags {

@@ -1,13 +1,8 @@
+import type { BenchProgress } from '@maria-ts/benchmarks';
 import { SingleBar } from 'cli-progress';
 
-/** Progress over fractional units of work, reported by a long benchmark. */
-export interface WorkProgress {
-  /** Starts (or restarts) the bar at 0 of `total` units. */
-  start(total: number): void;
-  /** Adds `units` of finished work (may be fractional). */
-  advance(units: number): void;
-  /** Changes the label after the bar (e.g. the cell just scored). */
-  stage(label: string): void;
+/** A benchmark's progress, drawn as a bar that must be removed when the benchmark ends. */
+export interface WorkProgress extends BenchProgress {
   /** Removes the bar; safe to call twice. */
   stop(): void;
 }

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { initEngine, InvalidArgumentError } from '@maria-ts/core';
 import { ENGINE_OPTION, parseOneNumber, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
-import { loadServeEngine, type ModelSource } from '@maria-ts/server';
-import { runServeLoad, type ServeLoadReport } from './run-serve-load.js';
+import { runServeLoad, type ServeLoadReport } from '@maria-ts/benchmarks';
+import { createServer, loadServeEngine, type ModelSource } from '@maria-ts/server';
 
 interface ServeLoadFlags {
   readonly model?: string;
@@ -65,7 +65,8 @@ export function serveLoadCommand(): Command {
             flags.randomModel !== undefined ? { kind: 'random', seed: parseOneNumber('--random-model', flags.randomModel, { integer: true, min: 0 }) } : flags.model !== undefined ? { kind: 'directory', dir: flags.model } : { kind: 'tiny' };
           const engine = await loadServeEngine(source);
           const report = await runServeLoad({
-            engine,
+            startServer: (limits) => createServer({ engine, ...limits, seed: 0 }),
+            model: engine.name,
             connections: parseOneNumber('--connections', flags.connections, { integer: true, min: 1 }),
             durationSeconds: parseOneNumber('--duration', flags.duration, { integer: true, min: 1 }),
             maxQueued: parseOneNumber('--queue-depth', flags.queueDepth, { integer: true, min: 1 }),

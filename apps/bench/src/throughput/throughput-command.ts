@@ -1,15 +1,13 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { type EngineInfo, initEngine, InvalidArgumentError, log, writeFileAtomic } from '@maria-ts/core';
+import { initEngine, InvalidArgumentError, log, writeFileAtomic } from '@maria-ts/core';
 import { ENGINE_OPTION, parseNumberList, parseOneNumber, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { writeVegaLiteSvg } from '@maria-ts/eval';
 import { DEFAULT_DIFFUSION_STEPS, infillMethods, type InfillMethod } from '@maria-ts/kv-decoder';
 import { loadMariaOrTiny } from '@maria-ts/model-tiny';
+import { parseEngineConfigurations, runThroughputBench, throughputChartSpec, throughputRatios, type ThroughputEnginesReport, type ThroughputReport, type ThroughputRow } from '@maria-ts/benchmarks';
 import { engineArgs, runBenchChild } from '../engines/bench-child.js';
-import { parseEngineConfigurations, type EngineConfiguration } from '../engines/engine-configurations.js';
-import { runThroughputBenchmark, throughputRatios, type ThroughputRow } from './throughput-benchmark.js';
-import { throughputChartSpec } from './throughput-chart.js';
 
 interface ThroughputFlags {
   readonly lengths: string;
@@ -28,14 +26,6 @@ interface ThroughputFlags {
   readonly out: string;
 }
 
-/** What `maria-bench throughput` writes to throughput.json (and prints with --json). */
-export interface ThroughputReport {
-  readonly rows: ThroughputRow[];
-  readonly ratios: ReturnType<typeof throughputRatios>;
-  readonly settings: { readonly maskRate: number; readonly runs: number; readonly warmup: number; readonly diffusionSteps: number; readonly model: string; readonly seed: number; readonly temperature: number };
-  readonly environment: { readonly node: string; readonly cpus: number; readonly cpuModel: string; readonly loadAverage: number[]; readonly engine: EngineInfo; readonly date: string };
-}
-
 function parseMethods(text: string): InfillMethod[] {
   const known = infillMethods();
   const methods = text.split(',').map((name) => name.trim());
@@ -52,13 +42,6 @@ function printTable(report: ThroughputReport): void {
   for (const ratio of report.ratios) lines.push(`  length ${ratio.length}: maria / ${ratio.baseline} = ${ratio.mariaOverBaseline}x`);
   if (report.rows.some((row) => row.encoder === 'mlm')) lines.push('', 'note: the model has no diffusion encoder; the diffusion rows denoise with the MLM (same cost per step).');
   process.stdout.write(`${lines.join('\n')}\n`);
-}
-
-/** What `maria-bench throughput --engines …` writes to throughput-engines.json: one report per configuration. */
-export interface ThroughputEnginesReport {
-  readonly configurations: readonly { readonly configuration: EngineConfiguration; readonly report: ThroughputReport }[];
-  /** Configurations that could not run (e.g. an engine that is not installed), with the reason. */
-  readonly failed: readonly { readonly label: string; readonly reason: string }[];
 }
 
 /** The configurations `--engines all` means: wasm on one thread and on every core (up to 2 here), then native TensorFlow. */
@@ -138,7 +121,7 @@ export function throughputCommand(): Command {
           const model = await loadMariaOrTiny(flags.model);
           let rows: ThroughputRow[];
           try {
-            rows = await runThroughputBenchmark(model, {
+            rows = await runThroughputBench(model, {
               lengths,
               maskRate,
               methods,

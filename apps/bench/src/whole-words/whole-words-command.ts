@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { ENGINE_OPTION, parseOneNumber, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { loadMaria } from '@maria-ts/maria';
-import { runWholeWords } from './run-whole-words.js';
+import { runWholeWords } from '@maria-ts/benchmarks';
 
 interface WholeWordsFlags {
   readonly data?: string;

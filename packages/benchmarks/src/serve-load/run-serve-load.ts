@@ -1,10 +1,32 @@
-import { tf } from '@maria-ts/core';
-import { createServer, type ServeEngine } from '@maria-ts/server';
+import * as tf from '@tensorflow/tfjs';
 import autocannon from 'autocannon';
+
+/** The server limits a load test starts its server with. */
+export interface ServeLoadLimits {
+  readonly maxQueued: number;
+  readonly maxBatch: number;
+  readonly timeoutMs: number;
+}
+
+/**
+ * The parts of a running MARIA HTTP server the load test uses. `@maria-ts/server`'s
+ * `createServer` returns one, so `startServer` is usually
+ * `(limits) => createServer({ engine, ...limits, seed: 0 })`.
+ */
+export interface ServeLoadServer {
+  readonly app: { listen(options: { readonly host: string; readonly port: number }): Promise<string> };
+  /** The Prometheus exposition the load test reads the filled-token and batch counters from. */
+  readonly metrics: { render(): Promise<{ readonly text: string }> };
+  readonly scheduler: { whenIdle(): Promise<void> };
+  shutdown(options: { readonly graceMs: number; readonly lingerMs: number }): Promise<void>;
+}
 
 /** Options of `runServeLoad`. */
 export interface ServeLoadOptions {
-  readonly engine: ServeEngine;
+  /** Starts the server under test with the given limits (it must not listen yet). */
+  readonly startServer: (limits: ServeLoadLimits) => Promise<ServeLoadServer>;
+  /** The model's name in the report. */
+  readonly model: string;
   /** Concurrent clients (default 32). */
   readonly connections?: number;
   /** Seconds of load (default 60). */
@@ -54,8 +76,8 @@ function metric(text: string, pattern: RegExp): number {
 const megabytes = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 
 /**
- * The `/v1/infill` load test of the [Serve] issue: starts the real server on 127.0.0.1 (an
- * ephemeral port, never another host) around `engine`, warms it up, then runs autocannon
+ * The `/v1/infill` load test: starts the real server on 127.0.0.1 (an
+ * ephemeral port, never another host) that `startServer` built, warms it up, then runs autocannon
  * with `connections` clients for `durationSeconds`, and compares `tf.memory().numTensors`
  * and RSS before and after (once the queue has drained). Clients and server share this
  * process, as they share the machine: the figures are for one box, not a server alone.
@@ -67,7 +89,7 @@ export async function runServeLoad(options: ServeLoadOptions): Promise<ServeLoad
   const maxQueued = options.maxQueued ?? 32;
   const maxBatch = options.maxBatch ?? 8;
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const server = await createServer({ engine: options.engine, maxQueued, maxBatch, timeoutMs, seed: 0 });
+  const server = await options.startServer({ maxQueued, maxBatch, timeoutMs });
   try {
     const url = await server.app.listen({ host: '127.0.0.1', port: 0 });
     const payload = JSON.stringify(body);
@@ -106,7 +128,7 @@ export async function runServeLoad(options: ServeLoadOptions): Promise<ServeLoad
       connections,
       durationSeconds: result.duration,
       body,
-      server: { maxQueued, maxBatch, timeoutMs, model: options.engine.name },
+      server: { maxQueued, maxBatch, timeoutMs, model: options.model },
       requests: { completed: ok + result.non2xx, ok, rejected, errors: result.non2xx - rejected + result.errors, perSecond: Math.round((ok / result.duration) * 100) / 100 },
       latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, mean: Math.round(result.latency.mean) },
       tokensPerSecond: Math.round((tokens / result.duration) * 10) / 10,

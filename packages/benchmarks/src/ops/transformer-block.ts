@@ -1,4 +1,5 @@
-import { type Rng, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { type Rng } from '@maria-ts/core';
 import type { OpSet } from './op-set.js';
 
 /** Shape of the benchmark block; the defaults are the tiny AR's width and training batch (ARCHITECTURE.md §2.3). */

@@ -15,9 +15,9 @@ import {
 } from '@maria-ts/eval';
 import type { MariaModel } from '@maria-ts/fusion-head';
 import { pplChartSpec } from './ppl-chart.js';
-import type { WorkProgress } from './work-progress.js';
+import type { BenchProgress } from '../progress.js';
 
-/** What `maria-bench ppl` was asked to do (parsed flags). */
+/** Options of `runPplBench` (what `maria-bench ppl` was asked to do). */
 export interface PplBenchOptions {
   readonly data: string;
   readonly format: DatasetFormat;
@@ -42,7 +42,7 @@ export interface PplBenchOptions {
   /** Shown in the report: the model directory, or "tiny" for the embedded one. */
   readonly modelName: string;
   /** Progress in examples scored (total = windows × rates × methods). */
-  readonly progress?: Pick<WorkProgress, 'start' | 'advance' | 'stage'>;
+  readonly progress?: BenchProgress;
   /** Told about methods left out because the model cannot run them. */
   readonly onNote?: (line: string) => void;
 }

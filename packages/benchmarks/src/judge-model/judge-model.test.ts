@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { initEngine, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { initEngine } from '@maria-ts/core';
 import { expectNoTensorLeak } from '@maria-ts/core/testing';
 import type { MariaModel } from '@maria-ts/fusion-head';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,5 @@
-import { Rng, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '@maria-ts/core';
 import { createBackbone } from '@maria-ts/backbones';
 import { loadTinyMaria } from '@maria-ts/model-tiny';
 import { architecturePresets, headTrainingTask, objectives, type TokenBatch, type TrainingTask } from '@maria-ts/trainer';

@@ -1,4 +1,5 @@
-import { matMul, softmaxCrossEntropy, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { matMul, softmaxCrossEntropy } from '@maria-ts/core';
 
 /**
  * The two ways of writing the same model that the ops benchmark compares: tfjs's own ops,

@@ -1,5 +1,7 @@
+import type { EngineInfo } from '@maria-ts/core';
 import type { OpsRow } from '../ops/ops-benchmark.js';
-import type { ThroughputRow } from '../throughput/throughput-benchmark.js';
+import type { ThroughputReport, ThroughputRow } from '../throughput/throughput-benchmark.js';
+import type { EngineConfiguration } from './engine-configurations.js';
 import type { TrainingStepRow } from './training-steps.js';
 
 /** One measured quantity across the configurations (higher is better for every metric). */
@@ -62,4 +64,22 @@ export function engineRatios(metrics: readonly EngineMetric[], labels: readonly 
       return [{ metric: metric.metric, ratio: `${top} / ${bottom}`, value: Number((numerator / denominator).toFixed(2)) }];
     }),
   );
+}
+
+/** What `maria-bench engines` writes to engines.json: every metric per configuration, and the ratios. */
+export interface EnginesReport {
+  readonly configurations: readonly EngineConfiguration[];
+  /** Configurations whose child runs failed (e.g. the tensorflow engine is not installed), with the reason. */
+  readonly failed: readonly { readonly label: string; readonly reason: string }[];
+  readonly metrics: readonly EngineMetric[];
+  readonly ratios: readonly EngineRatio[];
+  readonly engines: Readonly<Record<string, EngineInfo | undefined>>;
+  readonly environment: { readonly node: string; readonly cpus: number; readonly cpuModel: string; readonly date: string };
+}
+
+/** What `maria-bench throughput --engines …` writes to throughput-engines.json: one report per configuration. */
+export interface ThroughputEnginesReport {
+  readonly configurations: readonly { readonly configuration: EngineConfiguration; readonly report: ThroughputReport }[];
+  /** Configurations that could not run (e.g. an engine that is not installed), with the reason. */
+  readonly failed: readonly { readonly label: string; readonly reason: string }[];
 }

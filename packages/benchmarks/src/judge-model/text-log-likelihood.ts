@@ -1,4 +1,5 @@
-import { AbortedError, InputTooLongError, InvalidArgumentError, softmaxCrossEntropy, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { AbortedError, InputTooLongError, InvalidArgumentError, softmaxCrossEntropy } from '@maria-ts/core';
 import type { ArJudgeModel } from './ar-judge-model.js';
 
 /** A text's negative log-likelihood under the judge, summed over its tokens (natural log). */

@@ -1,7 +1,10 @@
-import { Rng, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError, Rng } from '@maria-ts/core';
 import { expertLosses, type FractionGate, headMaskedTokenLoss, maskedFeatures, type MariaModel } from '@maria-ts/fusion-head';
 import { fixedCountMaskSampler, sampleMaskBatch } from '@maria-ts/masking';
 import { type ShardSplit, unmaskableIds } from '@maria-ts/trainer';
+import type { BenchProgress } from '../progress.js';
+import { openShardsFor } from './open-validation-shards.js';
 
 /** One method's masked-token loss on the validation split. */
 export interface HeadLossRow {
@@ -13,6 +16,7 @@ export interface HeadLossRow {
   readonly tokens: number;
 }
 
+/** Options of `headLosses`. */
 export interface HeadLossOptions {
   /** Exactly ⌈rate·n⌉ of each sequence's n non-special positions are masked. */
   readonly rate: number;
@@ -65,4 +69,46 @@ export function headLosses(model: MariaModel, split: ShardSplit, options: HeadLo
     const loss = tokens > 0 ? sums[method] / tokens : Number.NaN;
     return { method, loss: Number(loss.toFixed(4)), ppl: Number(Math.exp(loss).toFixed(2)), tokens };
   });
+}
+
+/** Options of `runHeadLoss`: `headLosses`' options, the corpus folder and the report's model name. */
+export interface HeadLossBenchOptions extends Omit<HeadLossOptions, 'onBatch'> {
+  /** Token shards from `maria-train corpus` (their validation split is scored). */
+  readonly data: string;
+  /** Shown in the report: the model directory, or the embedded model's name. */
+  readonly modelName: string;
+  /** Progress in batches scored. */
+  readonly progress?: BenchProgress;
+}
+
+/** What `maria-bench head-loss` prints with --json and writes to head-loss.json. */
+export interface HeadLossReport {
+  readonly rows: HeadLossRow[];
+  readonly settings: { readonly model: string; readonly data: string; readonly rate: number; readonly batches: number; readonly batchSize: number; readonly sequenceLength: number; readonly seed: number };
+}
+
+/**
+ * `maria-bench head-loss`: opens the corpus's shards (refusing a corpus tokenized with another
+ * tokenizer), and scores MARIA, the AR model alone and the MLM alone on the same masked tokens
+ * of its validation split (`headLosses`).
+ */
+export async function runHeadLoss(model: MariaModel, options: HeadLossBenchOptions): Promise<HeadLossReport> {
+  const shards = await openShardsFor(options.data, model.tokenizer);
+  try {
+    const split = shards.split('val');
+    const scored = Math.min(options.batches, Math.floor(split.sequenceCount / options.batchSize));
+    if (scored === 0) throw new InvalidArgumentError('--batch', options.batchSize, `at most the ${split.sequenceCount} validation sequences of ${options.data}`);
+    options.progress?.start(scored);
+    const rows = headLosses(model, split, {
+      rate: options.rate,
+      batchSize: options.batchSize,
+      batches: options.batches,
+      seed: options.seed,
+      onBatch: () => options.progress?.advance(1),
+      ...(options.gate ? { gate: options.gate } : {}),
+    });
+    return { rows, settings: { model: options.modelName, data: options.data, rate: options.rate, batches: scored, batchSize: options.batchSize, sequenceLength: split.sequenceLength, seed: options.seed } };
+  } finally {
+    shards.close();
+  }
 }

@@ -1,5 +1,6 @@
+import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng, initEngine, tf } from '@maria-ts/core';
+import { Rng, initEngine } from '@maria-ts/core';
 import { expectTensorClose } from '@maria-ts/core/testing';
 import { builtinOps, fastOps } from './op-set.js';
 import { median, medianSeconds } from './timing.js';

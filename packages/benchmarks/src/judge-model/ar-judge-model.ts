@@ -31,8 +31,8 @@ export async function loadArJudgeModel(dir: string, fallbackTokenizer?: Tokenize
 }
 
 /**
- * Refuses a judge whose weights are the model's AR backbone (equal content hashes): the issue
- * requires a separately trained, larger or longer-trained judge. Backbones without a content
+ * Refuses a judge whose weights are the model's AR backbone (equal content hashes): the benchmarks
+ * require a separately trained, larger or longer-trained judge. Backbones without a content
  * hash cannot be compared and pass (every loaded or created backbone has one).
  */
 export function assertJudgeIsNotBackbone(judge: ArJudgeModel, backbone: ARBackbone): void {

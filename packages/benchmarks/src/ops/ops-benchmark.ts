@@ -1,4 +1,5 @@
-import { Rng, currentEngine, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { Rng, currentEngine } from '@maria-ts/core';
 import { measureDecodeStep } from './decode-step.js';
 import { builtinOps, fastOps, type OpSet } from './op-set.js';
 import { medianSeconds } from './timing.js';
@@ -19,7 +20,27 @@ export interface OpsRow {
   readonly secondsPerRun: number;
 }
 
-export interface OpsBenchmarkOptions {
+/** What `maria-bench ops` writes to ops.json: the rows, fast over built-in per op, and where it ran. */
+export interface OpsReport {
+  readonly rows: OpsRow[];
+  /** Fast over built-in, per op and thread count (higher is better for us). */
+  readonly speedups: { readonly op: string; readonly threads: number; readonly fastOverBuiltin: number }[];
+  readonly environment: { readonly node: string; readonly cpus: number; readonly cpuModel: string; readonly date: string };
+}
+
+/** Fast over built-in rate (GFLOP/s, else tokens/s) of every op measured both ways at the same thread count. */
+export function opsSpeedups(rows: readonly OpsRow[]): OpsReport['speedups'] {
+  const rate = (row: OpsRow) => row.gflops ?? row.tokensPerSecond ?? 0;
+  return rows
+    .filter((row) => row.impl === 'fast')
+    .flatMap((fast) => {
+      const builtin = rows.find((row) => row.impl === 'builtin' && row.op === fast.op && row.threads === fast.threads);
+      return builtin ? [{ op: fast.op, threads: fast.threads, fastOverBuiltin: Number((rate(fast) / rate(builtin)).toFixed(2)) }] : [];
+    });
+}
+
+/** Options of `runOpsBench`. */
+export interface OpsBenchOptions {
   readonly matmulRepeats: number;
   readonly stepRepeats: number;
   readonly warmup: number;
@@ -35,7 +56,7 @@ function randomMatrix(rng: Rng, rows: number, columns: number): tf.Tensor2D {
   return tf.tensor2d(Float32Array.from({ length: rows * columns }, () => rng.normal()), [rows, columns]);
 }
 
-async function matmulRows(rng: Rng, threads: number, options: OpsBenchmarkOptions): Promise<OpsRow[]> {
+async function matmulRows(rng: Rng, threads: number, options: OpsBenchOptions): Promise<OpsRow[]> {
   const rows: OpsRow[] = [];
   const timing = { warmup: options.warmup, repeats: options.matmulRepeats };
   for (const [m, k, n] of [[1024, 1024, 1024], [1024, 256, 8192]] as const) {
@@ -71,7 +92,7 @@ async function matmulRows(rng: Rng, threads: number, options: OpsBenchmarkOption
   return rows;
 }
 
-async function trainingStepRow(rng: Rng, ops: OpSet, threads: number, options: OpsBenchmarkOptions): Promise<OpsRow> {
+async function trainingStepRow(rng: Rng, ops: OpSet, threads: number, options: OpsBenchOptions): Promise<OpsRow> {
   const shape = options.blockShape ?? DEFAULT_BLOCK_SHAPE;
   const block = new BenchmarkBlock(shape, rng.split());
   const x = tf.tensor3d(Float32Array.from({ length: shape.batch * shape.length * shape.hiddenSize }, () => rng.normal()), [shape.batch, shape.length, shape.hiddenSize]);
@@ -106,7 +127,7 @@ async function trainingStepRow(rng: Rng, ops: OpSet, threads: number, options: O
  * transformer block with built-in vs fast ops, and one KV-cached decode step of the tiny
  * Llama at batch 1 and 8.
  */
-export async function runOpsBenchmark(options: OpsBenchmarkOptions): Promise<OpsRow[]> {
+export async function runOpsBench(options: OpsBenchOptions): Promise<OpsRow[]> {
   const threads = currentEngine()?.threads ?? 1;
   const rng = new Rng(options.seed ?? 0);
   const rows = await matmulRows(rng, threads, options);

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Rng } from '@maria-ts/core';
+import { type EngineInfo, InvalidArgumentError, Rng } from '@maria-ts/core';
 import type { MariaModel } from '@maria-ts/fusion-head';
 import { diffusionStepCount, infill, type InfillMethod, type InfillRequest } from '@maria-ts/kv-decoder';
 import { median } from '../ops/timing.js';
@@ -20,7 +20,8 @@ export interface ThroughputRow {
   readonly encoder?: 'diffusion' | 'mlm';
 }
 
-export interface ThroughputOptions {
+/** Options of `runThroughputBench`. */
+export interface ThroughputBenchOptions {
   readonly lengths: readonly number[];
   /** Fraction of positions masked, exactly round(rate · length) of them (at least one). */
   readonly maskRate: number;
@@ -64,7 +65,7 @@ export function throughputRequest(model: MariaModel, length: number, maskRate: n
  * untimed infills, then `runs` timed ones, and reports the median. All methods sample at
  * `temperature` (default 1) from the same seeded stream and fill the same masked positions.
  */
-export async function runThroughputBenchmark(model: MariaModel, options: ThroughputOptions): Promise<ThroughputRow[]> {
+export async function runThroughputBench(model: MariaModel, options: ThroughputBenchOptions): Promise<ThroughputRow[]> {
   const { lengths, maskRate, methods, runs, diffusionSteps } = options;
   const warmup = options.warmup ?? 2;
   if (!(maskRate > 0 && maskRate <= 1)) throw new InvalidArgumentError('mask rate', maskRate, 'a number in (0, 1]');
@@ -103,12 +104,27 @@ export async function runThroughputBenchmark(model: MariaModel, options: Through
   return rows;
 }
 
-/** MARIA's throughput over each baseline's, per length (the issue's goals: ≥ 20× MLM AR-decode at 512, > 1× diffusion). */
-export function throughputRatios(rows: readonly ThroughputRow[]): { length: number; baseline: InfillMethod; mariaOverBaseline: number }[] {
+/** MARIA's throughput over one baseline's at one length. */
+export interface ThroughputRatio {
+  readonly length: number;
+  readonly baseline: InfillMethod;
+  readonly mariaOverBaseline: number;
+}
+
+/** MARIA's throughput over each baseline's, per length (the goals: ≥ 20× MLM AR-decode at 512, > 1× diffusion). */
+export function throughputRatios(rows: readonly ThroughputRow[]): ThroughputRatio[] {
   return rows
     .filter((row) => row.method !== 'maria')
     .flatMap((row) => {
       const maria = rows.find((other) => other.method === 'maria' && other.length === row.length);
       return maria ? [{ length: row.length, baseline: row.method, mariaOverBaseline: Number((maria.tokensPerSecond / row.tokensPerSecond).toFixed(2)) }] : [];
     });
+}
+
+/** What `maria-bench throughput` writes to throughput.json (and prints with --json). */
+export interface ThroughputReport {
+  readonly rows: ThroughputRow[];
+  readonly ratios: ThroughputRatio[];
+  readonly settings: { readonly maskRate: number; readonly runs: number; readonly warmup: number; readonly diffusionSteps: number; readonly model: string; readonly seed: number; readonly temperature: number };
+  readonly environment: { readonly node: string; readonly cpus: number; readonly cpuModel: string; readonly loadAverage: number[]; readonly engine: EngineInfo; readonly date: string };
 }

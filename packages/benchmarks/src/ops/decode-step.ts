@@ -1,4 +1,5 @@
-import { type ARBackbone, Rng, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { type ARBackbone, Rng } from '@maria-ts/core';
 import { createBackbone } from '@maria-ts/backbones';
 import { medianSeconds } from './timing.js';
 

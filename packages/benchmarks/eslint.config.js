@@ -1,0 +1,1 @@
+export { default } from '@maria-ts/eslint-config';

@@ -1,0 +1,3 @@
+import { packageProject } from '@maria-ts/vitest-config';
+
+export default packageProject('benchmarks');
