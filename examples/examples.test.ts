@@ -59,6 +59,7 @@ describe('the examples (the user stories the READMEs show)', () => {
   const READMES: readonly [string, () => Promise<unknown>][] = [
     ['annealer', () => import('./readme/annealer.js')],
     ['backbones', () => import('./readme/backbones.js')],
+    ['benchmarks', () => import('./readme/benchmarks.js')],
     ['cli-kit', () => import('./readme/cli-kit.js')],
     ['core', () => import('./readme/core.js')],
     ['elo', () => import('./readme/elo.js')],
