@@ -1,4 +1,5 @@
-import { initEngine, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { initEngine } from '@maria-ts/core';
 import { createBackbone } from '@maria-ts/backbones';
 
 await initEngine();

@@ -1,4 +1,5 @@
-import { initEngine, Rng, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { initEngine, Rng } from '@maria-ts/core';
 
 const engine = await initEngine(); // auto: native TensorFlow when installed, else wasm
 const rng = new Rng(42); // every random draw in MARIA-TS comes from a seeded Rng

@@ -1,4 +1,5 @@
-import { AbortedError, initEngine, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { AbortedError, initEngine } from '@maria-ts/core';
 import { expectNoTensorLeak } from '@maria-ts/core/testing';
 import { loadTokenizer } from '@maria-ts/backbones';
 import type { MariaModel } from '@maria-ts/core';

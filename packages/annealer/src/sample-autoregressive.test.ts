@@ -1,4 +1,5 @@
-import { AbortedError, type ARBackbone, initEngine, Rng, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { AbortedError, type ARBackbone, initEngine, Rng } from '@maria-ts/core';
 import { expectNoTensorLeak } from '@maria-ts/core/testing';
 import { createBackbone } from '@maria-ts/backbones';
 import { createTokenSampler } from '@maria-ts/kv-decoder';

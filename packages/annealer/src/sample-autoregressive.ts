@@ -1,4 +1,5 @@
-import { AbortedError, type ARBackbone, InvalidArgumentError, type Rng, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { AbortedError, type ARBackbone, InvalidArgumentError, type Rng } from '@maria-ts/core';
 import { createTokenSampler, type SamplingOptions } from '@maria-ts/kv-decoder';
 
 export interface AutoregressiveSampleOptions {

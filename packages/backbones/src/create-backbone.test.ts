@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initEngine, meanSoftmaxCrossEntropy, tf, UnknownNameError, type LanguageBackbone } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { initEngine, meanSoftmaxCrossEntropy, UnknownNameError, type LanguageBackbone } from '@maria-ts/core';
 import { expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackbone } from './create-backbone.js';

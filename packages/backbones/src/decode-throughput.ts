@@ -1,4 +1,5 @@
-import { InvalidArgumentError, tf, type ARBackbone, type Rng } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError, type ARBackbone, type Rng } from '@maria-ts/core';
 import type { DecoderBackbone } from './base/decoder-backbone.js';
 
 export interface DecodeThroughputOptions {

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CheckpointError, initEngine, MariaError, tf, UnknownNameError, type LanguageBackbone } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { CheckpointError, initEngine, MariaError, UnknownNameError, type LanguageBackbone } from '@maria-ts/core';
 import { expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TransformerForwardOptions, TransformerOutput } from './base/transformer-backbone.js';

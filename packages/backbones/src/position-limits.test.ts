@@ -1,4 +1,5 @@
-import { InputTooLongError, initEngine, tf, type ARBackbone } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { InputTooLongError, initEngine, type ARBackbone } from '@maria-ts/core';
 import { testEngineOptions } from '@maria-ts/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backbone } from './family.js';

@@ -4,10 +4,11 @@
  * registry, and the tensor runtime: engine selection and the fast wasm ops. The list is
  * explicit; the apps' CLI helpers are in @maria-ts/cli-kit, the optimiser in @maria-ts/optim.
  *
- * `tf` is the one TensorFlow.js instance every package computes with: engines register on an
- * instance, so a package importing its own copy could run on a backend nobody selected.
+ * TensorFlow.js is not re-exported: a package that computes imports `@tensorflow/tfjs` itself and
+ * takes it as a peer dependency, so an application installs one copy for core and every package.
+ * The engine `initEngine` selects is tfjs's global engine (tfjs keeps the engine and its kernel
+ * registry in a global namespace), so every import of tfjs computes on it.
  */
-export * as tf from '@tensorflow/tfjs';
 export { AbortedError, CheckpointError, defineError, EngineUnavailableError, InputTooLongError, InvalidArgumentError, MariaError, ShapeMismatchError, TokenizerMismatchError, UnknownNameError } from './errors.js';
 export { type AlignedStates, type ARBackbone, BACKBONE_SPEC_VERSION, type BackboneInfo, type BackboneOutput, type ForwardOptions, type FusionHead, type FusionHeadVariables, type HeadVocabularyMap, isARBackbone, type Judge, type JudgeOptions, type KVCache, type LanguageBackbone, type MariaModel, type MLMBackbone, type OutputProjection, type SpecialTokenIds, type Tokenizer } from './interfaces/index.js';
 export { Registry, type RegistryEntry } from './registry.js';

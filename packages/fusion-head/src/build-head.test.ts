@@ -1,4 +1,5 @@
-import { TokenizerMismatchError, initEngine, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { TokenizerMismatchError, initEngine } from '@maria-ts/core';
 import { HuggingFaceTokenizer, loadTokenizer } from '@maria-ts/backbones';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProductOfExpertsHead } from './build-head.js';

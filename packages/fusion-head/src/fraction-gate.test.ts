@@ -1,7 +1,8 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CheckpointError, initEngine, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { CheckpointError, initEngine } from '@maria-ts/core';
 import { expectNoTensorLeak, finiteDifferenceGradient, testEngineOptions } from '@maria-ts/core/testing';
 import { loadTokenizer } from '@maria-ts/backbones';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { CheckpointError, type FusionHead, ShapeMismatchError, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { CheckpointError, type FusionHead, ShapeMismatchError } from '@maria-ts/core';
 import { pathExists, readJsonFile, writeTextFileAtomic } from '@maria-ts/backbones';
 
 /** The gate's file inside a head directory; a head without it is plain MARIA. */

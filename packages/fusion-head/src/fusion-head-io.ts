@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { type BackboneInfo, CheckpointError, type FusionHead, type LanguageBackbone, type Tokenizer, TokenizerMismatchError, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { type BackboneInfo, CheckpointError, type FusionHead, type LanguageBackbone, type Tokenizer, TokenizerMismatchError } from '@maria-ts/core';
 import { describeNonFinite, indexOfNonFinite, pathExists, readJsonFile, readSafetensors, type StoredDtype, writeSafetensors, writeTextFileAtomic } from '@maria-ts/backbones';
 import { BackboneMismatchError } from './errors.js';
 import { type FusionHeadInit, LinearFusionHead } from './linear-fusion-head.js';

@@ -1,4 +1,5 @@
-import { type FusionHead, type FusionHeadVariables, type OutputProjection, ShapeMismatchError, InvalidArgumentError, linear, type Rng, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { type FusionHead, type FusionHeadVariables, type OutputProjection, ShapeMismatchError, InvalidArgumentError, linear, type Rng } from '@maria-ts/core';
 
 /**
  * How a head's weights began: the product of experts (ARCHITECTURE.md §1.3), a random draw (Figure 2's

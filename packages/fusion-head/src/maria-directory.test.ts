@@ -1,7 +1,8 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CheckpointError, MariaError, TokenizerMismatchError, initEngine, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { CheckpointError, MariaError, TokenizerMismatchError, initEngine } from '@maria-ts/core';
 import { expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { HuggingFaceTokenizer, loadTokenizer } from '@maria-ts/backbones';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

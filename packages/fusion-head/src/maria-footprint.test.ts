@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { EngineMemoryError, initEngine, type MariaError, type tf } from '@maria-ts/core';
+import type * as tf from '@tensorflow/tfjs';
+import { EngineMemoryError, initEngine, type MariaError } from '@maria-ts/core';
 import { testEngineOptions } from '@maria-ts/core/testing';
 import { loadTokenizer } from '@maria-ts/backbones';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

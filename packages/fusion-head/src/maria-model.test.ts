@@ -1,4 +1,5 @@
-import { initEngine, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { initEngine } from '@maria-ts/core';
 import { expectNoTensorLeak, expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { loadTokenizer } from '@maria-ts/backbones';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import {
   type AlignedStates,
   type ARBackbone,
@@ -8,7 +9,6 @@ import {
   ShapeMismatchError,
   type Tokenizer,
   TokenizerMismatchError,
-  tf,
 } from '@maria-ts/core';
 import { BANNED_LOGIT, LinearFusionHead } from './linear-fusion-head.js';
 import { identityVocabularyMap, type VocabularyMap, vocabularyMap } from './vocabulary-map.js';

@@ -1,4 +1,5 @@
-import { type ARBackbone, type MLMBackbone, type Tokenizer, initEngine, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { type ARBackbone, type MLMBackbone, type Tokenizer, initEngine } from '@maria-ts/core';
 import { expectNoTensorLeak, expectTensorClose, finiteDifferenceGradient, testDataPath, testEngineOptions } from '@maria-ts/core/testing';
 import { loadBackbone, loadTokenizer } from '@maria-ts/backbones';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,5 @@
-import { type FusionHead, InvalidArgumentError, ShapeMismatchError, meanSoftmaxCrossEntropy, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { type FusionHead, InvalidArgumentError, ShapeMismatchError, meanSoftmaxCrossEntropy } from '@maria-ts/core';
 import type { FractionGate } from './fraction-gate.js';
 import type { MariaModel } from './maria-model.js';
 

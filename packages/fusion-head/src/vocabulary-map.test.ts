@@ -1,4 +1,5 @@
-import { TokenizerMismatchError, initEngine, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { TokenizerMismatchError, initEngine } from '@maria-ts/core';
 import { HuggingFaceTokenizer, loadTokenizer, type TokenizerJson } from '@maria-ts/backbones';
 import { expectNoTensorLeak, expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { initEngine, type MariaError, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { initEngine, type MariaError } from '@maria-ts/core';
 import { loadTokenizer } from '@maria-ts/backbones';
 import { expectTensorClose } from '@maria-ts/core/testing';
 import { MariaModel, productOfExpertsHead, saveMariaModel } from '@maria-ts/fusion-head';

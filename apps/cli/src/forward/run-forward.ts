@@ -1,4 +1,5 @@
-import { initEngine, tf, type BackboneInfo, type EngineInfo } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { initEngine, type BackboneInfo, type EngineInfo } from '@maria-ts/core';
 import { loadBackbone } from '@maria-ts/backbones';
 
 export interface ForwardRequest {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { CheckpointError, initEngine, InvalidArgumentError, isARBackbone, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { CheckpointError, initEngine, InvalidArgumentError, isARBackbone } from '@maria-ts/core';
 import { ENGINE_OPTION, integerOption, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { parseWikitext } from '@maria-ts/eval';
 import { loadBackbone, loadTokenizer } from '@maria-ts/backbones';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { CheckpointError, initEngine, isARBackbone, type MLMBackbone, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { CheckpointError, initEngine, isARBackbone, type MLMBackbone } from '@maria-ts/core';
 import { ENGINE_OPTION, integerOption, numberOption, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { loadBackbone } from '@maria-ts/backbones';
 import { DEFAULT_CORPUS_DIRECTORY, openShards, type TokenBatch, scoreMaskedTokens } from '@maria-ts/trainer';

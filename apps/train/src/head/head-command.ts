@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { initEngine, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { initEngine } from '@maria-ts/core';
 import { ENGINE_OPTION, integerOption, numberOption, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import type { StoredDtype } from '@maria-ts/backbones';
 import { FractionGate } from '@maria-ts/fusion-head';

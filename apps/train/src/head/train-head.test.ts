@@ -1,7 +1,8 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initEngine, Rng, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { initEngine, Rng } from '@maria-ts/core';
 import { FractionGate, type LinearFusionHead, loadFractionGate, loadMariaModel, MariaModel, readFusionHeadConfig } from '@maria-ts/fusion-head';
 import { betaMaskSampler } from '@maria-ts/masking';
 import { TEST_DATA, TINY_TOKENIZER, temporaryDirectory, writeHeadOf } from '../../../../packages/trainer/test/test-data.js';

@@ -1,4 +1,5 @@
-import { initEngine, InputTooLongError, InvalidArgumentError, tf, type ARBackbone } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { initEngine, InputTooLongError, InvalidArgumentError, type ARBackbone } from '@maria-ts/core';
 import { expectNoTensorLeak, expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackbone } from '../create-backbone.js';

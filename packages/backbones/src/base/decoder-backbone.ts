@@ -1,4 +1,5 @@
-import { InputTooLongError, InvalidArgumentError, tf, type ARBackbone, type KVCache } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { InputTooLongError, InvalidArgumentError, type ARBackbone, type KVCache } from '@maria-ts/core';
 import { HostKVCache } from '../layers/host-kv-cache.js';
 import { ChunkedKVCache } from '../layers/kv-cache.js';
 import { TransformerBackbone, type TransformerOutput } from './transformer-backbone.js';

@@ -1,8 +1,8 @@
+import * as tf from '@tensorflow/tfjs';
 import {
   InputTooLongError,
   InvalidArgumentError,
   ShapeMismatchError,
-  tf,
   type BackboneInfo,
   type BackboneOutput,
   type ForwardOptions,

@@ -1,4 +1,5 @@
-import { embeddingLookup, InputTooLongError, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { embeddingLookup, InputTooLongError } from '@maria-ts/core';
 import { DecoderBackbone, type CacheGeometry } from '../base/decoder-backbone.js';
 import { transformerParts } from '../base/transformer-parts.js';
 import { denseParameters, layerParameter, normParameters } from '../base/parameter-groups.js';

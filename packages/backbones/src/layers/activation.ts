@@ -1,4 +1,4 @@
-import { tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
 
 /**
  * Activation names as Hugging Face configs spell them (`hidden_act`,

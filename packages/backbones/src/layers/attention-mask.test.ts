@@ -1,4 +1,4 @@
-import type { tf } from '@maria-ts/core';
+import type * as tf from '@tensorflow/tfjs';
 import { testEngineOptions } from '@maria-ts/core/testing';
 import { initEngine } from '@maria-ts/core';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
 
 /**
  * Added to the attention score of a key a query must not see. Finite so that a query

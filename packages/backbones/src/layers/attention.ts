@@ -1,4 +1,5 @@
-import { matMul, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { matMul } from '@maria-ts/core';
 
 /** Head layout of an attention layer. `numHeads` must be a multiple of `numKeyValueHeads`. */
 export interface AttentionHeads {

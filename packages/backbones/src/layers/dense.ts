@@ -1,4 +1,5 @@
-import { linear, type tf } from '@maria-ts/core';
+import type * as tf from '@tensorflow/tfjs';
+import { linear } from '@maria-ts/core';
 
 /**
  * A dense layer's parameters with the weight stored [in, out], the layout core's fast

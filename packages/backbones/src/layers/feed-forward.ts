@@ -1,4 +1,4 @@
-import { tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
 import type { Activation } from './activation.js';
 import { dense, type DenseParameters } from './dense.js';
 

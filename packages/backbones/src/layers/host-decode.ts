@@ -1,4 +1,5 @@
-import { POOL_MIN_ROWS, RowProduct, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { POOL_MIN_ROWS, RowProduct } from '@maria-ts/core';
 import type { ActivationName } from './activation.js';
 import { attendOverChunks, type AttentionHeads } from './attention.js';
 import { attentionBias } from './attention-mask.js';

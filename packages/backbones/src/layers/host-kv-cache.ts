@@ -1,4 +1,5 @@
-import { InvalidArgumentError, tf, type KVCache } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError, type KVCache } from '@maria-ts/core';
 import { CacheCapacityError } from '../errors.js';
 import { checkedCacheShape, type KVCacheShape } from './kv-cache.js';
 import { createSimdKernels, type SimdKernels } from './simd-kernels.js';

@@ -1,4 +1,5 @@
-import { InvalidArgumentError, tf, type KVCache } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError, type KVCache } from '@maria-ts/core';
 import { CacheCapacityError } from '../errors.js';
 
 /** The keys and values of one layer as the attention reads them: chunks in position order. */

@@ -1,4 +1,4 @@
-import { tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
 
 /** Optional affine parameters of a LayerNorm; OLMo's norm has neither, ModernBERT's has no bias. */
 export interface LayerNormParameters {

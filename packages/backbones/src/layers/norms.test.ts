@@ -1,4 +1,5 @@
-import { initEngine, Rng, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { initEngine, Rng } from '@maria-ts/core';
 import { expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { beforeAll, describe, it } from 'vitest';
 import { layerNorm } from './layer-norm.js';

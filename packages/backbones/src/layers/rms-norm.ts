@@ -1,4 +1,4 @@
-import { tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
 
 /**
  * Root-mean-square norm over the last axis, `x / √(mean(x²) + ε) · weight` (Llama). A null

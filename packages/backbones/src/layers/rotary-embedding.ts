@@ -1,4 +1,4 @@
-import { tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
 
 /**
  * Frequency scaling of RoPE as config.json's `rope_scaling` describes it. Only the types

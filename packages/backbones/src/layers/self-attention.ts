@@ -1,4 +1,4 @@
-import { tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
 import { attendOverChunks, type AttentionHeads } from './attention.js';
 import { dense, type DenseParameters } from './dense.js';
 import type { ChunkedKVCache } from './kv-cache.js';

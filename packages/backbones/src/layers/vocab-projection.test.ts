@@ -1,4 +1,5 @@
-import { initEngine, Rng, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { initEngine, Rng } from '@maria-ts/core';
 import { expectNoTensorLeak, expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VocabProjection } from './vocab-projection.js';

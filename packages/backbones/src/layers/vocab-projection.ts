@@ -1,4 +1,5 @@
-import { matMul, recordingGradients, tf, type OutputProjection } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { matMul, recordingGradients, type OutputProjection } from '@maria-ts/core';
 
 /** The final vocab projection's parameters: tied to the embedding table or a weight of its own. */
 export type VocabProjectionParameters =

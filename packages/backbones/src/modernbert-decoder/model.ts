@@ -1,4 +1,4 @@
-import type { tf } from '@maria-ts/core';
+import type * as tf from '@tensorflow/tfjs';
 import { DecoderBackbone, type CacheGeometry } from '../base/decoder-backbone.js';
 import { denseParameters, normParameters } from '../base/parameter-groups.js';
 import { transformerParts } from '../base/transformer-parts.js';

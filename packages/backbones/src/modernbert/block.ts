@@ -1,4 +1,5 @@
-import { embeddingLookup, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { embeddingLookup } from '@maria-ts/core';
 import { denseParameters, layerParameter, normParameters } from '../base/parameter-groups.js';
 import type { Activation } from '../layers/activation.js';
 import { gatedFeedForward, type GatedFeedForwardParameters } from '../layers/gated-feed-forward.js';

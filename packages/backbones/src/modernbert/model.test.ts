@@ -1,4 +1,5 @@
-import { initEngine, tf, type LanguageBackbone } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { initEngine, type LanguageBackbone } from '@maria-ts/core';
 import { expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createBackbone } from '../create-backbone.js';

@@ -1,4 +1,4 @@
-import type { tf } from '@maria-ts/core';
+import type * as tf from '@tensorflow/tfjs';
 import { EncoderBackbone } from '../base/encoder-backbone.js';
 import { transformerParts } from '../base/transformer-parts.js';
 import { denseParameters, normParameters } from '../base/parameter-groups.js';

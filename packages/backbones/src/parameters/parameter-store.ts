@@ -1,4 +1,5 @@
-import { CheckpointError, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { CheckpointError } from '@maria-ts/core';
 import type { HostParameter } from './host-parameters.js';
 
 /**

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { tf } from '../index.js';
+import * as tf from '@tensorflow/tfjs';
 import { initEngine } from './engine.js';
 import { resetLogOnce } from './log.js';
 import { locateInstalledEngine } from './native-engine-locator.js';

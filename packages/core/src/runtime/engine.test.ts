@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { tf } from '../index.js';
+import * as tf from '@tensorflow/tfjs';
 import { EngineUnavailableError, MariaError, UnknownNameError } from '../errors.js';
 import { ENGINE_ENV_VAR, currentEngine, initEngine, resolveEngineChoice } from './engine.js';
 import { resetLogOnce, setLogSink } from './log.js';

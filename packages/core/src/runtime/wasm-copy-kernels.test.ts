@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../index.js';
+import * as tf from '@tensorflow/tfjs';
 import { expectNoTensorLeak } from '../testing/index.js';
 import { initEngine } from './engine.js';
 import { installWasmCopyKernels } from './wasm-copy-kernels.js';

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tf } from '../index.js';
+import * as tf from '@tensorflow/tfjs';
 import { expectTensorClose } from '../testing/index.js';
 import { initEngine, shutdownEngine } from './engine.js';
 import { resetLogOnce, setLogSink } from './log.js';

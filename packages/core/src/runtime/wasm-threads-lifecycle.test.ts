@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
  * process). The children run core from source through tsx, as `pnpm maria` does.
  */
 const coreEntry = pathToFileURL(fileURLToPath(new URL('../index.ts', import.meta.url))).href;
+/** The TensorFlow.js core loads, as the children's own import of it (core does not re-export it). */
+const tfjsEntry = pathToFileURL(createRequire(import.meta.url).resolve('@tensorflow/tfjs')).href;
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 interface ChildRun {
@@ -50,7 +52,8 @@ function runChild(source: string, onReady: (child: ReturnType<typeof spawn>) => 
 describe('pthread worker life cycle', () => {
   it('lets a finished 2-thread command exit at once', async () => {
     const run = await runChild(`
-      import { initEngine, matMul, tf } from '${coreEntry}';
+      import * as tf from '${tfjsEntry}';
+      import { initEngine, matMul } from '${coreEntry}';
       const info = await initEngine({ engine: 'wasm', threads: 2 });
       const product = matMul(tf.ones([256, 256]), tf.ones([256, 256]));
       console.log('ready', JSON.stringify({ threads: info.threads, corner: product.dataSync()[0] }));
@@ -64,7 +67,8 @@ describe('pthread worker life cycle', () => {
   it('ends a server cleanly on SIGTERM: shutdownEngine stops every worker', async () => {
     const run = await runChild(
       `
-      import { initEngine, liveWasmThreadWorkers, matMul, shutdownEngine, tf } from '${coreEntry}';
+      import * as tf from '${tfjsEntry}';
+      import { initEngine, liveWasmThreadWorkers, matMul, shutdownEngine } from '${coreEntry}';
       const info = await initEngine({ engine: 'wasm', threads: 2 });
       matMul(tf.ones([64, 64]), tf.ones([64, 64])).dataSync();
       const server = setInterval(() => undefined, 1_000);

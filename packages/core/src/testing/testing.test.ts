@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../index.js';
+import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../runtime/engine.js';
 import { expectNoTensorLeak, expectTensorClose, finiteDifferenceGradient, testDataPath, testEngineOptions } from './index.js';
 

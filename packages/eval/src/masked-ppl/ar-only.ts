@@ -1,4 +1,4 @@
-import { tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
 import type { MariaModel } from '@maria-ts/core';
 import { accumulateRows, DEFAULT_MAX_LOGIT_ROWS, planMaskedBatches } from './batch-plan.js';
 import { emptyMaskedNll, type MaskedExamples, type MaskedNll, type MaskedScoreOptions } from './masked-nll.js';

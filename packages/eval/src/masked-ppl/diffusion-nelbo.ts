@@ -1,4 +1,5 @@
-import { InvalidArgumentError, Rng, tf, type MLMBackbone } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError, Rng, type MLMBackbone } from '@maria-ts/core';
 import type { MariaModel } from '@maria-ts/core';
 import { DEFAULT_MAX_BATCH_TOKENS, DEFAULT_MAX_LOGIT_ROWS } from './batch-plan.js';
 import { equalLengthBatches } from './equal-length-batches.js';

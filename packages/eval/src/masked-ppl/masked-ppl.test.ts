@@ -1,4 +1,5 @@
-import { InputTooLongError, initEngine, Rng, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { InputTooLongError, initEngine, Rng } from '@maria-ts/core';
 import { expectNoTensorLeak, expectTensorClose } from '@maria-ts/core/testing';
 import { loadTokenizer } from '@maria-ts/backbones';
 import type { MariaModel } from '@maria-ts/core';

@@ -1,4 +1,5 @@
-import { softmaxCrossEntropy, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { softmaxCrossEntropy } from '@maria-ts/core';
 
 /**
  * Per-row NLL `logsumexp(logits) − logits[label]` on the host, over the first `vocabSize`

@@ -1,4 +1,5 @@
-import { InvalidArgumentError, linear, meanSoftmaxCrossEntropy, Rng, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError, linear, meanSoftmaxCrossEntropy, Rng } from '@maria-ts/core';
 import { AdamW } from '@maria-ts/optim';
 
 /** Which columns of a feature matrix a probe reads: [start, end). */

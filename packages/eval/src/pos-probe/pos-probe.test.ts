@@ -1,4 +1,5 @@
-import { initEngine, Rng, tf, type Tokenizer } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { initEngine, Rng, type Tokenizer } from '@maria-ts/core';
 import { expectNoTensorLeak, expectTensorClose } from '@maria-ts/core/testing';
 import { loadTokenizer } from '@maria-ts/backbones';
 import type { MariaModel } from '@maria-ts/core';

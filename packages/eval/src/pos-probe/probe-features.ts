@@ -1,4 +1,4 @@
-import { tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
 import type { MariaModel } from '@maria-ts/core';
 import { equalLengthBatches } from '../masked-ppl/equal-length-batches.js';
 import { idMatrix } from '../masked-ppl/row-nll.js';

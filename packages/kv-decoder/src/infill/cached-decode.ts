@@ -1,4 +1,5 @@
-import { tf, type KVCache } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { type KVCache } from '@maria-ts/core';
 import type { MariaModel } from '@maria-ts/core';
 import { chooseTokens, type DecodedToken, type DecoderContext } from './infill-decoder.js';
 import type { InfillRow } from './infill-row.js';

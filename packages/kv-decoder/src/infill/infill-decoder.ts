@@ -1,4 +1,4 @@
-import type { tf } from '@maria-ts/core';
+import type * as tf from '@tensorflow/tfjs';
 import type { MariaModel } from '@maria-ts/core';
 import type { TokenSampler } from '../sampling/sample-token.js';
 import type { InfillRow } from './infill-row.js';

@@ -1,4 +1,5 @@
-import { initEngine, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { initEngine } from '@maria-ts/core';
 import { testEngineOptions } from '@maria-ts/core/testing';
 import { loadTokenizer } from '@maria-ts/backbones';
 import { buildProductOfExpertsHead, MariaModel } from '@maria-ts/fusion-head';

@@ -1,4 +1,4 @@
-import { tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
 import type { MariaModel } from '@maria-ts/core';
 import { argmax } from '../sampling/argmax.js';
 import { specialTokenIds } from './infill-decoder.js';

@@ -1,4 +1,5 @@
-import { AbortedError, InputTooLongError, InvalidArgumentError, UnknownNameError, initEngine, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { AbortedError, InputTooLongError, InvalidArgumentError, UnknownNameError, initEngine } from '@maria-ts/core';
 import { expectNoTensorLeak, expectTensorClose, testEngineOptions } from '@maria-ts/core/testing';
 import { loadTokenizer } from '@maria-ts/backbones';
 import type { MariaModel } from '@maria-ts/core';

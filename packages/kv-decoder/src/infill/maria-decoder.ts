@@ -1,4 +1,5 @@
-import { POOL_MIN_ROWS, RowProduct, ShapeMismatchError, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { POOL_MIN_ROWS, RowProduct, ShapeMismatchError } from '@maria-ts/core';
 import type { MariaModel } from '@maria-ts/core';
 import { cachedDecode, type CachedLogitSource, type Decision } from './cached-decode.js';
 import type { InfillDecoder } from './infill-decoder.js';

@@ -1,4 +1,5 @@
-import { InvalidArgumentError, initEngine, tf, type Tokenizer } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError, initEngine, type Tokenizer } from '@maria-ts/core';
 import { expectNoTensorLeak, testEngineOptions } from '@maria-ts/core/testing';
 import type { MariaModel } from '@maria-ts/core';
 import { createRandomMariaModel } from '@maria-ts/fusion-head/testing';

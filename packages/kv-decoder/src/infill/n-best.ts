@@ -1,4 +1,5 @@
-import { AbortedError, InvalidArgumentError, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { AbortedError, InvalidArgumentError } from '@maria-ts/core';
 import type { MariaModel } from '@maria-ts/core';
 import { prepareRows, type InfillRow } from './infill-row.js';
 import type { FilledToken, InfillRequest } from './infill-types.js';

@@ -1,4 +1,5 @@
-import { tf, type LanguageBackbone, type MLMBackbone } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { type LanguageBackbone, type MLMBackbone } from '@maria-ts/core';
 import type { MariaModel } from '@maria-ts/core';
 import type { InfillRow } from './infill-row.js';
 

@@ -1,4 +1,5 @@
-import { initEngine, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { initEngine } from '@maria-ts/core';
 import type { MariaModel } from '@maria-ts/fusion-head';
 import { createRandomMariaModel } from '@maria-ts/fusion-head/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,5 @@
-import { AbortedError, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { AbortedError } from '@maria-ts/core';
 import { generate, mariaResampler } from '@maria-ts/annealer';
 import { mariaExactNll } from '@maria-ts/eval';
 import type { MariaModel } from '@maria-ts/fusion-head';

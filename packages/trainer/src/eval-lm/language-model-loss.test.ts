@@ -1,4 +1,5 @@
-import { type ARBackbone, initEngine, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { type ARBackbone, initEngine } from '@maria-ts/core';
 import { createBackbone } from '@maria-ts/backbones';
 import { expectNoTensorLeak } from '@maria-ts/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,5 @@
-import { type ARBackbone, InvalidArgumentError, softmaxCrossEntropy, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { type ARBackbone, InvalidArgumentError, softmaxCrossEntropy } from '@maria-ts/core';
 import type { ScoringWindow } from './rolling-windows.js';
 
 /** Summed next-token loss over a set of windows. */

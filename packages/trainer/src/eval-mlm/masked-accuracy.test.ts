@@ -1,4 +1,5 @@
-import { initEngine, type MLMBackbone, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { initEngine, type MLMBackbone } from '@maria-ts/core';
 import { createBackbone } from '@maria-ts/backbones';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoreMaskedTokens } from './masked-accuracy.js';

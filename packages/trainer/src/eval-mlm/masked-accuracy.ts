@@ -1,4 +1,5 @@
-import { type MLMBackbone, Rng, softmaxCrossEntropy, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { type MLMBackbone, Rng, softmaxCrossEntropy } from '@maria-ts/core';
 import { fixedRateMaskSampler } from '@maria-ts/masking';
 import type { TokenBatch } from '../trainer/training-task.js';
 

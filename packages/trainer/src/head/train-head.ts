@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { tf, writeFileAtomic } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { writeFileAtomic } from '@maria-ts/core';
 import type { StoredDtype } from '@maria-ts/backbones';
 import { betaMaskSampler } from '@maria-ts/masking';
 import { backboneIdentity, type FractionGate, type FusionHeadConfig, type FusionHeadPairing, type LinearFusionHead, MariaModel, saveFractionGate, saveFusionHead } from '@maria-ts/fusion-head';

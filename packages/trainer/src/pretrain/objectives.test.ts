@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng, initEngine, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { Rng, initEngine } from '@maria-ts/core';
 import { createBackbone } from '@maria-ts/backbones';
 import { objectives, parseMaskRate, rangeRateMaskSampler } from './objectives.js';
 

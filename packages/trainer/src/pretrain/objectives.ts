@@ -1,4 +1,5 @@
-import { InvalidArgumentError, type LanguageBackbone, Registry, type Rng, embeddingLookup, meanSoftmaxCrossEntropy, softmaxCrossEntropy, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError, type LanguageBackbone, Registry, type Rng, embeddingLookup, meanSoftmaxCrossEntropy, softmaxCrossEntropy } from '@maria-ts/core';
 import { bernoulliMask, fixedRateMaskSampler, mdlmMaskSampler, type MaskSample, type MaskSampler, type MdlmMaskSample } from '@maria-ts/masking';
 import type { TokenBatch, TrainingTask } from '../trainer/training-task.js';
 

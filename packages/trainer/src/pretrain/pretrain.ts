@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CheckpointError, InvalidArgumentError, tf, TokenizerMismatchError } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { CheckpointError, InvalidArgumentError, TokenizerMismatchError } from '@maria-ts/core';
 import { createBackbone, loadBackbone, loadTokenizer, saveCheckpointFiles, type TokenizerJson } from '@maria-ts/backbones';
 import { DEFAULT_CORPUS_DIRECTORY } from '../corpus/build-corpus.js';
 import { openShards } from '../corpus/open-shards.js';

@@ -1,7 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CheckpointError, initEngine, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { CheckpointError, initEngine } from '@maria-ts/core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolveCheckpointDir } from '../head/resolve-checkpoint.js';
 import { CheckpointStore } from './checkpoint-store.js';

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { CheckpointError, type tf, writeFileAtomic } from '@maria-ts/core';
+import type * as tf from '@tensorflow/tfjs';
+import { CheckpointError, writeFileAtomic } from '@maria-ts/core';
 import type { AdamWState } from '@maria-ts/optim';
 import { readSafetensors, writeSafetensors } from '@maria-ts/backbones';
 

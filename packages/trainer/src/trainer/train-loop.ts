@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { AbortedError, CheckpointError, Rng, log, tf } from '@maria-ts/core';
+import * as tf from '@tensorflow/tfjs';
+import { AbortedError, CheckpointError, Rng, log } from '@maria-ts/core';
 import { AdamW, clipByGlobalNorm, warmupCosine } from '@maria-ts/optim';
 import { writeLineChart } from '@maria-ts/eval';
 import { CheckpointStore } from './checkpoint-store.js';

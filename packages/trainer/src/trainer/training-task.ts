@@ -1,4 +1,5 @@
-import type { Rng, tf } from '@maria-ts/core';
+import type * as tf from '@tensorflow/tfjs';
+import type { Rng } from '@maria-ts/core';
 
 /** A micro-batch of token ids, row-major [batch, length]. */
 export interface TokenBatch {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../index.js';
+import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../engine.js';
 import { expectNoTensorLeak, expectTensorClose, finiteDifferenceGradient, testEngineOptions } from '../../testing/index.js';
 import { Rng } from '../../rng.js';
