@@ -28,9 +28,10 @@ process.env.MARIA_ENGINE ??= 'wasm';
  * `backbones-threads-2`, `fusion-head-threads-2` and `kv-decoder-threads-2` run those suites
  * once more with `MARIA_THREADS=2` (the tfjs pattern: one suite on every engine configuration;
  * their tests start the engine without a thread count, so the variable decides); the files
- * that pin their own thread counts run once, in `core`. `core-tensorflow`, `backbones-tensorflow`,
- * `fusion-head-tensorflow` and `kv-decoder-tensorflow` run the numerical suites on native
- * TensorFlow when `pnpm setup:tensorflow` installed it (see `tensorflowProjects`).
+ * that pin their own thread counts run once, in `core`. `core-tensorflow`, `optim-tensorflow`,
+ * `backbones-tensorflow`, `fusion-head-tensorflow` and `kv-decoder-tensorflow` run the
+ * numerical suites on native TensorFlow when `pnpm setup:tensorflow` installed it (see
+ * `tensorflowProjects`).
  */
 /**
  * Where `@tensorflow/tfjs-node` is, if installed: by `pnpm setup:tensorflow` in `.engines/`
