@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * `pnpm test`: the static checks (one type-check of the whole workspace, one lint run, then
- * build + publint through turbo) run one after another in a second lane while vitest runs the
+ * `pnpm test`: the static checks (one type-check of the whole workspace, one lint run, the
+ * dependency rule, `changeset status`, then build + publint through turbo) run one after another in a second lane while vitest runs the
  * suite in the first. vitest uses one worker on a 2-core machine (its default is cores − 1),
  * so the checks take the otherwise idle core instead of delaying the first test by minutes.
  * Check output is buffered and printed when each check ends; a failed check or a failed test
@@ -33,6 +33,9 @@ const CHECKS = [
   ['type-check', 'tsc', ['-p', 'tsconfig.json']],
   ['lint', 'eslint', ['--max-warnings=0', 'packages', 'apps', 'examples']],
   ['dependency rule', 'depcruise', ['packages', 'apps', 'examples', '--config', '.dependency-cruiser.cjs', '--output-type', 'err']],
+  // Every changeset must be releasable: changesets refuses one that names both an ignored
+  // package (the apps, the private packages) and a published one.
+  ['changesets', 'changeset', ['status']],
   ['build + publint', 'turbo', ['run', 'publint', '--output-logs=errors-only']],
 ];
 
