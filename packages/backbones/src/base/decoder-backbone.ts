@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { InputTooLongError, InvalidArgumentError, type ARBackbone, type KVCache } from '@maria-ts/core';
+import { InputTooLongError, InvalidArgumentError, type ARBackbone, type ARChunk, type KVCache } from '@maria-ts/core';
 import { HostKVCache } from '../layers/host-kv-cache.js';
 import { ChunkedKVCache } from '../layers/kv-cache.js';
 import { TransformerBackbone, type TransformerOutput } from './transformer-backbone.js';
@@ -10,6 +10,12 @@ export interface CacheGeometry {
   readonly headDim: number;
   /** The most positions a cache may hold: `maxPositions` (learned tables end there; RoPE models were trained up to it). */
   readonly hardMaxPositions: number | null;
+}
+
+/** A chunk of `stepChunks` as the host step gets it: checked ids and the sequence's own host cache. */
+export interface HostChunk {
+  readonly ids: Int32Array;
+  readonly cache: HostKVCache;
 }
 
 /**
@@ -34,9 +40,58 @@ export abstract class DecoderBackbone extends TransformerBackbone implements ARB
     return null;
   }
 
+  /**
+   * `hostStep` over several sequences' chunks, each in its own host cache of batch size 1
+   * (see `stepChunks`): writes each chunk's keys and values into its cache without advancing
+   * it, and returns the hidden states of all chunks' rows, in order, [rows × width].
+   */
+  protected hostStepChunks(_chunks: readonly HostChunk[]): Float32Array | null {
+    return null;
+  }
+
   /** Whether `hostStep` is implemented for this model (its activation and norm have host forms). */
   protected get hasHostStep(): boolean {
     return false;
+  }
+
+  /** Whether `stepChunks` runs: where the family has a host step (`hostStepChunks`). */
+  get canStepChunks(): boolean {
+    return this.hasHostStep;
+  }
+
+  /**
+   * Several sequences' next chunks in one step (see core's `ARBackbone.stepChunks`): the
+   * layers' products run once over every chunk's rows, attention per sequence over its own
+   * cache. Every chunk is checked (ids, its cache, room, positions) before any work, and no
+   * cache advances unless the whole step succeeds, so a refused or failed step leaves every
+   * cache as it was.
+   */
+  stepChunks(chunks: readonly ARChunk[]): Float32Array[] {
+    if (!this.canStepChunks) throw new InvalidArgumentError('stepChunks', this.info.family, 'a backbone with a host decode step (canStepChunks)');
+    if (this.disposed) throw new InvalidArgumentError('backbone', this.info.family, 'a backbone that has not been disposed');
+    const checked = chunks.map((chunk, number): HostChunk => {
+      const cache = this.ownCache(chunk.cache);
+      if (!(cache instanceof HostKVCache) || cache.batchSize !== 1) throw new InvalidArgumentError(`stepChunks chunk ${number} cache`, { batchSize: cache.batchSize }, "a host cache of batch size 1 from this backbone's createCache");
+      const ids = Int32Array.from(chunk.ids);
+      if (ids.length === 0) throw new InvalidArgumentError(`stepChunks chunk ${number} ids`, [], 'at least one token');
+      ids.forEach((id, index) => {
+        if (id !== chunk.ids[index] || id < 0 || id >= this.embeddingRows) throw new InvalidArgumentError(`stepChunks chunk ${number} id at ${index}`, chunk.ids[index], `an integer in [0, ${this.embeddingRows})`);
+      });
+      this.assertWithinPositions(cache.length + ids.length);
+      return { ids, cache };
+    });
+    if (new Set(checked.map((chunk) => chunk.cache)).size !== checked.length) throw new InvalidArgumentError('stepChunks caches', 'a cache given twice', 'one chunk per cache');
+    for (const chunk of checked) chunk.cache.ensureRoom(chunk.ids.length);
+    if (checked.length === 0) return [];
+    const hidden = this.hostStepChunks(checked) as Float32Array;
+    const width = this.info.hiddenSize;
+    let first = 0;
+    return checked.map((chunk) => {
+      chunk.cache.advance(chunk.ids.length);
+      const rows = hidden.subarray(first * width, (first + chunk.ids.length) * width);
+      first += chunk.ids.length;
+      return rows;
+    });
   }
 
   /**

@@ -58,10 +58,10 @@ export abstract class TransformerBackbone {
   protected readonly store: ParameterStore;
   protected readonly head: VocabProjection;
   protected readonly tokenTable: tf.Tensor2D;
-  private readonly embeddingRows: number;
+  protected readonly embeddingRows: number;
   private readonly rules: readonly ParameterRule[];
   private readonly checkpointConfig: Record<string, unknown>;
-  private disposed = false;
+  protected disposed = false;
 
   /** Whether a query sees only earlier keys. */
   protected abstract readonly causal: boolean;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { embeddingLookup } from '@maria-ts/core';
-import { DecoderBackbone, type CacheGeometry } from '../base/decoder-backbone.js';
+import { DecoderBackbone, type CacheGeometry, type HostChunk } from '../base/decoder-backbone.js';
 import { transformerParts } from '../base/transformer-parts.js';
 import { denseParameters, layerParameter } from '../base/parameter-groups.js';
 import type { ModelInputs } from '../family.js';
@@ -103,26 +103,76 @@ export class LlamaBackbone extends DecoderBackbone {
    * the host cache. About 20 engine calls a step instead of ~300 ops.
    */
   protected override hostStep(ids: tf.Tensor2D, cache: HostKVCache): tf.Tensor3D {
-    const act = HOST_ACTIVATIONS[this.config.activation] as (x: number) => number;
     const [batch, length] = ids.shape;
-    const rows = batch * length;
+    const { heads, scale } = this.attentionOptions;
+    const offset = cache.length;
+    const tables = this.rotary.hostTables(offset + length);
+    const rowWidth = (heads.numHeads + 2 * heads.numKeyValueHeads) * heads.headDim;
+    const normed = this.hostLayers(ids, (qkv, layer) => {
+      hostRotateHeads(qkv, batch, length, rowWidth, 0, heads.numHeads + heads.numKeyValueHeads, heads.headDim, offset, tables);
+      return hostCachedAttention({ qkv, batch, length, heads, scale, cache, layer });
+    });
+    return tf.tensor3d(normed, [batch, length, this.config.hiddenSize]);
+  }
+
+  /**
+   * The host step over several sequences' chunks, each in its own cache of batch size 1:
+   * the rows of all chunks go through every product together, while RoPE and attention run
+   * per chunk at its own cache position, exactly as `hostStep` runs them for that chunk alone.
+   */
+  protected override hostStepChunks(chunks: readonly HostChunk[]): Float32Array {
+    const { heads, scale } = this.attentionOptions;
+    const total = chunks.reduce((sum, chunk) => sum + chunk.ids.length, 0);
+    const ids = new Int32Array(total);
+    let at = 0;
+    for (const chunk of chunks) {
+      ids.set(chunk.ids, at);
+      at += chunk.ids.length;
+    }
+    const tables = this.rotary.hostTables(Math.max(...chunks.map((chunk) => chunk.cache.length + chunk.ids.length)));
+    const rowWidth = (heads.numHeads + 2 * heads.numKeyValueHeads) * heads.headDim;
+    const attendedWidth = heads.numHeads * heads.headDim;
+    const input = tf.tensor2d(ids, [1, total], 'int32');
+    try {
+      return this.hostLayers(input, (qkv, layer) => {
+        const attended = new Float32Array(total * attendedWidth);
+        let first = 0;
+        for (const chunk of chunks) {
+          const length = chunk.ids.length;
+          const rows = qkv.subarray(first * rowWidth, (first + length) * rowWidth);
+          hostRotateHeads(rows, 1, length, rowWidth, 0, heads.numHeads + heads.numKeyValueHeads, heads.headDim, chunk.cache.length, tables);
+          attended.set(hostCachedAttention({ qkv: rows, batch: 1, length, heads, scale, cache: chunk.cache, layer }), first * attendedWidth);
+          first += length;
+        }
+        return attended;
+      });
+    } finally {
+      input.dispose();
+    }
+  }
+
+  /**
+   * The layers of a host step on the rows of `ids` (every row of every sequence, in order):
+   * embeddings, then per layer the norm, the fused QKV product, `attend` (RoPE, cache writes
+   * and attention, which depend on how rows map to caches), the output product, and the MLP;
+   * returns the final norm's output [rows × width].
+   */
+  private hostLayers(ids: tf.Tensor2D, attend: (qkv: Float32Array, layer: number) => Float32Array): Float32Array {
+    const act = HOST_ACTIVATIONS[this.config.activation] as (x: number) => number;
+    const rows = ids.shape[0] * ids.shape[1];
     const width = this.config.hiddenSize;
-    const { heads, scale, clipQkv } = this.attentionOptions;
+    const { clipQkv } = this.attentionOptions;
     const norm = this.config.norm;
     const weight = (vector: tf.Tensor1D | null) => (norm.kind === 'rms' ? hostVector(vector) : null); // as `norm`: OLMo's LayerNorm has no weight
-    const offset = cache.length;
     const embedded = tf.tidy(() => embeddingLookup(this.tokenTable, ids));
     const x = Float32Array.from(embedded.dataSync() as Float32Array);
     embedded.dispose();
     const normed = new Float32Array(rows * width);
-    const tables = this.rotary.hostTables(offset + length);
-    const rowWidth = (heads.numHeads + 2 * heads.numKeyValueHeads) * heads.headDim;
     this.blocks.forEach((block, layer) => {
       hostNormRows(x, rows, width, norm, weight(block.attentionNorm), normed);
       const qkv = this.products.run(normed, rows, block.attention.queryKeyValue);
       if (clipQkv !== null) hostClipInPlace(qkv, clipQkv);
-      hostRotateHeads(qkv, batch, length, rowWidth, 0, heads.numHeads + heads.numKeyValueHeads, heads.headDim, offset, tables);
-      const attended = hostCachedAttention({ qkv, batch, length, heads, scale, cache, layer });
+      const attended = attend(qkv, layer);
       hostAddInPlace(x, this.products.run(attended, rows, block.attention.output));
       hostNormRows(x, rows, width, norm, weight(block.mlpNorm), normed);
       const gateAndUp = this.products.run(normed, rows, block.mlp.gateAndUp);
@@ -130,7 +180,7 @@ export class LlamaBackbone extends DecoderBackbone {
       hostAddInPlace(x, this.products.run(hostGatedActivation(gateAndUp, rows, inner, act), rows, block.mlp.down));
     });
     hostNormRows(x, rows, width, norm, weight(this.finalNorm), normed);
-    return tf.tensor3d(normed, [batch, length, width]);
+    return normed;
   }
 
   override dispose(): void {

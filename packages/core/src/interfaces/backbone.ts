@@ -77,6 +77,28 @@ export interface ARBackbone extends LanguageBackbone {
    * values to it in place, and returns the chunk's hidden states.
    */
   step(ids: Tensor2D, cache: KVCache, options?: Pick<ForwardOptions, 'returnLogits'>): BackboneOutput;
+  /**
+   * True where `stepChunks` runs (backbones with a host decode step, e.g. Llama/OLMo with a
+   * host activation); absent or false elsewhere, where callers step one cache at a time.
+   */
+  readonly canStepChunks?: boolean;
+  /**
+   * Several sequences' next chunks in one decode step, each sequence in its own cache (batch
+   * size 1, from `createCache`) at its own position: every layer's products run once over the
+   * rows of all chunks together, attention reads each sequence's own cache. Returns each
+   * chunk's hidden states on the host, row-major [chunk length × hiddenSize], and advances
+   * each cache by its chunk; the same values as `step` on each chunk alone. A chunk that is
+   * refused (bad ids, a full cache) throws before any cache changes. Only where `canStepChunks`.
+   */
+  stepChunks?(chunks: readonly ARChunk[]): Float32Array[];
+}
+
+/** One sequence's chunk of `ARBackbone.stepChunks`. */
+export interface ARChunk {
+  /** The chunk's token ids, at positions `cache.length…`. */
+  readonly ids: ArrayLike<number>;
+  /** The sequence's own cache, of batch size 1. */
+  readonly cache: KVCache;
 }
 
 /** A bidirectional masked LM backbone. */
