@@ -2,7 +2,7 @@ import { AbortedError, InvalidArgumentError } from '@maria-ts/core';
 import { fillBreaksWord } from '@maria-ts/kv-decoder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMaria } from './load-maria.js';
-import type { Maria } from './maria.js';
+import type { FillOptions, Maria } from './maria.js';
 
 let maria: Maria;
 beforeAll(async () => {
@@ -50,6 +50,25 @@ describe('loadMaria and Maria (the embedded model)', () => {
     const generated = await maria.generate({ length: 8, iterations: 1, seed: 2 });
     expect(generated.tokens).toHaveLength(8);
     expect(generated.temperatures).toEqual([0]);
+  });
+
+  it('fills concurrent calls in shared decode steps, each as it fills alone; fillIds is the same path with ids', async () => {
+    const calls: [string, FillOptions][] = [
+      ['The [MASK] sat on the [MASK].', { seed: 1, tokensPerMask: 2 }],
+      ['It was a green [MASK] and a [MASK] day in the [MASK].', { seed: 2, temperature: 0.7, topP: 0.9 }],
+      ['[MASK] morning.', { temperature: 0 }],
+    ];
+    const alone = [];
+    for (const [text, options] of calls) alone.push(await maria.fill(text, options));
+    const before = maria.fillStats;
+    const together = await Promise.all(calls.map(([text, options]) => maria.fill(text, options)));
+    expect(together).toEqual(alone);
+    expect(maria.fillStats.largestTick).toBeGreaterThan(1);
+    expect(maria.fillStats.ticks - before.ticks).toBeLessThan(maria.fillStats.rows - before.rows); // some steps decoded several calls
+    const ids = maria.tokenizer.encode('The cat sat on the mat.');
+    const byIds = await maria.fillIds({ ids, masked: [1, 5] }, { seed: 4 });
+    expect(byIds.ids.filter((_, index) => index !== 1 && index !== 5)).toEqual(ids.filter((_, index) => index !== 1 && index !== 5));
+    expect(byIds.filled.map((token) => token.index)).toEqual([1, 5]);
   });
 
   it('refuses bad sources and stops on an aborted signal, with typed errors', async () => {

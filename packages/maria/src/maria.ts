@@ -1,7 +1,19 @@
 import { InvalidArgumentError, type EngineInfo, type Tokenizer } from '@maria-ts/core';
 import { generate as anneal, mariaResampler, type GenerateIteration } from '@maria-ts/annealer';
 import type { MariaModel } from '@maria-ts/fusion-head';
-import { infill, infillNBest, modelMaxLength, specialTokenIds, type FilledToken, type InfillMethod, type InfillToken } from '@maria-ts/kv-decoder';
+import {
+  InfillBatcher,
+  infillNBest,
+  modelMaxLength,
+  specialTokenIds,
+  type FilledToken,
+  type InfillBatcherStats,
+  type InfillMethod,
+  type InfillOptions,
+  type InfillRequest,
+  type InfillResult,
+  type InfillToken,
+} from '@maria-ts/kv-decoder';
 import { parseMaskedText, type MaskSegment, type MaskedTextSegment } from '@maria-ts/masking';
 
 /** Options of `Maria.fill`. */
@@ -128,6 +140,8 @@ export class Maria {
   /** What was loaded: `'model-tiny (embedded)'`, a directory, or `ar + mlm`. */
   readonly name: string;
 
+  private batcher: InfillBatcher | null = null;
+
   constructor(model: MariaModel, engine: EngineInfo, name: string) {
     this.model = model;
     this.engine = engine;
@@ -170,7 +184,7 @@ export class Maria {
       const best = joint[0] as JointTextFill;
       return { ...best, masked: parsed.masked, filled: found[0]?.filled ?? [], segments: this.segments(parsed.segments, best.tokens), method, nBest: joint };
     }
-    const result = await infill(model, request, {
+    const result = await this.fillIds(request, {
       method,
       seed: options.seed ?? 0,
       ...common,
@@ -182,6 +196,30 @@ export class Maria {
     });
     const joint = this.describe(parsed.segments, result.ids, result.filled);
     return { ...joint, masked: result.masked, filled: result.filled, segments: this.segments(parsed.segments, result.ids), method: result.method, ...(result.encoder ? { encoder: result.encoder } : {}) };
+  }
+
+  /**
+   * Infills one request given as token ids: `ids` with the `masked` positions to fill (their
+   * ids are ignored), optionally the `[MASK]` words as `spans` (the whole-word rule) and the
+   * request's own `seed`. This is the step of `fill` after it parses its text, for callers
+   * that hold ids (the server); `fill` calls it, so both take one path. Returns
+   * `@maria-ts/kv-decoder`'s `InfillResult`, with the same checks and typed errors as its `infill`.
+   *
+   * Concurrent calls on one `Maria` share decode steps (continuous batching, see
+   * `InfillBatcher`): a call joins the running ones at their next step and leaves when its
+   * last position is filled, whatever its length, position or sampling options. This applies
+   * to `method: 'maria'` on AR backbones with a host decode step (Llama, OLMo); other methods
+   * and backbones run one call at a time. Batching never changes a result: a call among others
+   * fills the same tokens with the same log-probabilities as alone.
+   */
+  fillIds(request: InfillRequest, options: InfillOptions = {}): Promise<InfillResult> {
+    this.batcher ??= new InfillBatcher(this.model);
+    return this.batcher.infill(request, options);
+  }
+
+  /** Decode steps `fillIds` has run and how many requests shared them (`rows / ticks` is the mean batch). */
+  get fillStats(): InfillBatcherStats {
+    return this.batcher?.stats ?? { ticks: 0, rows: 0, largestTick: 0 };
   }
 
   /**
@@ -229,6 +267,8 @@ export class Maria {
 
   /** Frees the model's tensors; the object is unusable afterwards. */
   dispose(): void {
+    this.batcher?.dispose(); // requests in flight fail with AbortedError
+    this.batcher = null;
     this.model.dispose();
   }
 

@@ -1,6 +1,6 @@
 import { AbortedError, InvalidArgumentError, Registry } from '@maria-ts/core';
 import type { MariaModel } from '@maria-ts/core';
-import { createTokenSampler } from '../sampling/sample-token.js';
+import { createTokenSampler, type TokenSampler } from '../sampling/sample-token.js';
 import { arOnlyDecoder } from './ar-only-decoder.js';
 import { diffusionDecoder } from './diffusion-decoder.js';
 import type { InfillDecoder } from './infill-decoder.js';
@@ -20,7 +20,7 @@ infillDecoders.register('ar', arOnlyDecoder, 0);
 export const DEFAULT_DIFFUSION_STEPS = 256;
 
 /** Lets timers, I/O and abort events run between two decoder calls. */
-function nextTurn(): Promise<void> {
+export function nextTurn(): Promise<void> {
   return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
@@ -33,8 +33,16 @@ interface Session {
   readonly results: () => InfillResult[];
 }
 
-/** Checks everything up front (method, sampling options, requests), then returns the lazy token stream. */
-function startSession(model: MariaModel, requests: readonly InfillRequest[], options: InfillOptions): Session {
+/** What `checkInfill` found: the decoder, the sampler and the validated rows. */
+export interface CheckedInfill {
+  readonly decoder: InfillDecoder;
+  readonly sampler: TokenSampler;
+  readonly diffusionSteps: number;
+  readonly rows: InfillRow[];
+}
+
+/** Checks the method, the sampling options and the requests, and makes the rows: every check `infill` does before any tensor work. */
+export function checkInfill(model: MariaModel, requests: readonly InfillRequest[], options: InfillOptions): CheckedInfill {
   const decoder = infillDecoders.get(options.method ?? 'maria');
   const sampler = createTokenSampler(options); // every decoder bans the rows' special and whole-word ids before sampling
   const diffusionSteps = options.diffusionSteps ?? DEFAULT_DIFFUSION_STEPS;
@@ -42,6 +50,24 @@ function startSession(model: MariaModel, requests: readonly InfillRequest[], opt
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed)) throw new InvalidArgumentError('seed', seed, 'an integer');
   const rows = prepareRows(model, requests, seed, options.maxLength, options.wholeWords ?? true);
+  return { decoder, sampler, diffusionSteps, rows };
+}
+
+/** A row's result as `infill` returns it. */
+export function rowResult(model: MariaModel, row: InfillRow, method: InfillMethod, extra: Partial<Pick<InfillResult, 'encoder'>> = {}): InfillResult {
+  const piece = (id: number) => model.tokenizer.decode([id]);
+  return {
+    ids: Array.from(row.tokens),
+    masked: [...row.masked],
+    filled: row.masked.map((index) => ({ index, id: row.tokens[index] as number, piece: piece(row.tokens[index] as number), logProb: row.logProbs[index] as number })),
+    method,
+    ...extra,
+  };
+}
+
+/** Checks everything up front (method, sampling options, requests), then returns the lazy token stream. */
+function startSession(model: MariaModel, requests: readonly InfillRequest[], options: InfillOptions): Session {
+  const { decoder, sampler, diffusionSteps, rows } = checkInfill(model, requests, options);
   const { signal, onToken } = options;
   const piece = (id: number) => model.tokenizer.decode([id]);
 
@@ -67,14 +93,7 @@ function startSession(model: MariaModel, requests: readonly InfillRequest[], opt
   }
 
   const extra = decoder.describe?.(model) ?? {};
-  const results = () =>
-    rows.map((row) => ({
-      ids: Array.from(row.tokens),
-      masked: [...row.masked],
-      filled: row.masked.map((index) => ({ index, id: row.tokens[index] as number, piece: piece(row.tokens[index] as number), logProb: row.logProbs[index] as number })),
-      method: decoder.method,
-      ...extra,
-    }));
+  const results = () => rows.map((row) => rowResult(model, row, decoder.method, extra));
   return { tokens: tokens(), results };
 }
 
