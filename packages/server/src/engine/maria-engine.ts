@@ -1,75 +1,77 @@
 import * as tf from '@tensorflow/tfjs';
-import { AbortedError } from '@maria-ts/core';
-import { generate, mariaResampler } from '@maria-ts/annealer';
+import { AbortedError, currentEngine, InvalidArgumentError, type EngineInfo } from '@maria-ts/core';
 import { mariaExactNll } from '@maria-ts/eval';
 import type { MariaModel } from '@maria-ts/fusion-head';
-import { infill, modelMaxLength, type InfillToken } from '@maria-ts/kv-decoder';
+import type { InfillToken } from '@maria-ts/kv-decoder';
+import { Maria } from '@maria-ts/maria';
 import type { InfillJob, InfillOutcome, ServeEngine } from './serve-engine.js';
 
 /** Options of `createMariaEngine`. */
 export interface MariaEngineOptions {
-  /** Shown by /healthz, e.g. the model directory. */
+  /** Shown by /healthz, e.g. the model directory (default: the `Maria`'s name). */
   readonly name?: string;
 }
 
 /**
- * The `ServeEngine` of a loaded `MariaModel`:
- * - infill is the kv-decoder's Algorithm 1, one `infill` call per batch; jobs batch together
- *   when their sampling options match (the decoder takes one set per call), and each keeps
- *   its own seed, so batching never changes a result;
- * - generate is the annealer's `generate` (an AR sample, then MARIA remask-and-resample);
+ * The `ServeEngine` of a loaded model, through `@maria-ts/maria`'s `Maria` (a `MariaModel`
+ * given instead is wrapped in one on the current engine):
+ * - infill is `maria.fillIds`, the path `maria.fill` takes after parsing its text, one call
+ *   per job with the job's own seed, sampling options, stream (`onToken`) and `signal`.
+ *   `Maria` batches concurrent calls continuously (they share decode steps, a new one joins
+ *   at the next step; see `InfillBatcher`), so the engine says `continuousBatching` and the
+ *   scheduler starts each job as soon as there is room rather than grouping jobs itself.
+ *   Batching never changes a result;
+ * - generate is `maria.generate` (an AR sample, then MARIA remask-and-resample);
  * - score is eval's `mariaExactNll` on the given mask (one AR and one MLM pass).
  *
- * A batch is cancelled when every one of its jobs is; a job whose own signal fires earlier
- * stops receiving tokens and fails with `AbortedError` when the batch ends.
+ * A job whose signal fires stops at its next decode step with `AbortedError`; the others go on.
  */
-export function createMariaEngine(model: MariaModel, options: MariaEngineOptions = {}): ServeEngine {
-  const maxLength = modelMaxLength(model);
+export function createMariaEngine(source: Maria | MariaModel, options: MariaEngineOptions = {}): ServeEngine {
+  const maria = source instanceof Maria ? source : new Maria(source, runningEngine(), options.name ?? 'maria');
+  const model = maria.model;
+  const maxLength = maria.maxLength;
   return {
-    name: options.name ?? 'maria',
+    name: options.name ?? maria.name,
     tokenizer: model.tokenizer,
     maskTokenId: model.maskTokenId,
     vocabSize: model.vocabSize,
     maxLength,
-    batchKey: (job) => JSON.stringify([job.sampling.temperature, job.sampling.topK ?? null, job.sampling.topP ?? null]),
+    batchKey: () => 'infill', // sampling is per request: any jobs may share steps
+    continuousBatching: true,
 
-    async infillBatch(jobs: readonly InfillJob[]): Promise<(InfillOutcome | Error)[]> {
-      const first = jobs[0];
-      if (!first) return [];
-      const all = allAborted(jobs.map((job) => job.signal));
-      try {
-        const results = await infill(
-          model,
-          jobs.map((job) => ({ ids: job.ids, masked: job.masked, seed: job.seed, ...(job.spans ? { spans: job.spans } : {}) })),
-          {
-            method: 'maria',
-            ...first.sampling,
-            maxLength,
-            signal: all.signal,
-            onToken: (token: InfillToken) => {
-              const job = jobs[token.request];
-              if (job && !job.signal.aborted) job.onToken?.({ index: token.index, id: token.id });
-            },
-          },
-        );
-        return results.map((result, index) => {
-          if (jobs[index]?.signal.aborted) return new AbortedError('infill');
-          // The decoder reports fills ascending by position, which is also its decoding order.
-          return { ids: result.ids, filled: result.filled.map(({ index: position, id }) => ({ index: position, id })) };
-        });
-      } finally {
-        all.dispose();
-      }
+    infillBatch(jobs: readonly InfillJob[]): Promise<(InfillOutcome | Error)[]> {
+      return Promise.all(
+        jobs.map(async (job): Promise<InfillOutcome | Error> => {
+          try {
+            const result = await maria.fillIds(
+              { ids: [...job.ids], masked: job.masked, seed: job.seed, ...(job.spans ? { spans: job.spans } : {}) },
+              {
+                method: 'maria',
+                ...job.sampling,
+                maxLength,
+                signal: job.signal,
+                onToken: (token: InfillToken) => {
+                  if (!job.signal.aborted) job.onToken?.({ index: token.index, id: token.id });
+                },
+              },
+            );
+            if (job.signal.aborted) return new AbortedError('infill');
+            // The decoder reports fills ascending by position, which is also its decoding order.
+            return { ids: result.ids, filled: result.filled.map(({ index, id }) => ({ index, id })) };
+          } catch (error) {
+            return error instanceof Error ? error : new Error(String(error));
+          }
+        }),
+      );
     },
 
     async generate(job) {
-      const result = await generate(model, {
+      const result = await maria.generate({
         length: job.length,
         iterations: job.iterations,
-        remaskFraction: job.remask,
+        remask: job.remask,
         schedule: job.schedule,
         seed: job.seed,
-        resampler: mariaResampler(model),
         signal: job.signal,
         onIteration: (event) => job.onProgress?.({ iteration: event.iteration, iterations: job.iterations, temperature: event.temperature, ids: event.tokens, elapsedMs: event.elapsedMs }),
       });
@@ -86,17 +88,13 @@ export function createMariaEngine(model: MariaModel, options: MariaEngineOptions
     },
 
     tensorCount: () => tf.memory().numTensors,
-    dispose: () => model.dispose(),
+    dispose: () => maria.dispose(),
   };
 }
 
-/** A signal that fires once every one of `signals` has fired (a batch is cancelled only when all its requests are). */
-function allAborted(signals: readonly AbortSignal[]): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  const check = () => {
-    if (signals.every((signal) => signal.aborted)) controller.abort();
-  };
-  for (const signal of signals) signal.addEventListener('abort', check, { once: true });
-  check();
-  return { signal: controller.signal, dispose: () => signals.forEach((signal) => signal.removeEventListener('abort', check)) };
+/** The engine `initEngine` started, for a `Maria` around a model built on it. */
+function runningEngine(): EngineInfo {
+  const engine = currentEngine();
+  if (!engine) throw new InvalidArgumentError('engine', 'not started', 'an engine started with initEngine before the model was built');
+  return engine;
 }

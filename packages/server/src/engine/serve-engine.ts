@@ -21,13 +21,21 @@ export interface ServeEngine {
   /** Longest token sequence the model accepts (the server may set a lower limit). */
   readonly maxLength: number;
   /**
-   * Fills a batch of infill jobs. Jobs with equal `batchKey` may share one call; the
+   * Fills a batch of infill jobs. Jobs with equal `batchKey` may share one call (a
+   * continuous engine gets one job per call); the
    * result has one entry per job, in order: its outcome, or the error that ended it (an
    * `AbortedError` for a job whose own signal fired while the others went on).
    */
   infillBatch(jobs: readonly InfillJob[]): Promise<(InfillOutcome | Error)[]>;
   /** Which infill jobs can run in one batch: jobs with the same key can. */
   batchKey(job: InfillJob): string;
+  /**
+   * True when the engine batches infill itself, continuously: infill calls running at the
+   * same time share its decode steps and a new call joins at the next step, so the
+   * scheduler hands it each infill job in its own call as soon as there is room (see
+   * `WorkScheduler`) instead of grouping waiting jobs into one call.
+   */
+  readonly continuousBatching?: boolean;
   /** Unconditional generation by simulated annealing, reporting every iteration. */
   generate(job: GenerateJob): Promise<GenerateOutcome>;
   /** Exact masked perplexity of the `masked` tokens of `ids` under MARIA (teacher forcing). */

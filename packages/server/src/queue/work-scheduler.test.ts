@@ -4,7 +4,7 @@ import type { InfillJob } from '../engine/serve-engine.js';
 import { createEngineGate as gate, createFakeEngine } from '../testing/fake-engine.js';
 import { tinyTokenizer } from '../testing/test-server.js';
 import { QueueFullError, ShuttingDownError } from './queue-full-error.js';
-import { WorkScheduler } from './work-scheduler.js';
+import { WorkScheduler, type BatchReport } from './work-scheduler.js';
 
 let tokenizer: Tokenizer;
 beforeAll(async () => {
@@ -53,6 +53,43 @@ describe('WorkScheduler', () => {
     // Work 4 each (8 for the two-mask job): two fit in 10; the next head takes the last job
     // past the 8, which would not fit beside it; then the 8 runs alone at the head.
     expect(engine.batchSizes).toEqual([1, 2, 2, 1]);
+  });
+
+  it('with a continuous engine, starts each infill job on its own as soon as fewer than maxBatch run and the work fits; other work waits for all to finish', async () => {
+    const g = gate();
+    const engine = { ...createFakeEngine({ tokenizer, gate: g.wait }), continuousBatching: true };
+    const reports: BatchReport[] = [];
+    const scheduler = new WorkScheduler(engine, { maxQueued: 10, maxBatch: 3, maxBatchWork: 12, workOf: (j) => 4 * j.masked.length, onBatch: (report) => reports.push(report) });
+    const first = scheduler.submitInfill(job());
+    const second = scheduler.submitInfill(job({ sampling: { temperature: 0 } })); // other options join too
+    const generated = scheduler.submitGenerate({ length: 2, iterations: 0, remask: 0.3, schedule: 'linear', seed: 1, signal: new AbortController().signal });
+    const third = scheduler.submitInfill(job());
+    await tick();
+    expect([scheduler.active, scheduler.depth]).toEqual([2, 2]); // the generate at the head waits for the infill jobs
+    g.open();
+    g.open();
+    await Promise.all([first, second]);
+    await tick();
+    expect([scheduler.active, scheduler.depth]).toEqual([1, 1]); // the generate runs alone
+    g.open();
+    await generated;
+    await tick();
+    g.open();
+    await third;
+    const heavy = scheduler.submitInfill(job({ ids: [10, 8190, 8190], masked: [1, 2] }));
+    const light = [scheduler.submitInfill(job()), scheduler.submitInfill(job())];
+    await tick();
+    expect([scheduler.active, scheduler.depth]).toEqual([2, 1]); // work 8 + 4 fits 12; another 4 does not
+    while (scheduler.active > 0 || scheduler.depth > 0) {
+      g.openAll();
+      await tick();
+    }
+    await Promise.all([heavy, ...light]);
+    expect(engine.batchSizes).toEqual([1, 1, 1, 1, 1, 1]); // one job per call
+    const sizes = reports.filter((report) => report.kind === 'infill').map((report) => report.size);
+    expect(sizes.slice(0, 3)).toEqual([1, 2, 1]); // a report's size: the infill jobs running when it started
+    expect(sizes).toHaveLength(6);
+    expect(Math.max(...sizes)).toBe(2);
   });
 
   it('refuses work past maxQueued with a QueueFullError carrying Retry-After, synchronously', async () => {

@@ -6,7 +6,7 @@ import { QueueFullError, ShuttingDownError } from './queue-full-error.js';
 export interface WorkSchedulerOptions {
   /** Most requests waiting (not running) at once; one more is refused with `QueueFullError`. */
   readonly maxQueued: number;
-  /** Most infill jobs run together in one `infillBatch` call. */
+  /** Most infill jobs run together: in one `infillBatch` call, or at once with a continuous engine. */
   readonly maxBatch: number;
   /**
    * Most work (`workOf`, summed) in one infill batch: a batch runs as long as its jobs
@@ -23,6 +23,7 @@ export interface WorkSchedulerOptions {
 /** What one engine call did. */
 export interface BatchReport {
   readonly kind: 'infill' | 'generate' | 'score';
+  /** Jobs in the call; with a continuous engine, the infill jobs running when this one started (itself included). */
   readonly size: number;
   readonly seconds: number;
   /** Tokens filled or generated (0 for score). */
@@ -36,13 +37,17 @@ type Entry =
 
 /**
  * The one line between HTTP requests and the model. The model runs one call at a time
- * (the tensor runtime is single-threaded, so running two would only interleave them), and
+ * (the tensor runtime is single-threaded, so running two would only interleave them; a
+ * continuous engine's concurrent infill calls are one decode loop inside it), and
  * requests wait in a FIFO queue of bounded depth: past `maxQueued` waiting requests,
  * `submit*` throws `QueueFullError` synchronously, so memory stays bounded under any load.
  *
  * Batching: when an infill job reaches the head of the queue, every waiting infill job with
  * the same `engine.batchKey` (up to `maxBatch` jobs and `maxBatchWork` work) joins it in one
- * `infillBatch` call.
+ * `infillBatch` call. An engine that batches continuously (`engine.continuousBatching`: its
+ * running infill jobs share decode steps, and a new one joins at the next step) gets each
+ * infill job in its own call instead, started as soon as it reaches the head of the queue
+ * while fewer than `maxBatch` infill jobs run and their work with it fits `maxBatchWork`.
  *
  * Cancellation: a waiting job whose signal fires leaves the queue at once with
  * `AbortedError`; a running job is cancelled by the engine at its next token.
@@ -50,6 +55,8 @@ type Entry =
 export class WorkScheduler {
   private readonly queue: Entry[] = [];
   private running = 0;
+  private runningWork = 0;
+  private runningKind: Entry['kind'] | null = null;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
   /** Exponential moving average of seconds per engine call, for `Retry-After`. */
@@ -68,7 +75,7 @@ export class WorkScheduler {
     return this.queue.length;
   }
 
-  /** Requests running now (0 or the size of the running batch). */
+  /** Requests running now (the running batch, or with a continuous engine every infill job running). */
   get active(): number {
     return this.running;
   }
@@ -130,24 +137,46 @@ export class WorkScheduler {
       entry.resolve = settle(entry.resolve as (value: unknown) => void);
       entry.reject = settle(entry.reject);
       this.queue.push(entry);
-      queueMicrotask(() => void this.pump());
+      queueMicrotask(() => this.pump());
     });
   }
 
-  private async pump(): Promise<void> {
-    if (this.running > 0) return;
-    const head = this.queue.shift();
-    if (!head) return;
+  /**
+   * Starts what may run now, oldest first: anything when nothing runs; with an engine that
+   * batches continuously, also the next infill job while only infill jobs run, fewer than
+   * `maxBatch` of them, and their work with it fits `maxBatchWork`.
+   */
+  private pump(): void {
+    const workOf = this.options.workOf ?? (() => 0);
+    const maxWork = this.options.maxBatchWork ?? Number.POSITIVE_INFINITY;
+    while (this.queue.length > 0) {
+      const head = this.queue[0] as Entry;
+      if (this.running > 0) {
+        if (!this.engine.continuousBatching || head.kind !== 'infill' || this.runningKind !== 'infill') return;
+        if (this.running >= this.options.maxBatch || this.runningWork + workOf(head.job) > maxWork) return;
+      }
+      this.queue.shift();
+      void this.start(head);
+    }
+  }
+
+  private async start(head: Entry): Promise<void> {
     const started = this.now();
+    const workOf = this.options.workOf ?? (() => 0);
+    const batch = head.kind === 'infill' ? [head, ...(this.engine.continuousBatching ? [] : this.takeCompatible(head.job))] : [head];
+    const work = head.kind === 'infill' ? batch.reduce((sum, entry) => sum + workOf(entry.job as InfillJob), 0) : 0;
+    this.running += batch.length;
+    this.runningWork += work;
+    this.runningKind = head.kind;
+    const size = this.running; // the batch, or with a continuous engine every infill job running as this one starts
     try {
       if (head.kind === 'infill') {
-        const batch = [head, ...this.takeCompatible(head.job)];
-        this.running = batch.length;
+        const entries = batch as Extract<Entry, { kind: 'infill' }>[];
         const results: (InfillOutcome | Error)[] = await this.engine
-          .infillBatch(batch.map((entry) => entry.job))
-          .catch((error: unknown) => batch.map(() => (error instanceof Error ? error : new Error(String(error)))));
+          .infillBatch(entries.map((entry) => entry.job))
+          .catch((error: unknown) => entries.map(() => (error instanceof Error ? error : new Error(String(error)))));
         let tokens = 0;
-        batch.forEach((entry, index) => {
+        entries.forEach((entry, index) => {
           const result = results[index];
           if (result === undefined) entry.reject(new Error('the engine returned fewer results than jobs'));
           else if (result instanceof Error) entry.reject(result);
@@ -156,9 +185,8 @@ export class WorkScheduler {
             entry.resolve(result);
           }
         });
-        this.report('infill', batch.length, started, tokens);
+        this.report('infill', size, started, tokens);
       } else {
-        this.running = 1;
         let tokens = 0;
         try {
           if (head.kind === 'generate') {
@@ -174,9 +202,11 @@ export class WorkScheduler {
         this.report(head.kind, 1, started, tokens);
       }
     } finally {
-      this.running = 0;
+      this.running -= batch.length;
+      this.runningWork -= work;
+      if (this.running === 0) this.runningKind = null;
       this.notifyIdle();
-      if (this.queue.length > 0) queueMicrotask(() => void this.pump());
+      if (this.queue.length > 0) queueMicrotask(() => this.pump());
     }
   }
 
