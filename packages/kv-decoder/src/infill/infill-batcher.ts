@@ -41,8 +41,9 @@ export interface InfillBatcherStats {
  * position and the unmasked run after it, up to its next masked position) through one
  * `ARBackbone.stepChunks` call, so each layer's products, and then the head's AR half, run
  * once over the rows of all requests while attention reads each request's own cache. A
- * request joins at the next tick (after its MLM pass) and leaves when its last position is
- * filled, so requests at different positions, lengths and sampling options share steps.
+ * request joins at the next tick (after its MLM pass, shared by the requests joining together)
+ * and leaves when its last position is filled, so requests at different positions, lengths
+ * and sampling options share steps.
  *
  * Batching never changes a result: a request's tokens, log-probabilities and stream are
  * those of `infill` on it alone (on wasm the states are bit-identical; see `stepChunks`).
@@ -122,19 +123,11 @@ export class InfillBatcher {
 
   /** Admits the waiting requests, drops the cancelled ones, and advances every active request by one chunk. */
   private tick(): void {
-    for (const member of this.waiting.splice(0)) {
-      if (member.signal?.aborted) {
-        this.fail(member, new AbortedError('infill'));
-        continue;
-      }
-      try {
-        member.mlm = maskedMlmLogits(this.model, [member.row]);
-        member.cache = this.model.ar.createCache(1, (member.row.masked.at(-1) as number) + 1);
-        this.active.push(member);
-      } catch (error) {
-        this.fail(member, error);
-      }
-    }
+    this.admit(this.waiting.splice(0).filter((member) => {
+      if (!member.signal?.aborted) return true;
+      this.fail(member, new AbortedError('infill'));
+      return false;
+    }));
     this.active = this.active.filter((member) => {
       if (!member.signal?.aborted) return true;
       this.fail(member, new AbortedError('infill'));
@@ -158,6 +151,33 @@ export class InfillBatcher {
     this.counts.largestTick = Math.max(this.counts.largestTick, stepped.length);
     const vocab = this.model.vocabSize;
     stepped.forEach((member, k) => this.choose(member, arHalf.subarray(k * vocab, (k + 1) * vocab)));
+  }
+
+  /**
+   * The joiners' MLM halves from one `maskedMlmLogits` call (one MLM pass per group of equal
+   * length, one head product over all their masked positions), then their caches; if that
+   * call fails, each joiner alone, so one bad request fails only itself.
+   */
+  private admit(joiners: readonly Member[]): void {
+    if (joiners.length === 0) return;
+    let shared: MaskedMlmLogits | null = null;
+    if (joiners.length > 1) {
+      try {
+        shared = maskedMlmLogits(this.model, joiners.map((member) => member.row));
+      } catch {
+        shared = null; // retried one by one below
+      }
+    }
+    joiners.forEach((member, k) => {
+      try {
+        const own: MaskedMlmLogits = shared ? { values: shared.values, slot: (_row, position) => (shared as MaskedMlmLogits).slot(k, position) } : maskedMlmLogits(this.model, [member.row]);
+        member.cache = this.model.ar.createCache(1, (member.row.masked.at(-1) as number) + 1);
+        member.mlm = own;
+        this.active.push(member);
+      } catch (error) {
+        this.fail(member, error);
+      }
+    });
   }
 
   /** Each member's chunk states from one `stepChunks` call; when it throws, each member alone, so one refused chunk fails only its request. */
