@@ -40,9 +40,10 @@ describe('maria-train (the command line)', () => {
   });
 
   it('answers bad input with one line, a JSON error and a non-zero exit code', async () => {
-    const [missing, badLength] = await Promise.all([
+    const [missing, badLength, gateWithoutHead] = await Promise.all([
       mariaTrain('corpus', '--input', join(scratch, 'missing.txt'), '--out', join(scratch, 'never'), '--json'),
       mariaTrain('corpus', '--input', input, '--seq-len', 'ten'),
+      mariaTrain('head', '--ar', join(scratch, 'ar'), '--mlm', join(scratch, 'mlm'), '--gate-only', '--out', join(scratch, 'never-head')),
     ]);
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
@@ -50,6 +51,8 @@ describe('maria-train (the command line)', () => {
     expect(JSON.parse(missing.stdout)).toMatchObject({ error: 'InvalidArgument' });
     expect(badLength.code).toBe(2);
     expect(badLength.stderr).toMatch(/--seq-len/);
+    expect(gateWithoutHead.code).toBe(2);
+    expect(gateWithoutHead.stderr.trim().split('\n')).toEqual(['error: invalid --gate-only: true (expected a trained head to fit the gate on: add --head <dir>)']);
   });
 
   it('corpus refuses a JSONL line without a string text field and an unknown extension: exit 2, one line naming the file', async () => {

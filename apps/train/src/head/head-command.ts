@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs';
-import { initEngine } from '@maria-ts/core';
+import { initEngine, InvalidArgumentError } from '@maria-ts/core';
 import { ENGINE_OPTION, integerOption, numberOption, runMain, THREADS_OPTION } from '@maria-ts/cli-kit';
 import type { StoredDtype } from '@maria-ts/backbones';
 import { FractionGate } from '@maria-ts/fusion-head';
@@ -27,6 +27,7 @@ interface HeadFlags extends TrainerFlags {
   decayToInit: boolean;
   patience?: number;
   fractionGate: boolean;
+  gateOnly: boolean;
   tokenizer?: string;
   out: string;
   export?: string;
@@ -56,6 +57,7 @@ export function registerHeadCommand(program: Command): void {
     .option('--decay-to-init', 'weight decay pulls W3 toward the head the run started from (the PoE init) instead of toward 0', false)
     .option('--patience <n>', 'stop early after n validation passes without improvement; the best head is kept and exported', integerOption('--patience', 1))
     .option('--fraction-gate', 'opt-in, beyond the paper: also train a gate g(f) = 2σ(a + c·f) on the MLM half from the masked fraction f (starts at g = 1, plain MARIA); saved as fraction-gate.json in the head folder', false)
+    .option('--gate-only', 'fit only the fraction gate on top of the frozen head given by --head (implies --fraction-gate); the head is saved unchanged beside the gate', false)
     .option('--tokenizer <file>', "the shared tokenizer.json (default: the AR checkpoint's own tokenizer.json, else the MLM's, else the embedded tiny model's); --data must be tokenized with it")
     .option('--out <dir>', 'run folder (checkpoints, metrics.jsonl, loss.svg)', 'runs/head');
   addTrainerOptions(command, {
@@ -73,6 +75,8 @@ export function registerHeadCommand(program: Command): void {
       runMain(async () => {
         const presetKeys: (keyof HeadPresetSettings)[] = ['lr', 'batch', 'accumulation', 'maskAlpha', 'maskBeta'];
         const flags = applyHeadPreset(parsed, parsed.preset, new Set(presetKeys.filter((key) => self.getOptionValueSource(key) === 'cli')));
+        if (flags.gateOnly && flags.head === undefined) throw new InvalidArgumentError('--gate-only', true, 'a trained head to fit the gate on: add --head <dir>');
+        if (flags.gateOnly && flags.decayToInit) throw new InvalidArgumentError('--decay-to-init', true, 'not with --gate-only: the head is frozen and the gate is not decayed');
         await initEngine({ engine: flags.engine, threads: flags.threads });
         const loadPair = () => loadBackbonePair({ ar: flags.ar, mlm: flags.mlm, diffusion: flags.diffusion }, flags.tokenizer);
         // With --tokenizer the corpora are checked first (cheap); without it the shared
@@ -92,7 +96,7 @@ export function registerHeadCommand(program: Command): void {
         try {
           const from = flags.head === undefined ? undefined : await resolveCheckpointDir(flags.head);
           const head = await initialHead(pair, { init: flags.init, seed: flags.seed, from });
-          const gate = flags.fractionGate ? new FractionGate() : undefined;
+          const gate = flags.fractionGate || flags.gateOnly ? new FractionGate() : undefined;
           try {
             const result = await trainHead(pair, head, shards, {
               out: flags.out,
@@ -104,6 +108,7 @@ export function registerHeadCommand(program: Command): void {
               ...(validationShards ? { validationShards } : {}),
               ...(flags.patience !== undefined ? { patience: flags.patience } : {}),
               ...(gate ? { gate } : {}),
+              ...(flags.gateOnly ? { gateOnly: true } : {}),
               resume: flags.resume,
               exportDir: flags.export,
               exportDtype: flags.dtype,

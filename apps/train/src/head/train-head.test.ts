@@ -161,6 +161,30 @@ describe('fraction gate (opt-in)', () => {
     gate.dispose();
     head.dispose();
   });
+  it('with gateOnly fits the gate alone: the head is bit-identical afterwards and saved unchanged beside the gate', async () => {
+    const head = await initialHead(pair, { init: 'poe', seed: 0 });
+    const before = headValues(head);
+    const gate = new FractionGate();
+    const out = path.join(scratch, 'gate-only');
+    const gated = { ...trainer, steps: 2, accumulation: 1, warmupSteps: 0, evalEvery: 2, checkpointEvery: 2, evalBatches: 1, weightDecay: 0.5 };
+    await trainHead(pair, head, shards, options(out, { trainer: gated, gate, gateOnly: true, from: 'a trained head' }));
+    expect(headValues(head)).toEqual(before);
+    const values = gate.values();
+    expect(values.offset).not.toBe(0);
+    expect(values.slope).not.toBe(0);
+    const checkpoint = path.join(out, 'checkpoints', 'step-0000002');
+    const saved = await loadFractionGate(checkpoint);
+    expect(saved?.values()).toEqual(values);
+    const savedHead = await initialHead(pair, { init: 'poe', seed: 0, from: checkpoint });
+    expect(headValues(savedHead)).toEqual(before);
+    await expect(trainHead(pair, head, shards, options(path.join(scratch, 'gate-only-2'), { trainer: gated, gateOnly: true, from: 'x' }))).rejects.toThrow(/fraction gate/);
+    await expect(trainHead(pair, head, shards, options(path.join(scratch, 'gate-only-3'), { trainer: gated, gate, gateOnly: true }))).rejects.toThrow(/--head/);
+    await expect(trainHead(pair, head, shards, options(path.join(scratch, 'gate-only-4'), { trainer: gated, gate, gateOnly: true, from: 'x', decayToInit: true }))).rejects.toThrow(/decay/);
+    saved?.dispose();
+    savedHead.dispose();
+    gate.dispose();
+    head.dispose();
+  });
 });
 
 describe('head masking rates', () => {

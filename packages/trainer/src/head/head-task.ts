@@ -8,6 +8,8 @@ export interface HeadTaskOptions {
   readonly sampler?: MaskSampler;
   /** Train this fraction gate on the MLM half along with the head (opt-in; see `FractionGate`). */
   readonly gate?: FractionGate;
+  /** Train only `gate`, the head frozen (a gate fitted on top of an already trained head). */
+  readonly gateOnly?: boolean;
 }
 
 /**
@@ -32,8 +34,10 @@ export function headTrainingTask(model: MariaModel, options: HeadTaskOptions = {
   const sampler = options.sampler ?? betaMaskSampler();
   const specialIds = unmaskableIds(model);
   const variables = model.head.variables();
+  if (options.gateOnly && !options.gate) throw new InvalidArgumentError('gateOnly', true, 'a fraction gate to train (gateOnly trains the gate alone, the head frozen)');
+  const headVariables = options.gateOnly ? [] : [variables.arWeight, variables.mlmWeight, variables.bias];
   return {
-    variables: [variables.arWeight, variables.mlmWeight, variables.bias, ...(options.gate ? options.gate.variables() : [])],
+    variables: [...headVariables, ...(options.gate ? options.gate.variables() : [])],
     prepare(batch: TokenBatch, rng: Rng): MaskedFeatures {
       const rows = Array.from({ length: batch.batch }, (_, row) => batch.ids.subarray(row * batch.length, (row + 1) * batch.length));
       const { masks } = sampleMaskBatch(sampler, rows, rng, { specialIds });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { writeFileAtomic } from '@maria-ts/core';
+import { InvalidArgumentError, writeFileAtomic } from '@maria-ts/core';
 import type { StoredDtype } from '@maria-ts/backbones';
 import { betaMaskSampler } from '@maria-ts/masking';
 import { backboneIdentity, type FractionGate, type FusionHeadConfig, type FusionHeadPairing, type LinearFusionHead, MariaModel, saveFractionGate, saveFusionHead } from '@maria-ts/fusion-head';
@@ -56,6 +56,12 @@ export interface TrainHeadOptions {
    * do not ask for it read the head as plain MARIA. Recorded, so resume refuses a change.
    */
   readonly gate?: FractionGate;
+  /**
+   * Train only `gate`, on top of a head that stays frozen (`from`, an already trained head):
+   * the head's file is saved unchanged beside each checkpoint's gate. Needs `gate` and `from`;
+   * decay toward the initialisation does not apply (the gate is not decayed). Recorded.
+   */
+  readonly gateOnly?: boolean;
 }
 
 /** The learning curve a head run writes to `learning-curve.json` (from metrics.jsonl). */
@@ -113,7 +119,12 @@ export interface TrainHeadResult extends TrainRunResult {
 export async function trainHead(pair: BackbonePair, head: LinearFusionHead, shards: TokenShards, options: TrainHeadOptions): Promise<TrainHeadResult> {
   const model = new MariaModel({ ar: pair.ar, mlm: pair.mlm, head, tokenizer: pair.tokenizer, ...(pair.mlmTokenizer ? { mlmTokenizer: pair.mlmTokenizer } : {}) });
   const masking = options.masking ?? DEFAULT_HEAD_MASKING;
-  const task = headTrainingTask(model, { sampler: betaMaskSampler(masking), ...(options.gate ? { gate: options.gate } : {}) });
+  if (options.gateOnly) {
+    if (!options.gate) throw new InvalidArgumentError('gateOnly', true, 'a fraction gate to train (--gate-only implies --fraction-gate)');
+    if (options.from === undefined) throw new InvalidArgumentError('gateOnly', true, 'a trained head to fit the gate on (--head <dir>)');
+    if (options.decayToInit) throw new InvalidArgumentError('decayToInit', true, 'no decay toward the initialisation with gateOnly: the head is frozen and the gate is not decayed');
+  }
+  const task = headTrainingTask(model, { sampler: betaMaskSampler(masking), ...(options.gate ? { gate: options.gate } : {}), ...(options.gateOnly ? { gateOnly: true } : {}) });
   const seed = options.trainer.seed ?? 0;
   const trainingData = shardBatchSource(shards, { batchSize: options.batch, accumulation: options.trainer.accumulation ?? 1, seed });
   const data = options.validationShards ? withValidationFrom(trainingData, options.validationShards, options.batch) : trainingData;
@@ -132,6 +143,7 @@ export async function trainHead(pair: BackbonePair, head: LinearFusionHead, shar
     ...(options.decayToInit ? { decayToward: 'init' } : {}),
     ...(options.validationShards ? { validationData: path.resolve(options.validationShards.directory) } : {}),
     ...(options.gate ? { fractionGate: true } : {}),
+    ...(options.gateOnly ? { gateOnly: true } : {}),
   };
   const gate = options.gate;
   const saveHead = async (dir: string) => {
