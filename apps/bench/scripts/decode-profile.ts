@@ -3,20 +3,22 @@
 // decode step), the engine kernels of one step (count and profiled milliseconds per kernel
 // kind, from tf.profile), then the CPU and wall milliseconds per step over 40 unprofiled steps.
 // A step feeds 2 tokens at cache length ~254–334 and projects the last state onto the head's
-// AR half (8,192 logits read back), as Algorithm 1 does at 50% masking; then the host sampling
-// of one row (banned ids copied out, greedy argmax) is timed alone.
+// AR half (8,192 logits read back), as Algorithm 1 does at 50% masking; then the host choice of
+// one row (banned ids set to -Infinity in place, greedy argmax, the choice's log-probability) is timed alone.
 // Then, for whole infills (`--infill 64,512`: N random ids, round(N/2) masked, greedy, the
 // request `maria-bench throughput` makes), where one infill's wall time goes: the MLM pass
 // over x̃ (states at the masked positions read back), the MLM half of the head for all masked
 // positions, the AR chunks split into short ones (≤ 2 tokens: a filled token and at most one
 // known token after it) and longer runs (the prefill and the unmasked runs), the AR half of
-// the head, host sampling, and the rest of `infill` (its own time minus those), each phase
-// timed alone (CPU ms of the process) in the order Algorithm 1 runs it; median of 3 after 1 warm-up.
+// the head, the host choice (bans, greedy, log-probability), and the rest of `infill` (its own
+// time minus those), each phase timed alone (CPU ms of the process) in the order Algorithm 1
+// runs it, through the calls `infill` makes (`stepChunks` for a single sequence where the
+// backbone has a host step); median of 3 after 1 warm-up.
 //   node --conditions=@maria-ts/source --import tsx apps/bench/scripts/decode-profile.ts [--engine wasm|tensorflow] [--threads N] [--infill 64,512]
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine, POOL_MIN_ROWS, RowProduct, type KVCache } from '@maria-ts/core';
-import { createTokenSampler, infill, specialTokenIds, withBannedTokens } from '@maria-ts/kv-decoder';
+import { banInPlace, createTokenSampler, infill, logProbabilityOf, specialTokenIds } from '@maria-ts/kv-decoder';
 import { loadMariaOrTiny } from '@maria-ts/model-tiny';
 import { Rng } from '@maria-ts/core';
 import { throughputRequest } from '@maria-ts/benchmarks';
@@ -59,13 +61,21 @@ for (const layout of ['chunked', 'host'] as const) {
   };
   cache.dispose();
 }
-const sampler = withBannedTokens(createTokenSampler({ temperature: 0 }), specialTokenIds(model));
+const greedy = createTokenSampler({ temperature: 0 });
+const banned = new Uint8Array(model.vocabSize);
+for (const id of specialTokenIds(model)) banned[id] = 1;
+/** What `infill` does with a row of logits it owns: bans in place, the choice, its log-probability. */
+const choose = (logits: Float32Array, rng: Rng) => {
+  banInPlace(logits, banned);
+  const id = greedy(logits, rng);
+  return { id, logProb: logProbabilityOf(logits, id) };
+};
 const rng = new Rng(0);
 const row = Float32Array.from({ length: model.vocabSize }, () => rng.normal());
-for (let k = 0; k < 200; k++) sampler(row, rng);
+for (let k = 0; k < 200; k++) choose(row, rng);
 const start = performance.now();
-for (let k = 0; k < 2000; k++) sampler(row, rng);
-report.hostGreedySampleMs = Number(((performance.now() - start) / 2000).toFixed(4));
+for (let k = 0; k < 2000; k++) choose(row, rng);
+report.hostChooseMs = Number(((performance.now() - start) / 2000).toFixed(4));
 
 const cpuMs = (since: NodeJS.CpuUsage) => {
   const used = process.cpuUsage(since);
@@ -77,7 +87,7 @@ async function infillPhases(length: number): Promise<Record<string, number>> {
   const masked = [...request.masked].sort((a, b) => a - b);
   const tokens = Int32Array.from(request.ids);
   for (const position of masked) tokens[position] = model.maskTokenId;
-  const ms: Record<string, number> = { mlmPass: 0, mlmHead: 0, arShortChunks: 0, arLongRuns: 0, arHalf: 0, sampling: 0 };
+  const ms: Record<string, number> = { mlmPass: 0, mlmHead: 0, arShortChunks: 0, arLongRuns: 0, arHalf: 0, choose: 0 };
   const counts = { shortChunks: 0, longRuns: 0, longRunTokens: 0 };
   const timed = <T>(phase: string, run: () => T): T => {
     const begin = process.cpuUsage();
@@ -108,19 +118,19 @@ async function infillPhases(length: number): Promise<Record<string, number>> {
     const long = chunk.length > 2;
     counts[long ? 'longRuns' : 'shortChunks']++;
     if (long) counts.longRunTokens += chunk.length;
-    const state = timed(long ? 'arLongRuns' : 'arShortChunks', () =>
-      tf.tidy(() => {
+    const state = timed(long ? 'arLongRuns' : 'arShortChunks', () => {
+      if (model.ar.canStepChunks && model.ar.stepChunks) return (model.ar.stepChunks([{ ids: chunk, cache }])[0] as Float32Array).subarray((chunk.length - 1) * width);
+      return tf.tidy(() => {
         const { hidden } = model.ar.step(tf.tensor2d(chunk, [1, chunk.length], 'int32'), cache);
         return Float32Array.from(hidden.slice([0, chunk.length - 1, 0], [1, 1, width]).dataSync() as Float32Array);
-      }),
-    );
+      });
+    });
     const logits = timed('arHalf', () => {
-      const arHalf = arHalfProduct.run(state, 1);
-      const row = new Float32Array(vocab);
-      for (let j = 0; j < vocab; j++) row[j] = (arHalf[j] as number) + (mlmHalf[k * vocab + j] as number);
+      const row = arHalfProduct.run(state, 1);
+      for (let j = 0; j < vocab; j++) row[j] = (row[j] as number) + (mlmHalf[k * vocab + j] as number);
       return row;
     });
-    tokens[position] = timed('sampling', () => sampler(logits, rng));
+    tokens[position] = timed('choose', () => choose(logits, rng).id);
     fed = position + 1;
   }
   cache.dispose();

@@ -1,6 +1,7 @@
+import * as tf from '@tensorflow/tfjs';
 import type { MariaModel } from '@maria-ts/core';
 import { cachedDecode } from './cached-decode.js';
-import type { InfillDecoder } from './infill-decoder.js';
+import { readAndDispose, type InfillDecoder } from './infill-decoder.js';
 import { backboneVocabLogits } from './vocab-logits.js';
 
 /**
@@ -12,7 +13,10 @@ export const arOnlyDecoder: InfillDecoder = {
   method: 'ar',
   decode: (model: MariaModel, rows, context) =>
     cachedDecode(model, rows, context, () => ({
-      logits: (hAR) => backboneVocabLogits(model.ar, hAR, model.vocabSize).dataSync() as Float32Array,
+      logits: (hAR, decisions) => {
+        const logits = tf.tidy(() => backboneVocabLogits(model.ar, tf.tensor2d(hAR, [decisions.length, hAR.length / decisions.length]), model.vocabSize));
+        return readAndDispose(logits);
+      },
       dispose: () => undefined,
     })),
 };

@@ -16,10 +16,11 @@ export interface Decision {
  */
 export interface CachedLogitSource {
   /**
-   * Row-major logits [decisions × vocab] on the host from `hAR` [decisions, dAR], the AR
-   * state h_AR(i−1) of each decision's row after reading x_<i. Called inside a `tf.tidy`.
+   * Row-major logits [decisions × vocab] on the host from `hAR`, row-major [decisions × dAR]
+   * on the host: the AR state h_AR(i−1) of each decision's row after reading x_<i. The
+   * returned buffer is the caller's (the decode loop bans ids in it in place).
    */
-  logits(hAR: tf.Tensor2D, decisions: readonly Decision[]): Float32Array;
+  logits(hAR: Float32Array, decisions: readonly Decision[]): Float32Array;
   /** Frees what the source precomputed. */
   dispose(): void;
 }
@@ -78,15 +79,28 @@ export function* cachedDecode(model: MariaModel, rows: readonly InfillRow[], con
   }
 }
 
-/** One decoder call: feeds the chunk [batch, length] and returns logits at the decision rows of its last position. */
+/**
+ * One decoder call: feeds the chunk [batch, length] and returns logits at the decision rows of
+ * its last position. A single sequence on a backbone with a host step goes through
+ * `stepChunks`, whose states come back on the host without any tensor; otherwise `step`.
+ */
 function stepLogits(model: MariaModel, cache: KVCache, chunk: Int32Array, shape: [number, number], decisions: readonly Decision[], source: CachedLogitSource): Float32Array {
-  let logits: Float32Array = new Float32Array(0);
-  tf.tidy(() => {
-    const { hidden } = model.ar.step(tf.tensor2d(chunk, shape, 'int32'), cache);
-    const [batch, length, width] = hidden.shape;
-    let state = hidden.slice([0, length - 1, 0], [batch, 1, width]).reshape([batch, width]) as tf.Tensor2D;
-    if (decisions.length !== batch) state = tf.gather(state, Int32Array.from(decisions, (decision) => decision.row));
-    logits = source.logits(state, decisions);
+  const [batch, length] = shape;
+  const { ar } = model;
+  if (batch === 1 && ar.canStepChunks === true && ar.stepChunks) {
+    const hidden = (ar.stepChunks([{ ids: chunk, cache }]) as Float32Array[])[0] as Float32Array;
+    const width = hidden.length / length;
+    return source.logits(hidden.subarray((length - 1) * width), decisions); // batch 1: one decision, the chunk's last state
+  }
+  const states = tf.tidy(() => {
+    const { hidden } = ar.step(tf.tensor2d(chunk, shape, 'int32'), cache);
+    const width = hidden.shape[2];
+    const state = hidden.slice([0, length - 1, 0], [batch, 1, width]).reshape([batch, width]) as tf.Tensor2D;
+    return decisions.length === batch ? state : tf.gather(state, Int32Array.from(decisions, (decision) => decision.row));
   });
-  return logits;
+  try {
+    return source.logits(states.dataSync() as Float32Array, decisions);
+  } finally {
+    states.dispose();
+  }
 }

@@ -8,3 +8,4 @@ export { diffusionStepCount } from './diffusion-decoder.js';
 export { infillNBest, type JointFill, type NBestOptions } from './n-best.js';
 export { fillBreaksWord, positionBans, type FillSpan, type PositionBans, type PositionBansOptions } from './whole-words.js';
 export { InfillBatcher, type InfillBatcherStats } from './infill-batcher.js';
+export { banInPlace, logProbabilityOf } from './log-probability.js';

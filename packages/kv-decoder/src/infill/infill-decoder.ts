@@ -3,7 +3,7 @@ import type { MariaModel } from '@maria-ts/core';
 import type { TokenSampler } from '../sampling/sample-token.js';
 import type { InfillRow } from './infill-row.js';
 import type { InfillMethod, InfillResult } from './infill-types.js';
-import { bannedLogits, logProbabilityOf } from './log-probability.js';
+import { banInPlace, logProbabilityOf } from './log-probability.js';
 
 /** A token a decoder chose: `row` is the row's number in the batch, `index` its position. */
 export interface DecodedToken {
@@ -40,6 +40,9 @@ export interface InfillDecoder {
  * with its own row's stream, and writes it into the row with its log-probability. Shared by
  * every decoder so they choose tokens identically from identical logits, and so the row's
  * position bans (special tokens, the whole-word rule) hold for every method.
+ *
+ * The buffer is the caller's own copy and is consumed: each row's banned ids are set to
+ * −Infinity in place (no copy of the row per decision).
  */
 export function chooseTokens(
   rows: readonly InfillRow[],
@@ -50,7 +53,8 @@ export function chooseTokens(
 ): DecodedToken[] {
   return decisions.map((decision, k) => {
     const row = rows[decision.row] as InfillRow;
-    const allowed = bannedLogits(logits.subarray(k * vocabSize, (k + 1) * vocabSize), row.bans(decision.index, row.tokens));
+    const allowed = logits.subarray(k * vocabSize, (k + 1) * vocabSize);
+    banInPlace(allowed, row.bans(decision.index, row.tokens));
     const id = sampler(allowed, row.rng);
     row.tokens[decision.index] = id;
     row.logProbs[decision.index] = logProbabilityOf(allowed, id);

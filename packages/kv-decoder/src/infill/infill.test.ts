@@ -52,31 +52,35 @@ describe('Algorithm 1 (maria)', () => {
     }
   });
 
-  it('reads exactly the AR states h_AR(i-1) of a full forward at every masked position, batched over different lengths (1e-4)', () => {
-    const rows = prepareRows(model, REQUESTS, 0);
-    const seen: { decisions: Decision[]; states: number[][] }[] = [];
-    const steps = cachedDecode(model, rows, { sampler: createTokenSampler(GREEDY), diffusionSteps: 1 }, () => ({
-      logits: (hAR, decisions) => {
-        seen.push({ decisions: [...decisions], states: hAR.arraySync() });
-        return Float32Array.from({ length: decisions.length * model.vocabSize }, (_, j) => Math.sin(j + seen.length));
-      },
-      dispose: () => undefined,
-    }));
-    let calls = 0;
-    for (const chosen of steps) calls += chosen.length > 0 ? 1 : 0;
-    const union = new Set(REQUESTS.flatMap((request) => request.masked));
-    expect(calls).toBe(union.size); // one decoder call per masked position of the batch
-    rows.forEach((row, b) => {
-      const full = model.arStates(tf.tensor2d([Array.from(row.tokens)], undefined, 'int32'));
-      const fullRows = full.arraySync()[0] as number[][];
-      full.dispose();
-      for (const position of row.masked) {
-        const at = seen.find((call) => call.decisions.some((decision) => decision.row === b && decision.index === position));
-        expect(at).toBeDefined();
-        const k = at!.decisions.findIndex((decision) => decision.row === b && decision.index === position);
-        expectTensorClose(at!.states[k] as number[], fullRows[position] as number[], { atol: 1e-4, rtol: 1e-4 });
-      }
-    });
+  it('reads exactly the AR states h_AR(i-1) of a full forward at every masked position, batched over different lengths and alone (1e-4)', () => {
+    for (const requests of [REQUESTS, ...REQUESTS.map((request) => [request])]) {
+      const rows = prepareRows(model, requests, 0);
+      const seen: { decisions: Decision[]; states: number[][] }[] = [];
+      const steps = cachedDecode(model, rows, { sampler: createTokenSampler(GREEDY), diffusionSteps: 1 }, () => ({
+        logits: (hAR, decisions) => {
+          const width = hAR.length / decisions.length;
+          seen.push({ decisions: [...decisions], states: decisions.map((_, k) => Array.from(hAR.subarray(k * width, (k + 1) * width))) });
+          return Float32Array.from({ length: decisions.length * model.vocabSize }, (_, j) => Math.sin(j + seen.length));
+        },
+        dispose: () => undefined,
+      }));
+      let calls = 0;
+      for (const chosen of steps) calls += chosen.length > 0 ? 1 : 0;
+      const union = new Set(requests.flatMap((request) => request.masked));
+      expect(calls).toBe(union.size); // one decoder call per masked position of the batch
+      rows.forEach((row, b) => {
+        const full = model.arStates(tf.tensor2d([Array.from(row.tokens)], undefined, 'int32'));
+        const fullRows = full.arraySync()[0] as number[][];
+        full.dispose();
+        for (const position of row.masked) {
+          const at = seen.find((call) => call.decisions.some((decision) => decision.row === b && decision.index === position));
+          expect(at).toBeDefined();
+          const k = at!.decisions.findIndex((decision) => decision.row === b && decision.index === position);
+          expect(at!.states[k]).toHaveLength(model.ar.info.hiddenSize);
+          expectTensorClose(at!.states[k] as number[], fullRows[position] as number[], { atol: 1e-4, rtol: 1e-4 });
+        }
+      });
+    }
   });
 
   it('feeds each filled token with the unmasked run after it as one chunk: |M| decoder calls, nothing after the last mask', async () => {
@@ -87,10 +91,18 @@ describe('Algorithm 1 (maria)', () => {
       calls.push(ids.shape[1]);
       return original(ids, cache, options);
     };
+    const originalChunks = model.ar.stepChunks; // a single sequence on a host-step backbone goes through stepChunks
+    if (originalChunks) {
+      model.ar.stepChunks = (chunks) => {
+        calls.push(...chunks.map((chunk) => chunk.ids.length));
+        return originalChunks.call(model.ar, chunks);
+      };
+    }
     try {
       await infill(model, request, GREEDY);
     } finally {
       model.ar.step = original;
+      if (originalChunks) model.ar.stepChunks = originalChunks;
     }
     // [BOS, x0, x1] → fill 2; [x2] → fill 3; [x3, x4, x5] → fill 6; stop
     expect(calls).toEqual([3, 1, 3]);

@@ -4,8 +4,18 @@
  */
 export function bannedLogits(logits: Float32Array, banned: Uint8Array): Float32Array {
   const copy = new Float32Array(logits);
-  for (let id = 0; id < copy.length; id++) if (banned[id] === 1) copy[id] = -Infinity;
+  banInPlace(copy, banned);
   return copy;
+}
+
+/**
+ * Sets every id `banned` marks (1) to −Infinity in `logits` itself: what `bannedLogits`
+ * returns, without the copy, for a caller that owns the row. Only the banned slots are
+ * written (found with the engine's byte search, not a loop over the vocabulary).
+ */
+export function banInPlace(logits: Float32Array, banned: Uint8Array): void {
+  const end = Math.min(logits.length, banned.length);
+  for (let id = banned.indexOf(1); id !== -1 && id < end; id = banned.indexOf(1, id + 1)) logits[id] = -Infinity;
 }
 
 /** log softmax(logits)[id] at temperature 1, in float64 (−Infinity for a banned id). */
@@ -15,10 +25,14 @@ export function logProbabilityOf(logits: ArrayLike<number>, id: number): number 
 
 /** log Σ exp(logits), shifted by the maximum so large logits do not overflow. */
 export function logSumExp(logits: ArrayLike<number>): number {
+  const n = logits.length;
   let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) if ((logits[i] as number) > max) max = logits[i] as number;
+  for (let i = 0; i < n; i++) {
+    const value = logits[i] as number;
+    if (value > max) max = value;
+  }
   if (max === -Infinity) return -Infinity;
   let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += Math.exp((logits[i] as number) - max);
+  for (let i = 0; i < n; i++) sum += Math.exp((logits[i] as number) - max);
   return max + Math.log(sum);
 }

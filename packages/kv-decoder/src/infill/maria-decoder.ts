@@ -66,14 +66,13 @@ function mariaLogitSource(model: MariaModel, rows: readonly InfillRow[]): Cached
   // The AR half `h_AR · W_AR` of a step's few states, without tfjs's per-op bookkeeping (same kernel, same values).
   const arHalfProduct = new RowProduct(model.head.variables().arWeight, null, POOL_MIN_ROWS - 1);
   return {
-    logits: (hAR: tf.Tensor2D, decisions: readonly Decision[]) => {
-      if (hAR.shape[1] !== model.head.arHiddenSize) throw new ShapeMismatchError('h_AR', hAR.shape, [null, model.head.arHiddenSize]);
-      const arHalf = arHalfProduct.run(hAR.dataSync() as Float32Array, decisions.length);
-      const logits = new Float32Array(decisions.length * vocab);
+    logits: (hAR: Float32Array, decisions: readonly Decision[]) => {
+      if (hAR.length !== decisions.length * model.head.arHiddenSize) throw new ShapeMismatchError('h_AR', [decisions.length, hAR.length / Math.max(1, decisions.length)], [decisions.length, model.head.arHiddenSize]);
+      const logits = arHalfProduct.run(hAR, decisions.length); // a new buffer: the MLM half is added into it
       decisions.forEach((decision, k) => {
         const from = mlm.slot(decision.row, decision.index) * vocab;
         const to = k * vocab;
-        for (let j = 0; j < vocab; j++) logits[to + j] = (arHalf[to + j] as number) + (mlm.values[from + j] as number);
+        for (let j = 0; j < vocab; j++) logits[to + j] = (logits[to + j] as number) + (mlm.values[from + j] as number);
       });
       return logits;
     },

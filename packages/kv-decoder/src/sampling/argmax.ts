@@ -6,6 +6,11 @@ import { checkLogits } from './check-logits.js';
  */
 export function argmax(logits: ArrayLike<number>): number {
   checkLogits(logits);
+  return argmaxOfChecked(logits);
+}
+
+/** `argmax` of logits `checkLogits` already accepted (one pass fewer for callers that checked). */
+export function argmaxOfChecked(logits: ArrayLike<number>): number {
   let best = 0;
   let bestValue = logits[0] as number;
   for (let id = 1; id < logits.length; id++) {

@@ -1,4 +1,4 @@
-import { argmax } from './argmax.js';
+import { argmaxOfChecked } from './argmax.js';
 import { checkLogits } from './check-logits.js';
 import { nucleus, type WeightedTokens } from './nucleus.js';
 import { resolveSamplingOptions, type ResolvedSamplingOptions, type SamplingOptions } from './sampling-options.js';
@@ -20,7 +20,7 @@ export interface TokenDistribution {
 export function filteredTokens(logits: ArrayLike<number>, options: ResolvedSamplingOptions): WeightedTokens {
   checkLogits(logits);
   const { temperature, topK, topP } = options;
-  if (temperature === 0) return { ids: Int32Array.of(argmax(logits)), weights: Float64Array.of(1), total: 1 };
+  if (temperature === 0) return { ids: Int32Array.of(argmaxOfChecked(logits)), weights: Float64Array.of(1), total: 1 };
 
   let candidates = finiteIds(logits);
   if (topK !== undefined) candidates = topKCandidates(logits, candidates, topK);

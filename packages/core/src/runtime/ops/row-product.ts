@@ -8,8 +8,9 @@ import { linear } from './matmul.js';
  * allocation, a read-back copy and two frees: on wasm that bookkeeping costs about as much as
  * the product itself. On wasm, `RowProduct` keeps one input and one output buffer in the
  * backend's heap for the life of the product, writes the rows straight into the input buffer
- * and calls the backend's BatchMatMul kernel on them, which runs the same XNNPACK operator
- * (cached per weight buffer) as `tf.matMul`, so results are identical. Other engines run
+ * and calls the raw export behind the backend's BatchMatMul kernel on them (the two shapes
+ * written into the heap once, so a call marshals no arguments), which runs the same XNNPACK
+ * operator (cached per weight buffer) as `tf.matMul`, so results are identical. Other engines run
  * `linear` (one upload, one product, one read).
  */
 
@@ -17,23 +18,28 @@ import { linear } from './matmul.js';
 interface WasmBackendInternals {
   readonly wasm: {
     readonly HEAPF32: Float32Array;
-    cwrap(name: string, returns: null, args: string[]): (...args: unknown[]) => void;
+    readonly HEAP32: Int32Array;
+    /** The raw export behind the backend's BatchMatMul kernel: ids, shape pointers and lengths, transposes, output id. */
+    _BatchMatMul(aId: number, aShape: number, aRank: number, bId: number, bShape: number, bRank: number, transposeA: number, transposeB: number, outId: number): void;
+    _malloc(bytes: number): number;
+    _free(pointer: number): void;
   };
   readonly dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } | undefined };
 }
 
-let wasmBatchMatMul: ((...args: unknown[]) => void) | null = null;
-let boundTo: object | null = null;
-
 function wasmBackend(): WasmBackendInternals | null {
   if (tf.getBackend() !== 'wasm') return null;
   const backend = tf.backend() as unknown as WasmBackendInternals;
-  if (typeof backend.wasm?.cwrap !== 'function' || typeof backend.dataIdMap?.get !== 'function') return null;
-  if (boundTo !== backend) {
-    wasmBatchMatMul = backend.wasm.cwrap('BatchMatMul', null, ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number']);
-    boundTo = backend;
-  }
+  const { wasm } = backend;
+  if (typeof wasm?._BatchMatMul !== 'function' || typeof wasm._malloc !== 'function' || typeof wasm._free !== 'function' || typeof backend.dataIdMap?.get !== 'function') return null;
   return backend;
+}
+
+/** Where a tensor's buffer lives in the wasm heap. */
+function heapData(backend: WasmBackendInternals, tensor: tf.Tensor): { id: number; memoryOffset: number } {
+  const data = backend.dataIdMap.get(tensor.dataId as object);
+  if (!data) throw new Error('internal: a RowProduct buffer is not in the wasm heap');
+  return data;
 }
 
 /**
@@ -42,10 +48,6 @@ function wasmBackend(): WasmBackendInternals | null {
  * wasm, one thread: 256 × 1376 weights, 47 µs for 1 row, 140 µs for 2, 146 µs for 4).
  */
 export const ROW_BY_ROW_MAX_ROWS = 2;
-
-function shapeBytes(shape: readonly number[]): Uint8Array {
-  return new Uint8Array(Int32Array.from(shape).buffer);
-}
 
 /**
  * `x · weight (+ bias)` for host rows x [rows, in] with rows ≤ `maxRows`, results on the
@@ -58,7 +60,8 @@ export class RowProduct {
   private readonly weight: tf.Tensor2D;
   private readonly bias: tf.Tensor1D | null;
   private hostBias: { readonly dataId: object; readonly values: Float32Array } | null = null;
-  private buffers: { readonly input: tf.Tensor2D; readonly output: tf.Tensor2D } | null = null;
+  /** The wasm buffers: input and output rows, and the two shapes [1, rows, in] and [1, in, out] (int32) in the heap. */
+  private buffers: { readonly backend: WasmBackendInternals; readonly input: tf.Tensor2D; readonly output: tf.Tensor2D; readonly shapes: number } | null = null;
 
   /** `weight` [in, out] and `bias` [out] stay owned by the caller and must outlive this product. */
   constructor(weight: tf.Tensor2D, bias: tf.Tensor1D | null, maxRows: number) {
@@ -74,7 +77,7 @@ export class RowProduct {
   run(x: Float32Array, rows: number): Float32Array {
     if (!Number.isInteger(rows) || rows < 1 || x.length < rows * this.inputs) throw new ShapeMismatchError('RowProduct rows', [x.length / this.inputs], [rows, this.inputs]);
     const backend = rows <= this.maxRows && this.weight.dtype === 'float32' ? wasmBackend() : null;
-    if (!backend || !wasmBatchMatMul) {
+    if (!backend) {
       const out = tf.tidy(() => linear(tf.tensor2d(x.subarray(0, rows * this.inputs), [rows, this.inputs]), this.weight, this.bias));
       try {
         return Float32Array.from(out.dataSync() as Float32Array);
@@ -82,25 +85,21 @@ export class RowProduct {
         out.dispose();
       }
     }
-    this.buffers ??= { input: tf.keep(tf.zeros([this.maxRows, this.inputs])), output: tf.keep(tf.zeros([this.maxRows, this.outputs])) };
-    const find = (tensor: tf.Tensor) => {
-      const data = backend.dataIdMap.get(tensor.dataId as object);
-      if (!data) throw new Error('internal: a RowProduct buffer is not in the wasm heap');
-      return data;
-    };
-    const input = find(this.buffers.input);
-    const output = find(this.buffers.output);
-    const weight = find(this.weight);
+    const buffers = (this.buffers ??= this.wasmBuffers(backend));
+    const input = heapData(backend, buffers.input);
+    const output = heapData(backend, buffers.output);
+    const weightId = heapData(backend, this.weight).id; // looked up per call: an assigned variable gets a new buffer
+    const { wasm } = backend;
     const result = new Float32Array(rows * this.outputs);
-    const call = (first: number, count: number) => {
-      backend.wasm.HEAPF32.set(x.subarray(first * this.inputs, (first + count) * this.inputs), input.memoryOffset / 4);
-      wasmBatchMatMul?.(input.id, shapeBytes([1, count, this.inputs]), 3, weight.id, shapeBytes([1, this.inputs, this.outputs]), 3, false, false, output.id);
+    const count = rows <= ROW_BY_ROW_MAX_ROWS ? 1 : rows;
+    wasm.HEAP32[buffers.shapes / 4 + 1] = count;
+    for (let first = 0; first < rows; first += count) {
+      wasm.HEAPF32.set(x.subarray(first * this.inputs, (first + count) * this.inputs), input.memoryOffset / 4);
+      wasm._BatchMatMul(input.id, buffers.shapes, 3, weightId, buffers.shapes + 12, 3, 0, 0, output.id);
       // Read the heap after the call: an allocation inside it may have grown (replaced) the heap.
       const from = output.memoryOffset / 4;
-      result.set(backend.wasm.HEAPF32.subarray(from, from + count * this.outputs), first * this.outputs);
-    };
-    if (rows <= ROW_BY_ROW_MAX_ROWS) for (let row = 0; row < rows; row++) call(row, 1);
-    else call(0, rows);
+      result.set(wasm.HEAPF32.subarray(from, from + count * this.outputs), first * this.outputs);
+    }
     if (this.bias) {
       if (this.hostBias?.dataId !== this.bias.dataId) this.hostBias = { dataId: this.bias.dataId as object, values: Float32Array.from(this.bias.dataSync() as Float32Array) };
       const bias = this.hostBias.values;
@@ -109,8 +108,20 @@ export class RowProduct {
     return result;
   }
 
+  /** The input and output buffers and the shapes, made on the first wasm call. */
+  private wasmBuffers(backend: WasmBackendInternals): NonNullable<RowProduct['buffers']> {
+    const input = tf.keep(tf.zeros([this.maxRows, this.inputs])) as tf.Tensor2D;
+    const output = tf.keep(tf.zeros([this.maxRows, this.outputs])) as tf.Tensor2D;
+    const shapes = backend.wasm._malloc(24);
+    backend.wasm.HEAP32.set([1, 1, this.inputs, 1, this.inputs, this.outputs], shapes / 4);
+    return { backend, input, output, shapes };
+  }
+
   dispose(): void {
-    if (this.buffers) tf.dispose([this.buffers.input, this.buffers.output]);
+    if (this.buffers) {
+      tf.dispose([this.buffers.input, this.buffers.output]);
+      this.buffers.backend.wasm._free(this.buffers.shapes);
+    }
     this.buffers = null;
   }
 }
