@@ -16,8 +16,8 @@ describe('RowProduct', () => {
     const weight = tf.tensor2d(Float32Array.from({ length: 24 * 40 }, () => rng.normal()), [24, 40]);
     const bias = tf.tensor1d(Float32Array.from({ length: 40 }, () => rng.normal()));
     for (const withBias of [false, true]) {
-      const product = new RowProduct(weight, withBias ? bias : null, 3);
-      for (const rows of [1, 2, 3, 1, 5]) {
+      const product = new RowProduct(weight, withBias ? bias : null, 7);
+      for (const rows of [1, 2, 3, 4, 5, 6, 7, 1, 9]) {
         const x = Float32Array.from({ length: rows * 24 }, () => rng.normal());
         const expected = tf.tidy(() => linear(tf.tensor2d(x, [rows, 24]), weight, withBias ? bias : null).dataSync());
         expect(Array.from(product.run(x, rows))).toEqual(Array.from(expected));
