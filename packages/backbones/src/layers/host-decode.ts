@@ -204,7 +204,8 @@ export function hostCachedAttention(input: HostAttentionInput): Float32Array {
         const block = (b * numKeyValueHeads + Math.floor(head / group)) * room * headDim;
         if (simd && dots) dots(4 * simd.query, 4 * (keys + block), visible, headDim, 4 * simd.scores);
         else plainDots(query, store, keys + block, visible, headDim, scores);
-        softmaxInPlace(scores, visible);
+        if (simd) simd.kernels.softmax(4 * simd.scores, visible);
+        else softmaxInPlace(scores, visible);
         if (simd && mix) mix(4 * simd.scores, 4 * (values + block), visible, headDim, 4 * simd.context);
         else plainMix(scores, store, values + block, visible, headDim, context);
         out.set(context, (b * length + l) * numHeads * headDim + head * headDim);

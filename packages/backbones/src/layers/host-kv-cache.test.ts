@@ -87,6 +87,27 @@ describe('SIMD attention kernels', () => {
     }
   });
 
+  it('softmax in place equals float64 softmax of the same float32 scores to float32 rounding, touching nothing past the next multiple of 4', () => {
+    const kernels = createSimdKernels(1 << 16) as NonNullable<ReturnType<typeof createSimdKernels>>;
+    const heap = new Float32Array(kernels.memory.buffer);
+    for (const n of [1, 3, 5, 8, 301]) {
+      const scores = Float32Array.from({ length: n }, (_, t) => 12 * Math.sin(1.7 * t) + (t % 7 === 3 ? -70 : 0) + (t === 2 ? 40 : 0));
+      heap.set(scores, 0);
+      const guard = Math.ceil(n / 4) * 4;
+      heap[guard] = 123;
+      kernels.softmax(0, n);
+      const max = Math.max(...scores);
+      const weights = Array.from(scores, (score) => Math.exp(score - max));
+      const total = weights.reduce((sum, weight) => sum + weight, 0);
+      // Relative: a few float32 ulp, plus the float32 rounding of score − max (half an ulp of it scales the exponential).
+      weights.forEach((weight, t) => {
+        const tolerance = (1e-6 + Math.abs((scores[t] as number) - max) * 2 ** -24) * (weight / total) + 1e-37;
+        expect(Math.abs((heap[t] as number) - weight / total)).toBeLessThanOrEqual(tolerance);
+      });
+      expect(heap[guard]).toBe(123);
+    }
+  });
+
   it('unrolled for widths that are multiples of 16, give what the 4-wide loops give', () => {
     const kernels = createSimdKernels(1 << 16) as NonNullable<ReturnType<typeof createSimdKernels>>;
     const heap = new Float32Array(kernels.memory.buffer);

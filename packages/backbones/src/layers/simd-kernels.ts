@@ -14,6 +14,7 @@
  */
 
 const I32 = 0x7f;
+const F32 = 0x7d;
 const V128 = 0x7b;
 
 /** Opcodes used below (WebAssembly core and SIMD proposals). */
@@ -41,6 +42,21 @@ const op = {
   f32x4ExtractLane: (lane: number) => [0xfd, 0x1f, lane],
   f32x4Add: [0xfd, 0xe4, 0x01],
   f32x4Mul: [0xfd, 0xe6, 0x01],
+  f32Const: (value: number) => [0x43, ...new Uint8Array(Float32Array.of(value).buffer)],
+  f32Max: [0x97],
+  f32Div: [0x95],
+  i32And: [0x71],
+  i32LtU: [0x49],
+  tee: (local: number) => [0x22, local],
+  v128Const: (lanes: readonly number[]) => [0xfd, 0x0c, ...new Uint8Array(Float32Array.from(lanes).buffer)],
+  v128ConstI32: (value: number) => [0xfd, 0x0c, ...new Uint8Array(Int32Array.of(value, value, value, value).buffer)],
+  f32x4Sub: [0xfd, 0xe5, 0x01],
+  f32x4Min: [0xfd, 0xe8, 0x01],
+  f32x4Max: [0xfd, 0xe9, 0x01],
+  f32x4Nearest: [0xfd, 0x6a],
+  i32x4TruncSatF32x4S: [0xfd, 0xf8, 0x01],
+  i32x4Shl: [0xfd, 0xab, 0x01],
+  i32x4Add: [0xfd, 0xae, 0x01],
 };
 
 function unsignedLeb(value: number): number[] {
@@ -238,16 +254,106 @@ const mix16 = body(
   ],
 );
 
-/** The module: imports `env.memory`, exports `dots`, `mix`, `dots16` and `mix16`, each of type (i32 × 5) → (). */
+/**
+ * softmax(p, n): p[0 … n) ← exp(p − max) / Σ exp(p − max) in place, four lanes at a time. The
+ * exponential is Cephes' single-precision one (argument clamped to [−87.3, 88], split as
+ * k·ln 2 + r with k = nearest(x·log₂e), a degree-5 polynomial in r, then 2^k through the
+ * exponent bits), within a few ulp of float32 exp; the sum is float32, as the engine's softmax
+ * kernel sums. The slots up to the next multiple of 4 are overwritten (they hold −Infinity
+ * during the pass, whose exponential is the clamp's ~1e-38: nothing next to the maximum's 1).
+ * Locals: 0 = p, 1 = n; 2 = i (bytes), 3 = end (bytes); 4 = lanes, 5 = x; 6 = max, 7 = total; 8 = k.
+ */
+const softmax = body(
+  [
+    [2, I32],
+    [2, V128],
+    [2, F32],
+    [1, V128],
+  ],
+  [
+    // pad: p[n … end) = −Infinity, end = 4·roundUp(n, 4)
+    op.get(1), op.i32Const(3), op.i32Add, op.i32Const(-4), op.i32And, op.i32Const(2), op.i32Shl, op.set(3),
+    op.get(1), op.i32Const(2), op.i32Shl, op.set(2),
+    op.block, op.loop,
+    op.get(2), op.get(3), op.i32GeU, op.brIf(1),
+    op.get(0), op.get(2), op.i32Add, op.f32Const(-Infinity), op.f32Store,
+    op.get(2), op.i32Const(4), op.i32Add, op.set(2),
+    op.br(0),
+    op.end, op.end,
+    // max over the lanes, then over the four lanes
+    splat(-Infinity), op.set(4),
+    op.i32Const(0), op.set(2),
+    op.block, op.loop,
+    op.get(2), op.get(3), op.i32GeU, op.brIf(1),
+    op.get(4), op.get(0), op.get(2), op.i32Add, op.v128Load, op.f32x4Max, op.set(4),
+    op.get(2), op.i32Const(16), op.i32Add, op.set(2),
+    op.br(0),
+    op.end, op.end,
+    op.get(4), op.f32x4ExtractLane(0), op.get(4), op.f32x4ExtractLane(1), op.f32Max,
+    op.get(4), op.f32x4ExtractLane(2), op.get(4), op.f32x4ExtractLane(3), op.f32Max, op.f32Max, op.set(6),
+    // p ← exp(p − max), summed lane-wise in local 4
+    op.v128Zero, op.set(4),
+    op.i32Const(0), op.set(2),
+    op.block, op.loop,
+    op.get(2), op.get(3), op.i32GeU, op.brIf(1),
+    op.get(0), op.get(2), op.i32Add, op.v128Load, op.get(6), op.f32x4Splat, op.f32x4Sub,
+    splat(88), op.f32x4Min, splat(-87.33654022216797), op.f32x4Max, op.set(5),
+    ...expLanes(5, 8), op.set(5),
+    op.get(0), op.get(2), op.i32Add, op.get(5), op.v128Store,
+    op.get(4), op.get(5), op.f32x4Add, op.set(4),
+    op.get(2), op.i32Const(16), op.i32Add, op.set(2),
+    op.br(0),
+    op.end, op.end,
+    op.get(4), op.f32x4ExtractLane(0), op.get(4), op.f32x4ExtractLane(1), op.f32Add,
+    op.get(4), op.f32x4ExtractLane(2), op.get(4), op.f32x4ExtractLane(3), op.f32Add, op.f32Add, op.set(7),
+    // p ← p · (1 / total)
+    op.f32Const(1), op.get(7), op.f32Div, op.f32x4Splat, op.set(4),
+    op.i32Const(0), op.set(2),
+    op.block, op.loop,
+    op.get(2), op.get(3), op.i32GeU, op.brIf(1),
+    op.get(0), op.get(2), op.i32Add,
+    op.get(0), op.get(2), op.i32Add, op.v128Load, op.get(4), op.f32x4Mul,
+    op.v128Store,
+    op.get(2), op.i32Const(16), op.i32Add, op.set(2),
+    op.br(0),
+    op.end, op.end,
+  ],
+);
+
+function splat(value: number): number[] {
+  return op.v128Const([value, value, value, value]);
+}
+
+/**
+ * Pushes exp of the (clamped) lanes of v128 local `x`, using local `k`; `x` ends up holding r:
+ * k = nearest(x·log₂e), r = x − k·C1 − k·C2 (C1 + C2 = ln 2), y = poly(r)·r² + r + 1, times 2^k.
+ */
+function expLanes(x: number, k: number): number[][] {
+  const poly = [1.98756915e-4, 1.39819995e-3, 8.33345191e-3, 4.16657959e-2, 1.66666655e-1, 5.00000012e-1];
+  return [
+    op.get(x), splat(Math.LOG2E), op.f32x4Mul, op.f32x4Nearest, op.set(k),
+    op.get(x), op.get(k), splat(0.693359375), op.f32x4Mul, op.f32x4Sub,
+    op.get(k), splat(-2.12194440e-4), op.f32x4Mul, op.f32x4Sub, op.set(x),
+    splat(poly[0] as number),
+    ...poly.slice(1).flatMap((c) => [op.get(x), op.f32x4Mul, splat(c), op.f32x4Add]),
+    op.get(x), op.get(x), op.f32x4Mul, op.f32x4Mul,
+    op.get(x), op.f32x4Add, splat(1), op.f32x4Add,
+    op.get(k), op.i32x4TruncSatF32x4S, op.v128ConstI32(127), op.i32x4Add, op.i32Const(23), op.i32x4Shl,
+    op.f32x4Mul,
+  ];
+}
+
+/** The module: imports `env.memory`, exports `dots`, `mix`, `dots16` and `mix16`, each of type (i32 × 5) → (), and `softmax` (i32 × 2) → (). */
 export function simdKernelBytes(): Uint8Array<ArrayBuffer> {
   const type = [0x60, 5, I32, I32, I32, I32, I32, 0];
+  const pairType = [0x60, 2, I32, I32, 0];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vector([type])),
+    ...section(1, vector([type, pairType])),
     ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])),
-    ...section(3, vector([[0], [0], [0], [0]])),
-    ...section(7, vector([[...name('dots'), 0x00, 0], [...name('mix'), 0x00, 1], [...name('dots16'), 0x00, 2], [...name('mix16'), 0x00, 3]])),
-    ...section(10, vector([dots, mix, dots16, mix16])),
+    ...section(3, vector([[0], [0], [0], [0], [1]])),
+    ...section(7, vector([[...name('dots'), 0x00, 0], [...name('mix'), 0x00, 1], [...name('dots16'), 0x00, 2], [...name('mix16'), 0x00, 3], [...name('softmax'), 0x00, 4]])),
+    ...section(10, vector([dots, mix, dots16, mix16, softmax])),
   ]);
 }
 
@@ -258,6 +364,8 @@ export interface SimdKernels {
   mix(p: number, v: number, n: number, d: number, out: number): void;
   dots16(q: number, k: number, n: number, d: number, out: number): void;
   mix16(p: number, v: number, n: number, d: number, out: number): void;
+  /** p[0 … n) ← softmax in place (byte offset p); the slots up to the next multiple of 4 are overwritten. */
+  softmax(p: number, n: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -277,5 +385,5 @@ export function createSimdKernels(bytes: number): SimdKernels | null {
   if (!module) return null;
   const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Omit<SimdKernels, 'memory'>;
-  return { memory, dots: exports.dots, mix: exports.mix, dots16: exports.dots16, mix16: exports.mix16 };
+  return { memory, dots: exports.dots, mix: exports.mix, dots16: exports.dots16, mix16: exports.mix16, softmax: exports.softmax };
 }
