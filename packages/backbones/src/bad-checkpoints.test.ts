@@ -62,7 +62,7 @@ const rewriteCheckpoint =
   };
 
 /**
- * The issue's table of bad checkpoints, each made from the real tiny Llama fixture and loaded
+ * A table of bad checkpoints, each made from the real tiny Llama fixture and loaded
  * through the public `loadBackbone`: every one is a `CheckpointError` whose single-line message
  * names the file and the problem, and none is anything else.
  */

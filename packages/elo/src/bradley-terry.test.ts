@@ -13,7 +13,7 @@ import { simulateBattles } from './simulate-battles.js';
 const GOLDEN_ATOL = 1e-7;
 /** Against its default lbfgs solver, the Arena's, which stops ~2e-4 rating points short of the optimum here. */
 const LBFGS_ATOL = 1e-3;
-/** Issue 8: "true ratings 1000, 1200 and 1400; 5,000 battles; within ±30". */
+/** The recovery target: true ratings 1000, 1200 and 1400; 5,000 battles; within ±30. */
 const RECOVERY_ATOL = 30;
 /** Symmetry and order invariance change only the float summation order. */
 const REORDER_ATOL = 1e-8;

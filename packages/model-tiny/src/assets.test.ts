@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readSafetensorsHeader } from '@maria-ts/backbones';
 import { MODEL_TINY_ASSETS, TINY_SPECIAL_TOKENS, loadTinyTokenizer } from './assets.js';
 
-/** Issue 4's budget for the three backbones (AR, MLM, diffusion), fp16 safetensors. */
+/** The package's budget for the three backbones (AR, MLM, diffusion), fp16 safetensors. */
 const BACKBONE_BUDGET_BYTES = 32_000_000;
 
 describe('model-tiny assets', () => {

@@ -27,7 +27,7 @@ function send(path: string, body: Buffer | string, headers: Record<string, strin
 
 const json = (value: unknown) => JSON.stringify(value);
 
-/** The bad-input table, plus neighbours; each row: what is sent and the 4xx it gets. */
+/** The bad-input table the server answers with 4xx, plus neighbours; each row: what is sent and the 4xx it gets. */
 const rows: { name: string; path?: string; body: Buffer | string; headers?: Record<string, string>; status: number; error: string }[] = [
   { name: 'invalid JSON', body: '{"text": "a [MASK]"', status: 400, error: 'InvalidJson' },
   { name: 'an empty body', body: '', status: 400, error: 'InvalidJson' },

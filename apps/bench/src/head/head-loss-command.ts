@@ -25,7 +25,7 @@ interface HeadLossFlags {
 /**
  * `maria-bench head-loss`: the validation masked-token loss of MARIA vs the AR model alone vs
  * the MLM alone at one masking rate, on the same masked tokens of the corpus's validation
- * split (the issue's "MARIA vs AR vs MLM at rate 0.5, from one command").
+ * split (MARIA vs AR vs MLM at rate 0.5, from one command).
  */
 export function headLossCommand(): Command {
   return new Command('head-loss')

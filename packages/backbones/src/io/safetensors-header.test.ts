@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DTYPE_BYTE_SIZE, elementCount } from './host-tensor.js';
 import { parseSafetensorsHeader, type SafetensorsHeader } from './safetensors-header.js';
 
-/** The figure: this many random or mutated headers per CI run. */
+/** This many random or mutated headers per CI run. */
 const FUZZ_RUNS = 10_000;
 
 const FILE = 'fuzz.safetensors';
