@@ -51,8 +51,9 @@ export const ROW_BY_ROW_MAX_ROWS = 2;
 
 /**
  * Rows of XNNPACK's multi-row f32 kernel in this binary: a product of r rows costs ⌈r / 4⌉ of
- * its tiles, so 5 or 6 rows run as one tile of 4 and then row by row (measured on wasm, one
- * thread, 256 × 1376 weights: 5 rows 219 → 141 µs, 6 rows 220 → 175 µs; the same values).
+ * its tiles, so 5 or 6 rows run as one tile of 4 and then row by row (apps/bench's
+ * `row-product-rows.ts`, wasm, one thread, 256 × 1376: 5 rows 338 → 211 µs, 6 rows 346 → 269 µs;
+ * the same values).
  */
 const KERNEL_ROWS = 4;
 
