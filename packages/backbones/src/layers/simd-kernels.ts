@@ -46,8 +46,6 @@ const op = {
   f32Max: [0x97],
   f32Div: [0x95],
   i32And: [0x71],
-  i32LtU: [0x49],
-  tee: (local: number) => [0x22, local],
   v128Const: (lanes: readonly number[]) => [0xfd, 0x0c, ...new Uint8Array(Float32Array.from(lanes).buffer)],
   v128ConstI32: (value: number) => [0xfd, 0x0c, ...new Uint8Array(Int32Array.of(value, value, value, value).buffer)],
   f32x4Sub: [0xfd, 0xe5, 0x01],

@@ -120,7 +120,6 @@ export async function trainHead(pair: BackbonePair, head: LinearFusionHead, shar
   const model = new MariaModel({ ar: pair.ar, mlm: pair.mlm, head, tokenizer: pair.tokenizer, ...(pair.mlmTokenizer ? { mlmTokenizer: pair.mlmTokenizer } : {}) });
   const masking = options.masking ?? DEFAULT_HEAD_MASKING;
   if (options.gateOnly) {
-    if (!options.gate) throw new InvalidArgumentError('gateOnly', true, 'a fraction gate to train (--gate-only implies --fraction-gate)');
     if (options.from === undefined) throw new InvalidArgumentError('gateOnly', true, 'a trained head to fit the gate on (--head <dir>)');
     if (options.decayToInit) throw new InvalidArgumentError('decayToInit', true, 'no decay toward the initialisation with gateOnly: the head is frozen and the gate is not decayed');
   }
