@@ -10,7 +10,7 @@
  * registry in a global namespace), so every import of tfjs computes on it.
  */
 export { AbortedError, CheckpointError, defineError, EngineUnavailableError, InputTooLongError, InvalidArgumentError, MariaError, ShapeMismatchError, TokenizerMismatchError, UnknownNameError } from './errors.js';
-export { type AlignedStates, type ARBackbone, type ARChunk, BACKBONE_SPEC_VERSION, type BackboneInfo, type BackboneOutput, type ForwardOptions, type FusionHead, type FusionHeadVariables, type HeadVocabularyMap, isARBackbone, type Judge, type JudgeOptions, type KVCache, type LanguageBackbone, type MariaModel, type MLMBackbone, type OutputProjection, type SpecialTokenIds, type Tokenizer } from './interfaces/index.js';
+export { type AlignedStates, type ARBackbone, type ARChunk, BACKBONE_SPEC_VERSION, type BackboneInfo, type BackboneOutput, type ForwardOptions, type FusionGate, type FusionGateScales, type FusionHead, type FusionHeadVariables, type HeadVocabularyMap, isARBackbone, type Judge, type JudgeOptions, type KVCache, type LanguageBackbone, type MariaModel, type MLMBackbone, type OutputProjection, type SpecialTokenIds, type Tokenizer } from './interfaces/index.js';
 export { Registry, type RegistryEntry } from './registry.js';
 export { Rng, type RngState } from './rng.js';
 export { currentEngine, ENGINE_ENV_VAR, type EngineChoice, type EngineInfo, type EngineOptions, type EngineProvider, engines, ENGINES_DIR_ENV_VAR, type EngineStartContext, initEngine, liveWasmThreadWorkers, type LocateEngineOptions, locateInstalledEngine, MAX_WASM_THREADS, resolveEngineChoice, resolveEngineStartContext, resolveThreadCount, shutdownEngine, THREAD_FAULT_ENV_VAR, THREADS_ENV_VAR, type ThreadsChoice, type ThreadStartFault, wasmBinaryDirectory } from './runtime/engine.js';

@@ -1,65 +1,102 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { CheckpointError, type FusionHead, ShapeMismatchError } from '@maria-ts/core';
+import { CheckpointError, type FusionHead, InvalidArgumentError, ShapeMismatchError } from '@maria-ts/core';
 import { pathExists, readJsonFile, writeTextFileAtomic } from '@maria-ts/backbones';
 
 /** The gate's file inside a head directory; a head without it is plain MARIA. */
 export const FRACTION_GATE_FILE = 'fraction-gate.json';
 const GATE_FORMAT = 'maria-fraction-gate';
 
-/** A gate's two numbers, as stored. */
+/**
+ * A gate's numbers, as stored. `offset`/`slope` gate the MLM half, `arOffset`/`arSlope` the AR
+ * half; a file without the AR pair (written before it existed) leaves the AR half as it is.
+ */
 export interface FractionGateValues {
   readonly offset: number;
   readonly slope: number;
+  readonly arOffset?: number;
+  readonly arSlope?: number;
+}
+
+/** The two scales a gate applies to a sequence with one masked fraction. */
+export interface FractionGateScales {
+  /** α(f), the AR half's scale. */
+  readonly ar: number;
+  /** g(f), the MLM half's scale (bias included). */
+  readonly mlm: number;
 }
 
 /**
- * An opt-in extension of MARIA's fusion (not in the paper): the MLM half of the head's logits
- * is scaled by a gate that depends on how much of the sequence the MLM saw masked,
+ * An opt-in extension of MARIA's fusion (not in the paper): both halves of the head's logits are
+ * scaled by functions of how much of the sequence the MLM saw masked,
  *
- *   logits = h_AR·W_AR + g(f)·(h_MLM·W_MLM + b3),   g(f) = 2·σ(offset + slope·f),
+ *   logits = α(f)·h_AR·W_AR + g(f)·(h_MLM·W_MLM + b3),
+ *   α(f) = exp(arOffset + arSlope·f),   g(f) = 2·σ(offset + slope·f),
  *
- * with f the masked fraction of the sequence (masked positions / length). At offset = slope = 0
- * the gate is 1 everywhere, i.e. plain MARIA, so a gate starts as exactly the head it extends and
- * can only learn to lean on the MLM less (g < 1) or more (g < 2) as the context empties. Two
- * trainable scalars; weight decay leaves them alone (AdamW decays matrices only).
+ * with f the masked fraction of the sequence (masked positions / length). At all-zero values
+ * α = g = 1 everywhere, i.e. plain MARIA, so a gate starts as exactly the head it extends. Scaling
+ * both halves matters: a product-of-experts head's AR half is half the AR's logits, so with the
+ * MLM half alone gated, g → 0 leaves the AR at temperature 2 rather than AR-only; with α = 2 and
+ * g → 0 such a head is the AR alone (exactly so for an AR without an output bias). Four trainable
+ * scalars; weight decay leaves them alone (AdamW decays matrices only).
  */
 export class FractionGate {
   readonly offset: tf.Variable<tf.Rank.R0>;
   readonly slope: tf.Variable<tf.Rank.R0>;
+  readonly arOffset: tf.Variable<tf.Rank.R0>;
+  readonly arSlope: tf.Variable<tf.Rank.R0>;
 
   constructor(values: FractionGateValues = { offset: 0, slope: 0 }) {
     this.offset = tf.variable(tf.scalar(values.offset), true, undefined, 'float32');
     this.slope = tf.variable(tf.scalar(values.slope), true, undefined, 'float32');
+    this.arOffset = tf.variable(tf.scalar(values.arOffset ?? 0), true, undefined, 'float32');
+    this.arSlope = tf.variable(tf.scalar(values.arSlope ?? 0), true, undefined, 'float32');
   }
 
-  /** g(f) for each fraction in `fractions` ([N] → [N]). */
+  /** g(f), the MLM half's scale, for each fraction in `fractions` ([N] → [N]). */
   scale(fractions: tf.Tensor1D): tf.Tensor1D {
     return tf.tidy(() => tf.mul(tf.sigmoid(tf.add(this.offset, tf.mul(this.slope, fractions))), 2) as tf.Tensor1D);
   }
 
+  /** α(f), the AR half's scale, for each fraction in `fractions` ([N] → [N]). */
+  arScale(fractions: tf.Tensor1D): tf.Tensor1D {
+    return tf.tidy(() => tf.exp(tf.add(this.arOffset, tf.mul(this.arSlope, fractions))) as tf.Tensor1D);
+  }
+
   /** g(f) of one fraction, as a number. */
   scaleAt(fraction: number): number {
-    return tf.tidy(() => this.scale(tf.tensor1d([fraction])).dataSync()[0] as number);
+    return this.scalesAt(fraction).mlm;
+  }
+
+  /** α(f) and g(f) of one fraction, as numbers (what a decoder multiplies each half by). */
+  scalesAt(fraction: number): FractionGateScales {
+    if (!Number.isFinite(fraction) || fraction < 0 || fraction > 1) throw new InvalidArgumentError('fraction', fraction, 'a masked fraction in [0, 1]');
+    return tf.tidy(() => {
+      const f = tf.tensor1d([fraction]);
+      return { ar: this.arScale(f).dataSync()[0] as number, mlm: this.scale(f).dataSync()[0] as number };
+    });
   }
 
   /** The gated logits [N, V] of `head` at N positions, each with the masked fraction of its sequence. */
   logits(head: FusionHead, hAR: tf.Tensor2D, hMLM: tf.Tensor2D, fractions: tf.Tensor1D): tf.Tensor2D {
     if (fractions.shape[0] !== hMLM.shape[0]) throw new ShapeMismatchError('masked fractions', fractions.shape, [hMLM.shape[0]]);
-    return tf.tidy(() => tf.add(head.arLogits(hAR), tf.mul(head.mlmLogits(hMLM), this.scale(fractions).expandDims(1))) as tf.Tensor2D);
+    return tf.tidy(() => tf.add(
+      tf.mul(head.arLogits(hAR), this.arScale(fractions).expandDims(1)),
+      tf.mul(head.mlmLogits(hMLM), this.scale(fractions).expandDims(1)),
+    ) as tf.Tensor2D);
   }
 
   variables(): tf.Variable[] {
-    return [this.offset, this.slope];
+    return [this.offset, this.slope, this.arOffset, this.arSlope];
   }
 
-  values(): FractionGateValues {
-    return { offset: this.offset.dataSync()[0] as number, slope: this.slope.dataSync()[0] as number };
+  values(): Required<FractionGateValues> {
+    const read = (v: tf.Variable) => v.dataSync()[0] as number;
+    return { offset: read(this.offset), slope: read(this.slope), arOffset: read(this.arOffset), arSlope: read(this.arSlope) };
   }
 
   dispose(): void {
-    this.offset.dispose();
-    this.slope.dispose();
+    for (const v of this.variables()) v.dispose();
   }
 }
 
@@ -73,8 +110,10 @@ export async function loadFractionGate(dir: string): Promise<FractionGate | null
   const file = path.join(dir, FRACTION_GATE_FILE);
   if (!(await pathExists(file))) return null;
   const raw = (await readJsonFile(file)) as Partial<FractionGateValues & { format: string }> | null;
-  if (raw === null || typeof raw !== 'object' || raw.format !== GATE_FORMAT || !Number.isFinite(raw.offset) || !Number.isFinite(raw.slope)) {
-    throw new CheckpointError(file, `not a fraction gate (expected {"format": "${GATE_FORMAT}", "offset": number, "slope": number})`);
+  const optional = (value: unknown) => value === undefined || Number.isFinite(value);
+  if (raw === null || typeof raw !== 'object' || raw.format !== GATE_FORMAT || !Number.isFinite(raw.offset) || !Number.isFinite(raw.slope)
+    || !optional(raw.arOffset) || !optional(raw.arSlope)) {
+    throw new CheckpointError(file, `not a fraction gate (expected {"format": "${GATE_FORMAT}", "offset": number, "slope": number, "arOffset"?: number, "arSlope"?: number})`);
   }
-  return new FractionGate({ offset: raw.offset as number, slope: raw.slope as number });
+  return new FractionGate({ offset: raw.offset as number, slope: raw.slope as number, arOffset: raw.arOffset ?? 0, arSlope: raw.arSlope ?? 0 });
 }

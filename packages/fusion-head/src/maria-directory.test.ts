@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackboneMismatchError } from './errors.js';
 import { readFusionHeadConfig } from './fusion-head-io.js';
 import { loadMariaModel, readMariaManifest, saveMariaModel } from './maria-directory.js';
+import { FractionGate } from './fraction-gate.js';
 import { MariaModel } from './maria-model.js';
 import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from './testing/index.js';
 
@@ -48,6 +49,32 @@ afterAll(async () => {
 });
 
 describe('MARIA directory', () => {
+  it('writes a gated model\'s fraction gate into head/ and loads it only when asked; refuses asking for a gate the head lacks', async () => {
+    const gate = new FractionGate({ offset: 0.4, slope: -2, arOffset: 0.2, arSlope: 0.5 });
+    const gated = new MariaModel({ ar: model.ar, mlm: model.mlm, head: model.head, tokenizer: model.tokenizer, gate });
+    const dir = path.join(root, 'gated');
+    await saveMariaModel(gated, dir);
+    const withGate = await loadMariaModel(dir, { fractionGate: true, skipDiffusion: true });
+    const withoutGate = await loadMariaModel(dir, { skipDiffusion: true });
+    try {
+      expect(withGate.gate?.values()).toEqual(gate.values());
+      expect(withoutGate.gate).toBeUndefined();
+      const logits = (target: MariaModel) => tf.tidy(() => {
+        const states = target.alignedStates(tf.tensor2d(ids, undefined, 'int32'), tf.tensor2d(masked, undefined, 'int32'));
+        return target.logitsAt(states, [1, 4, 7], [3 / 8, 3 / 8, 3 / 8]);
+      });
+      const [expected, loaded, plain] = [logits(gated), logits(withGate), headLogits(withoutGate)];
+      expectTensorClose(loaded, expected, { atol: 1e-5, rtol: 1e-5 });
+      expectTensorClose(plain, headLogits(model), { atol: 1e-5, rtol: 1e-5 });
+      tf.dispose([expected, loaded, plain]);
+    } finally {
+      withGate.dispose();
+      withoutGate.dispose();
+      gate.dispose();
+    }
+    expect((await rejection(loadMariaModel(savedDir, { fractionGate: true, skipDiffusion: true }))).message).toMatch(/no fraction-gate\.json/);
+  });
+
   it('writes maria.json, the tokenizer, the backbones and a head config recording the pairing', async () => {
     expect(await readMariaManifest(savedDir)).toEqual({ format: 'maria', version: 1, ar: 'ar', mlm: 'mlm', head: 'head', tokenizer: 'tokenizer.json', diffusion: 'diffusion' });
     const config = await readFusionHeadConfig(path.join(savedDir, 'head'));

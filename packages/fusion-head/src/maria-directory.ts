@@ -18,6 +18,7 @@ import {
 } from '@maria-ts/backbones';
 import { assertBackbonesShareTokenizer } from './build-head.js';
 import { backboneIdentity, type FusionHeadConfig, loadFusionHead, saveFusionHead } from './fusion-head-io.js';
+import { FRACTION_GATE_FILE, loadFractionGate, saveFractionGate } from './fraction-gate.js';
 import { MariaModel } from './maria-model.js';
 import { assertTokenizersPair } from './tokenizer-compatibility.js';
 
@@ -118,7 +119,7 @@ async function identityOnDisk(dir: string, name: string, maskTokenId: number | u
  * Writes `model` as a MARIA directory (see `MariaManifest`): tokenizer.json (+
  * tokenizer_config.json, the AR's: the head's vocabulary), ar/, mlm/ (with the MLM's own
  * tokenizer when it differs), optional diffusion/ (Hugging Face checkpoints in `dtype`),
- * head/ and maria.json. The head records the content hashes of the backbones *as written*
+ * head/ (with the fraction gate, when the model has one) and maria.json. The head records the content hashes of the backbones *as written*
  * (they are re-read after rounding to `dtype`), so `loadMariaModel` can refuse a head paired
  * with other weights. Everything is written into a temporary sibling and renamed into place;
  * an existing MARIA directory at `dir` is replaced, any other non-empty directory is refused.
@@ -145,6 +146,7 @@ export async function saveMariaModel(model: MariaModel, dir: string, options: Sa
     const ar = await identityOnDisk(path.join(staging, manifest.ar), options.names?.ar ?? model.ar.info.family, undefined);
     const mlm = await identityOnDisk(path.join(staging, manifest.mlm), options.names?.mlm ?? model.mlm.info.family, model.maskTokenId);
     const config = await saveFusionHead(model.head, path.join(staging, manifest.head), { dtype, pairing: { ar, mlm, tokenizer: model.tokenizer }, ...(options.training ? { training: options.training } : {}) });
+    if (model.gate) await saveFractionGate(model.gate, path.join(staging, manifest.head));
     await writeFileAtomic(path.join(staging, MARIA_MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     await rm(dir, { recursive: true, force: true });
     await rename(staging, dir);
@@ -160,6 +162,12 @@ export interface LoadMariaModelOptions {
   readonly onWarning?: (line: string) => void;
   /** Skip the diffusion encoder even when the directory has one (saves memory). */
   readonly skipDiffusion?: boolean;
+  /**
+   * Use the head's fraction gate (`fraction-gate.json` in the head folder; opt-in, beyond the
+   * paper: see `FractionGate`). Refused when the head has none. Default: plain MARIA, even
+   * when the head has a gate.
+   */
+  readonly fractionGate?: boolean;
 }
 
 /**
@@ -196,7 +204,7 @@ export async function readMariaDirectory(dir: string, options: Pick<LoadMariaMod
  *   same MLM tokens at permuted ids: the `vocabularyMap` is recomputed from both tokenizers);
  * - a head recorded for other backbone weights (`BackboneMismatchError`) or another tokenizer.
  */
-export async function buildMariaModel(files: MariaDirectoryFiles, options: Pick<LoadMariaModelOptions, 'onWarning'> = {}): Promise<MariaModel> {
+export async function buildMariaModel(files: MariaDirectoryFiles, options: Pick<LoadMariaModelOptions, 'onWarning' | 'fractionGate'> = {}): Promise<MariaModel> {
   const { dir, manifest, tokenizer } = files;
   // The MLM's [MASK] is the MLM's: from its own tokenizer when mlm/ has one.
   const maskTokenId = (files.mlm.tokenizer ?? tokenizer).specialTokens.mask;
@@ -215,6 +223,9 @@ export async function buildMariaModel(files: MariaDirectoryFiles, options: Pick<
     if (diffusion?.own) assertTokenizersPair(tokenizer, diffusion.own, 'the shared tokenizer', 'the diffusion backbone');
     const { head } = await loadFusionHead(path.join(dir, manifest.head), { expect: { ar: ar.backbone, mlm: mlm.backbone, tokenizer } });
     loaded.push(head);
+    const gate = options.fractionGate ? await loadFractionGate(path.join(dir, manifest.head)) : undefined;
+    if (gate === null) throw new CheckpointError(path.join(dir, manifest.head), `no ${FRACTION_GATE_FILE}: this head has no fraction gate (train one with maria-train head --gate-only, or load it without the gate)`);
+    if (gate) loaded.push(gate);
     return new MariaModel({
       ar: ar.backbone as ARBackbone,
       mlm: mlm.backbone as MLMBackbone,
@@ -222,6 +233,7 @@ export async function buildMariaModel(files: MariaDirectoryFiles, options: Pick<
       tokenizer,
       ...(mlm.own ? { mlmTokenizer: mlm.own } : {}),
       ...(diffusion ? { diffusion: diffusion.backbone as MLMBackbone } : {}),
+      ...(gate ? { gate } : {}),
     });
   } catch (error) {
     for (const backbone of loaded) backbone.dispose();

@@ -10,6 +10,7 @@ import {
   type Tokenizer,
   TokenizerMismatchError,
 } from '@maria-ts/core';
+import type { FractionGate } from './fraction-gate.js';
 import { BANNED_LOGIT, LinearFusionHead } from './linear-fusion-head.js';
 import { identityVocabularyMap, type VocabularyMap, vocabularyMap } from './vocabulary-map.js';
 
@@ -29,6 +30,8 @@ export interface MariaModelParts {
   readonly mlmTokenizer?: Tokenizer;
   /** An optional MDLM-trained encoder on the same tokenizer: the masked-diffusion baseline. */
   readonly diffusion?: MLMBackbone;
+  /** An opt-in fusion gate from the masked fraction (see `FractionGate`); the model owns it. Default: plain MARIA. */
+  readonly gate?: FractionGate;
 }
 
 
@@ -52,6 +55,7 @@ export class MariaModel implements MariaModelSpec {
   /** The MLM's own tokenizer (see `MariaModelParts.mlmTokenizer`); the shared one when it has none. */
   readonly mlmTokenizer: Tokenizer;
   readonly diffusion: MLMBackbone | undefined;
+  readonly gate: FractionGate | undefined;
   /** Head (AR) id → MLM id, from the two tokenizers; the identity for one shared tokenizer. */
   readonly vocabularyMap: VocabularyMap;
   /** x̃ (head ids, the MLM's mask id at masked positions) → the MLM's ids; null when they are the same ids. */
@@ -70,6 +74,7 @@ export class MariaModel implements MariaModelSpec {
     this.tokenizer = parts.tokenizer;
     this.mlmTokenizer = parts.mlmTokenizer ?? parts.tokenizer;
     this.diffusion = parts.diffusion;
+    this.gate = parts.gate;
     this.vocabularyMap = this.mlmTokenizer === this.tokenizer ? identityVocabularyMap(this.head.vocabSize) : vocabularyMap(this.tokenizer, this.mlmTokenizer, 'the shared tokenizer', 'the MLM tokenizer');
     // The diffusion encoder reads and predicts the head's ids as they are (no translation table of its
     // own), so beside an MLM whose ids differ from the head's its input and logits would not line up.
@@ -176,9 +181,14 @@ export class MariaModel implements MariaModelSpec {
 
   /**
    * Head logits [N, vocab] at the flat positions `indices` (b·length + i) of a batch, in one
-   * pass: gathers the aligned rows of both states and applies the head once.
+   * pass: gathers the aligned rows of both states and applies the head once. With a `gate`,
+   * `fractions[k]` is the masked fraction of the sequence of position k (refused without).
    */
-  logitsAt(states: AlignedStates, indices: ArrayLike<number>): tf.Tensor2D {
+  logitsAt(states: AlignedStates, indices: ArrayLike<number>, fractions?: ArrayLike<number>): tf.Tensor2D {
+    const gate = this.gate;
+    if (gate && fractions?.length !== indices.length) {
+      throw new InvalidArgumentError('fractions', fractions === undefined ? 'none' : `${fractions.length} values`, `the masked fraction of each of the ${indices.length} positions (the model has a fraction gate)`);
+    }
     const [batch, length, dAR] = states.hAR.shape;
     const dMLM = states.hMLM.shape[2];
     return tf.tidy(() => {
@@ -188,7 +198,11 @@ export class MariaModel implements MariaModelSpec {
       }
       const hAR = tf.gather(states.hAR.reshape([batch * length, dAR]), rows) as tf.Tensor2D;
       const hMLM = tf.gather(states.hMLM.reshape([batch * length, dMLM]), rows) as tf.Tensor2D;
-      return this.head.logits(hAR, hMLM);
+      if (gate === undefined) return this.head.logits(hAR, hMLM);
+      for (const f of Array.from(fractions as ArrayLike<number>)) {
+        if (!(f >= 0 && f <= 1)) throw new InvalidArgumentError('fractions', f, 'masked fractions in [0, 1]');
+      }
+      return gate.logits(this.head, hAR, hMLM, tf.tensor1d(Float32Array.from(fractions as ArrayLike<number>)));
     });
   }
 
@@ -197,6 +211,7 @@ export class MariaModel implements MariaModelSpec {
     this.ar.dispose();
     this.mlm.dispose();
     this.diffusion?.dispose();
+    this.gate?.dispose();
     this.head.dispose();
   }
 }

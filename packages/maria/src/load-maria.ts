@@ -24,6 +24,12 @@ export interface LoadMariaOptions extends ResolveModelDirOptions, EngineMemoryCh
   readonly signal?: AbortSignal;
   /** Warnings while reading weights (e.g. unused tensors); default silent. */
   readonly onWarning?: (line: string) => void;
+  /**
+   * Use the head's fraction gate (opt-in, beyond the paper: the head's AR and MLM halves scaled
+   * by the masked fraction, `fraction-gate.json` from `maria-train head --gate-only`). Refused
+   * for a head without one and for `{ ar, mlm }`. Default false: plain MARIA.
+   */
+  readonly fractionGate?: boolean;
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
@@ -49,6 +55,7 @@ export async function loadMaria(source: MariaSource = 'tiny', options: LoadMaria
   const flags = { ...(options.engine !== undefined ? { engine: options.engine } : {}), ...(options.threads !== undefined ? { threads: options.threads } : {}) };
   if (typeof source === 'object' && source !== null) {
     if (typeof source.ar !== 'string' || typeof source.mlm !== 'string') throw new InvalidArgumentError('source', source, '{ ar, mlm }: two checkpoint directories or Hub ids');
+    if (options.fractionGate) throw new InvalidArgumentError('fractionGate', true, 'a MARIA directory whose head has a fraction gate ({ ar, mlm } builds a product-of-experts head, which has none)');
     const engine = await initEngine(flags);
     throwIfAborted(options.signal);
     const model = await loadBackbonePairModel(source, options);
@@ -65,6 +72,7 @@ export async function loadMaria(source: MariaSource = 'tiny', options: LoadMaria
     ...(options.withDiffusion ? {} : { skipDiffusion: true }),
     ...(options.ceilingBytes !== undefined ? { ceilingBytes: options.ceilingBytes } : {}),
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+    ...(options.fractionGate ? { fractionGate: true } : {}),
   });
   if (options.signal?.aborted) {
     model.dispose();

@@ -1,4 +1,4 @@
-import { access, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { access, cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { initEngine } from '@maria-ts/core';
@@ -95,6 +95,37 @@ describe('maria-bench ppl', () => {
     const noOut = await benchInProcess(pplCommand, ['ppl', ...args, '--no-write', '--resume']);
     expect(noOut.exitCode).toBe(2);
     expect(noOut.stderr).toContain('invalid --resume');
+  }, 120_000);
+
+  it('--fraction-gate scores MARIA with the head\'s gate and records it; a resumed run does not take a plain run\'s MARIA cells', async () => {
+    const gated = path.join(root, 'gated');
+    await cp(withoutDiffusion, gated, { recursive: true });
+    const gate = { offset: -3, slope: 1, arOffset: 0.7, arSlope: -0.5 };
+    await writeFile(path.join(gated, 'head', 'fraction-gate.json'), JSON.stringify({ format: 'maria-fraction-gate', ...gate }));
+    type Report = { rows: { method: string; ppl: number }[]; config: { fractionGate?: unknown } };
+    const args = ['ppl', '--data', data, '--format', 'lines', '--rates', '0.5', '--n', '2', '--window', '8', '--model', gated, '--methods', 'maria,ar', '--json', '--no-progress'];
+    const plain = JSON.parse((await benchInProcess(pplCommand, [...args, '--no-write'])).stdout) as Report;
+    const withGate = await benchInProcess(pplCommand, [...args, '--no-write', '--fraction-gate']);
+    expect(withGate.exitCode).toBe(0);
+    const gatedReport = JSON.parse(withGate.stdout) as Report;
+    expect(plain.config.fractionGate).toBeUndefined();
+    expect(gatedReport.config.fractionGate).toEqual({ ...gate, arOffset: expect.closeTo(0.7, 6) }); // stored as float32
+    const ppl = (report: Report, method: string) => report.rows.find((row) => row.method === method)!.ppl;
+    expect(ppl(gatedReport, 'maria')).not.toBeCloseTo(ppl(plain, 'maria'), 3);
+    expect(ppl(gatedReport, 'ar')).toBe(ppl(plain, 'ar'));
+    // A plain run killed after both cells were saved, resumed with the gate: MARIA's cell is scored again.
+    const out = path.join(root, 'gated-out');
+    const model = await loadMariaModel(gated);
+    const progress = { start: () => {}, advance: () => {}, stage: (line: string) => { if (line.startsWith('ar@')) throw new Error('killed'); } };
+    await expect(runPplBench(model, { data, format: 'lines', rates: [0.5], methods: ['maria', 'ar'], n: 2, seed: 0, window: 8, k: 8, maxBatchTokens: 2048, detokenize: true, out, modelName: gated, progress })).rejects.toThrow('killed');
+    model.dispose();
+    const resumed = await benchInProcess(pplCommand, [...args, '--out', out, '--resume', '--fraction-gate']);
+    expect(resumed.exitCode).toBe(0);
+    expect(resumed.stderr).toContain('dropped 1 saved cell(s)');
+    expect(ppl(JSON.parse(resumed.stdout) as Report, 'maria')).toBe(ppl(gatedReport, 'maria'));
+    const refused = await benchInProcess(pplCommand, [...args.map((arg) => (arg === gated ? withoutDiffusion : arg)), '--no-write', '--fraction-gate']);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toMatch(/no fraction-gate\.json/);
   }, 120_000);
 
   it('fails with one line and a non-zero exit on bad input', async () => {

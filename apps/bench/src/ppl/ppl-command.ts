@@ -16,12 +16,13 @@ interface PplFlags extends BenchModelFlags {
   readonly k: string;
   readonly detokenize: boolean;
   readonly resume?: boolean;
+  readonly fractionGate?: boolean;
 }
 
 function humanSummary(report: PplBenchReport): string {
   const { config } = report;
   const lines = [
-    `Masked-infilling perplexity on ${config.data} (${config.format}), model ${config.model}: ${config.examples} windows of ≤${config.window} tokens, seed ${config.seed}, fixed-count masks${config.methods.includes('diffusion') ? `, diffusion K=${config.k}` : ''}.`,
+    `Masked-infilling perplexity on ${config.data} (${config.format}), model ${config.model}${config.fractionGate ? ' (MARIA with its fraction gate)' : ''}: ${config.examples} windows of ≤${config.window} tokens, seed ${config.seed}, fixed-count masks${config.methods.includes('diffusion') ? `, diffusion K=${config.k}` : ''}.`,
     '',
     maskedPplMarkdown(report.rows),
   ];
@@ -51,6 +52,7 @@ export function pplCommand(): Command {
     .option('--out <dir>', 'where the JSON, CSV, Markdown table and SVG chart go', 'runs/bench/ppl')
     .option('--no-write', 'write no files')
     .option('--resume', 'reuse the cells a killed run of the same configuration saved under --out (<data>.partial.json)')
+    .option('--fraction-gate', "opt-in, beyond the paper: score MARIA with the fraction gate in the model's head folder (maria-train head --gate-only); recorded in the config")
     .option('--json', 'print {"rows": [{method, rate, ppl, tokens, ...}], "config": ...} on stdout')
     .option('--no-progress', 'no progress bar on stderr')
     .option(...ENGINE_OPTION)
@@ -78,7 +80,7 @@ export function pplCommand(): Command {
         };
         const file = await stat(flags.data).catch(() => undefined);
         if (!file?.isFile()) throw new InvalidArgumentError('--data', flags.data, 'an existing file');
-        const report = await withBenchModel('ppl', flags, {}, async (model, progress) => {
+        const report = await withBenchModel('ppl', flags, flags.fractionGate ? { fractionGate: true } : {}, async (model, progress) => {
           const result = await runPplBench(model, { ...options, progress, onNote: (line) => process.stderr.write(`${line}\n`) });
           progress.stop();
           return result;

@@ -23,11 +23,11 @@ export interface BenchModelFlags {
 export async function withBenchModel<T>(
   label: string,
   flags: Pick<BenchModelFlags, 'model' | 'engine' | 'threads' | 'progress'>,
-  options: { readonly skipDiffusion?: boolean },
+  options: { readonly skipDiffusion?: boolean; readonly fractionGate?: boolean },
   body: (model: MariaModel, progress: WorkProgress) => Promise<T>,
 ): Promise<T> {
   await initEngine({ ...(flags.engine ? { engine: flags.engine } : {}), ...(flags.threads ? { threads: flags.threads } : {}) });
-  const load = options.skipDiffusion ? { skipDiffusion: true } : {};
+  const load = { ...(options.skipDiffusion ? { skipDiffusion: true } : {}), ...(options.fractionGate ? { fractionGate: true } : {}) };
   const model = await loadMariaOrTiny(flags.model || undefined, load);
   const progress = workProgress(label, flags.progress);
   try {

@@ -154,6 +154,23 @@ describe('maria infill, bad input: one line and a non-zero exit', () => {
     expect(stderr.trim()).toMatch(/^error: .*missing: not a MARIA directory \(does not exist or is not a directory\)$/u);
   });
 
+  it('--fraction-gate with a head that has no gate; with one, the gated fill differs from the plain one', async () => {
+    const refused = await run(['infill', '--text', 'The [MASK].', '--model', modelDir, '--fraction-gate']);
+    expect(refused.exitCode).toBe(1);
+    const errorLines = refused.stderr.trim().split('\n').filter((line) => !line.startsWith('maria: engine'));
+    expect(errorLines).toHaveLength(1);
+    expect(errorLines[0]).toMatch(/^error: .*head: no fraction-gate\.json: this head has no fraction gate .*$/u);
+    process.exitCode = undefined;
+    const gatedDir = path.join(root, 'gated');
+    await cp(modelDir, gatedDir, { recursive: true });
+    await writeFile(path.join(gatedDir, 'head', 'fraction-gate.json'), JSON.stringify({ format: 'maria-fraction-gate', offset: -6, slope: 0, arOffset: 1.5, arSlope: 0 }));
+    const args = ['infill', '--text', 'A [MASK] and a [MASK] went [MASK] for the [MASK].', '--model', gatedDir, '--temperature', '0', '--json'];
+    const [plain, gated] = [await run(args), await run([...args, '--fraction-gate'])];
+    expect([plain.exitCode, gated.exitCode]).toEqual([0, 0]);
+    const logProbs = (stdout: string) => (JSON.parse(stdout) as InfillJson).filled.map((token) => token.logProb);
+    expect(logProbs(gated.stdout)).not.toEqual(logProbs(plain.stdout));
+  });
+
   it('a head that does not match its backbones', async () => {
     const { stderr, exitCode } = await run(['infill', '--text', 'The [MASK].', '--model', mismatchedDir]);
     expect(exitCode).toBe(1);

@@ -25,6 +25,7 @@ interface InfillFlags {
   readonly engine?: string;
   readonly threads?: string;
   readonly nBest?: string;
+  readonly fractionGate?: boolean;
 }
 
 function parseMethod(text: string): InfillMethod {
@@ -80,6 +81,7 @@ export function infillCommand(output: CommandOutput, isTTY: () => boolean = () =
     .option('--max-length <n>', 'refuse texts longer than this many tokens (default: what the model supports)')
     .option('--diffusion-steps <n>', 'denoising steps of --method diffusion (at most one per masked token)', '256')
     .option('--n-best <k>', 'the k most likely joint fills of all markers, best first, by beam search (maria and ar; no sampling flags)')
+    .option('--fraction-gate', "opt-in, beyond the paper: scale the head's AR and MLM halves by the masked fraction, with the gate in the model's head folder (maria-train head --gate-only)")
     .option(...ENGINE_OPTION)
     .option(...THREADS_OPTION)
     .action(async (flags: InfillFlags, command: Command) => {
@@ -105,6 +107,7 @@ export function infillCommand(output: CommandOutput, isTTY: () => boolean = () =
             ...(flags.engine !== undefined ? { engine: flags.engine } : {}),
             ...(flags.threads !== undefined ? { threads: parseOneNumber('--threads', flags.threads, { integer: true, min: 1 }) } : {}),
             ...(nBest !== undefined ? { nBest } : {}),
+            ...(flags.fractionGate ? { fractionGate: true } : {}),
             signal,
           };
           const result = await withFlagNames(FLAG_NAMES, () => runInfill(request));

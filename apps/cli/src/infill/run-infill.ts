@@ -22,6 +22,8 @@ export interface InfillCommandRequest {
   readonly threads?: number;
   /** The k most likely joint fills instead of one sample (the sampling options are not used). */
   readonly nBest?: number;
+  /** Use the head's fraction gate (opt-in; refused for a head without one). */
+  readonly fractionGate?: boolean;
   readonly signal?: AbortSignal;
   readonly onToken?: (token: InfillToken) => void;
 }
@@ -43,6 +45,7 @@ export async function runInfill(request: InfillCommandRequest): Promise<InfillCo
     ...(request.engine !== undefined ? { engine: request.engine } : {}),
     ...(request.threads !== undefined ? { threads: request.threads } : {}),
     withDiffusion: request.method === 'diffusion',
+    ...(request.fractionGate ? { fractionGate: true } : {}),
   });
   try {
     const sampling = request.nBest !== undefined

@@ -56,7 +56,7 @@ export function registerHeadCommand(program: Command): void {
     .option('--validation-data <dir>', 'validate on these token shards (text from another source than --data) instead of --data\'s validation split')
     .option('--decay-to-init', 'weight decay pulls W3 toward the head the run started from (the PoE init) instead of toward 0', false)
     .option('--patience <n>', 'stop early after n validation passes without improvement; the best head is kept and exported', integerOption('--patience', 1))
-    .option('--fraction-gate', 'opt-in, beyond the paper: also train a gate g(f) = 2σ(a + c·f) on the MLM half from the masked fraction f (starts at g = 1, plain MARIA); saved as fraction-gate.json in the head folder', false)
+    .option('--fraction-gate', 'opt-in, beyond the paper: also train a gate on both halves from the masked fraction f, α(f)·AR half + g(f)·MLM half with α = exp(p + q·f), g = 2σ(a + c·f) (starts at α = g = 1, plain MARIA); saved as fraction-gate.json in the head folder', false)
     .option('--gate-only', 'fit only the fraction gate on top of the frozen head given by --head (implies --fraction-gate); the head is saved unchanged beside the gate', false)
     .option('--tokenizer <file>', "the shared tokenizer.json (default: the AR checkpoint's own tokenizer.json, else the MLM's, else the embedded tiny model's); --data must be tokenized with it")
     .option('--out <dir>', 'run folder (checkpoints, metrics.jsonl, loss.svg)', 'runs/head');

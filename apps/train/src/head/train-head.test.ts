@@ -151,8 +151,7 @@ describe('fraction gate (opt-in)', () => {
     const gated = { ...trainer, steps: 2, accumulation: 1, warmupSteps: 0, evalEvery: 2, checkpointEvery: 2, evalBatches: 1 };
     await trainHead(pair, head, shards, options(out, { trainer: gated, gate }));
     const values = gate.values();
-    expect(values.offset).not.toBe(0);
-    expect(values.slope).not.toBe(0);
+    for (const name of ['offset', 'slope', 'arOffset', 'arSlope'] as const) expect(values[name]).not.toBe(0);
     const saved = await loadFractionGate(path.join(out, 'checkpoints', 'step-0000002'));
     expect(saved?.values()).toEqual(values);
     // A plain head run in the same folder is another task.
@@ -170,8 +169,7 @@ describe('fraction gate (opt-in)', () => {
     await trainHead(pair, head, shards, options(out, { trainer: gated, gate, gateOnly: true, from: 'a trained head' }));
     expect(headValues(head)).toEqual(before);
     const values = gate.values();
-    expect(values.offset).not.toBe(0);
-    expect(values.slope).not.toBe(0);
+    for (const name of ['offset', 'slope', 'arOffset', 'arSlope'] as const) expect(values[name]).not.toBe(0);
     const checkpoint = path.join(out, 'checkpoints', 'step-0000002');
     const saved = await loadFractionGate(checkpoint);
     expect(saved?.values()).toEqual(values);

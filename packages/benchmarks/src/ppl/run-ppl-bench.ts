@@ -61,6 +61,8 @@ export interface PplBenchReport {
     readonly seed: number;
     readonly k: number;
     readonly maskSampler: 'fixed-count';
+    /** The fusion gate MARIA's rows were scored with (`--fraction-gate`); absent for plain MARIA. */
+    readonly fractionGate?: { readonly offset: number; readonly slope: number; readonly arOffset: number; readonly arSlope: number };
   };
   readonly files?: { readonly json: string; readonly csv: string; readonly markdown: string; readonly chart: string };
 }
@@ -113,10 +115,11 @@ function sha256(chunks: Iterable<Uint8Array | string>): string {
 /** Backbone content hashes, and a digest of the head's parameters. */
 function partDigests(model: MariaModel): PartDigests {
   const { arWeight, mlmWeight, bias } = model.head.variables();
-  const head = sha256([arWeight, mlmWeight, bias].map((variable) => {
+  // A gate changes MARIA's rows as a head change does, so it is part of the head's digest.
+  const head = sha256([...[arWeight, mlmWeight, bias].map((variable) => {
     const values = variable.dataSync() as Float32Array;
     return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-  }));
+  }), ...(model.gate ? [JSON.stringify(model.gate.values())] : [])]);
   return { ar: model.ar.info.contentHash ?? null, mlm: model.mlm.info.contentHash ?? null, diffusion: model.diffusion?.info.contentHash ?? null, head };
 }
 
@@ -211,6 +214,7 @@ export async function runPplBench(model: MariaModel, options: PplBenchOptions): 
       seed: options.seed,
       k: options.k,
       maskSampler: 'fixed-count',
+      ...(model.gate ? { fractionGate: model.gate.values() } : {}),
     },
   };
   if (!stem) return report;

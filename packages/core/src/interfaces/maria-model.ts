@@ -19,6 +19,23 @@ export interface HeadVocabularyMap {
   readonly banned: readonly number[];
 }
 
+/** How much an opt-in fusion gate scales the head's two halves for one sequence. */
+export interface FusionGateScales {
+  /** α(f): the AR half `h_AR·W_AR`. */
+  readonly ar: number;
+  /** g(f): the MLM half `h_MLM·W_MLM + b3`. */
+  readonly mlm: number;
+}
+
+/**
+ * An opt-in extension of the fusion (not in the paper): the head's halves are scaled by
+ * functions of f, the masked fraction of the sequence (masked positions / length), so
+ * `logits = α(f)·AR half + g(f)·MLM half`. `@maria-ts/fusion-head`'s `FractionGate` implements it.
+ */
+export interface FusionGate {
+  scalesAt(fraction: number): FusionGateScales;
+}
+
 /**
  * A MARIA model (ARCHITECTURE.md §1.2): a frozen AR and a frozen MLM over one tokenizer and
  * the fusion head over their aligned states. Decoders, scorers and annealing depend on this
@@ -40,6 +57,11 @@ export interface MariaModel {
   readonly maskTokenId: number;
   /** The vocabulary the head predicts over. */
   readonly vocabSize: number;
+  /**
+   * The fusion gate, when the model was built with one (opt-in): every consumer of the head's
+   * logits applies its scales for the sequence's masked fraction. Absent: plain MARIA.
+   */
+  readonly gate?: FusionGate | undefined;
   /** `h_AR(i-1)` for clean int32 ids [batch, length] → [batch, length, dAR]. */
   arStates(ids: Tensor2D): Tensor3D;
   /** `h_MLM(i)` for the masked input x̃ [batch, length] with `encoder` (default the MLM) → [batch, length, d]. */
@@ -48,8 +70,11 @@ export interface MariaModel {
   mlmVocabLogits(hMLM: Tensor2D): Tensor2D;
   /** Both aligned states of a batch: clean ids for the AR, masked ids x̃ for the MLM. */
   alignedStates(cleanIds: Tensor2D, maskedIds: Tensor2D): AlignedStates;
-  /** Head logits [N, vocab] at flat positions (b·length + i) of a batch. */
-  logitsAt(states: AlignedStates, indices: ArrayLike<number>): Tensor2D;
+  /**
+   * Head logits [N, vocab] at flat positions (b·length + i) of a batch; with a `gate`,
+   * `fractions` gives the masked fraction of each position's sequence (required then).
+   */
+  logitsAt(states: AlignedStates, indices: ArrayLike<number>, fractions?: ArrayLike<number>): Tensor2D;
   /** Frees both backbones, the diffusion encoder if any, and the head. */
   dispose(): void;
 }

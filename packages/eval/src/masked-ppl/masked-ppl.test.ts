@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InputTooLongError, initEngine, Rng } from '@maria-ts/core';
 import { expectNoTensorLeak, expectTensorClose } from '@maria-ts/core/testing';
 import { loadTokenizer } from '@maria-ts/backbones';
-import type { MariaModel } from '@maria-ts/core';
+import { FractionGate, MariaModel } from '@maria-ts/fusion-head';
 import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from '@maria-ts/fusion-head/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MissingComponentError } from '../errors.js';
@@ -74,6 +74,34 @@ describe('MARIA exact masked NLL', () => {
     const totalTokens = examples.masks.reduce((sum, mask) => sum + maskedPositions(mask).length, 0);
     expect(pooled.tokens).toBe(totalTokens);
     expect(pooled.ppl).toBeCloseTo(Math.exp(fast.nll.reduce((a, b) => a + b, 0) / totalTokens), 8);
+  });
+
+  it('scores a model with a fusion gate gated, each example at its own masked fraction', () => {
+    const gate = new FractionGate({ offset: 0.3, slope: -3, arOffset: 0.2, arSlope: 1 });
+    const gated = new MariaModel({ ar: model.ar, mlm: model.mlm, head: model.head, tokenizer: model.tokenizer, gate });
+    try {
+      const scored = mariaExactNll(gated, examples, ONE_PER_BATCH);
+      const plain = mariaExactNll(model, examples, ONE_PER_BATCH);
+      ids.forEach((row, b) => {
+        const positions = maskedPositions(examples.masks[b] as Uint8Array);
+        const f = positions.length / row.length;
+        const { ar, mlm } = gate.scalesAt(f);
+        const reference = tf.tidy(() => {
+          const states = model.alignedStates(tf.tensor2d([row], undefined, 'int32'), tf.tensor2d([row.map((id, i) => (positions.includes(i) ? model.maskTokenId : id))], undefined, 'int32'));
+          let sum = 0;
+          for (const i of positions) {
+            const hAR = states.hAR.slice([0, i, 0], [1, 1, -1]).reshape([1, -1]) as tf.Tensor2D;
+            const hMLM = states.hMLM.slice([0, i, 0], [1, 1, -1]).reshape([1, -1]) as tf.Tensor2D;
+            sum += nllOf(tf.add(tf.mul(model.head.arLogits(hAR), ar), tf.mul(model.head.mlmLogits(hMLM), mlm)), row[i] as number, model.vocabSize);
+          }
+          return sum;
+        });
+        expect(scored.nll[b]).toBeCloseTo(reference, 3);
+        if (positions.length > 0) expect(Math.abs((scored.nll[b] as number) - (plain.nll[b] as number))).toBeGreaterThan(1e-3);
+      });
+    } finally {
+      gate.dispose();
+    }
   });
 
   it('is the same batched and one example per pass, and leaks no tensor', async () => {

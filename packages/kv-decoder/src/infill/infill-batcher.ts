@@ -192,7 +192,7 @@ export class InfillBatcher {
     }
     joiners.forEach((member, k) => {
       try {
-        const own: MaskedMlmLogits = shared ? { values: shared.values, slot: (_row, position) => (shared as MaskedMlmLogits).slot(k, position) } : maskedMlmLogits(this.model, [member.row]);
+        const own: MaskedMlmLogits = shared ? { values: shared.values, slot: (_row, position) => (shared as MaskedMlmLogits).slot(k, position), arScale: () => (shared as MaskedMlmLogits).arScale(k) } : maskedMlmLogits(this.model, [member.row]);
         member.cache = this.model.ar.createCache(1, (member.row.masked.at(-1) as number) + 1);
         member.mlm = own;
         this.active.push(member);
@@ -240,7 +240,7 @@ export class InfillBatcher {
     return { ids, cache: member.cache as KVCache };
   }
 
-  /** Samples `member`'s next masked position from the AR half plus its MLM half, streams it, and finishes the request after its last one. */
+  /** Samples `member`'s next masked position from the AR half plus its MLM half (as the fusion gate scales them, if any), streams it, and finishes the request after its last one. */
   private choose(member: Member, arHalf: Float32Array): void {
     const { row } = member;
     const position = row.masked[member.next] as number;
@@ -249,7 +249,8 @@ export class InfillBatcher {
       const mlm = member.mlm as MaskedMlmLogits;
       const from = mlm.slot(0, position) * vocab;
       const logits = new Float32Array(vocab);
-      for (let j = 0; j < vocab; j++) logits[j] = (arHalf[j] as number) + (mlm.values[from + j] as number);
+      const alpha = mlm.arScale(0); // the fusion gate's AR scale, 1 for plain MARIA
+      for (let j = 0; j < vocab; j++) logits[j] = alpha * (arHalf[j] as number) + (mlm.values[from + j] as number);
       const [token] = chooseTokens([row], [{ row: 0, index: position }], logits, vocab, member.sampler);
       const step = member.next;
       member.fed = position + 1;

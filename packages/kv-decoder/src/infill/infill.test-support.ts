@@ -23,7 +23,8 @@ function row(model: MariaModel, logits: tf.Tensor2D): Float32Array {
 /**
  * Greedy MARIA infill the slow way: for every masked position left to right, a full
  * uncached forward of both backbones (`alignedStates`: the AR model on the sequence with
- * the earlier fills, the MLM on the original x̃) and the whole head at that position.
+ * the earlier fills, the MLM on the original x̃) and the whole head at that position (with the
+ * model's fusion gate, if any, at the request's masked fraction).
  */
 export function naiveMariaGreedy(model: MariaModel, request: InfillRequest): number[] {
   const masked = [...request.masked].sort((a, b) => a - b);
@@ -32,7 +33,7 @@ export function naiveMariaGreedy(model: MariaModel, request: InfillRequest): num
   for (const position of masked) {
     const logits = tf.tidy(() => {
       const states = model.alignedStates(tf.tensor2d([current], undefined, 'int32'), tf.tensor2d([maskedTilde], undefined, 'int32'));
-      return model.logitsAt(states, [position]);
+      return model.logitsAt(states, [position], [masked.length / request.ids.length]); // the fraction is read only by a gated model
     });
     current[position] = argmax(row(model, logits));
   }

@@ -1,15 +1,27 @@
 import * as tf from '@tensorflow/tfjs';
 import { POOL_MIN_ROWS, RowProduct, ShapeMismatchError } from '@maria-ts/core';
-import type { MariaModel } from '@maria-ts/core';
+import type { FusionGateScales, MariaModel } from '@maria-ts/core';
 import { cachedDecode, type CachedLogitSource, type Decision } from './cached-decode.js';
 import type { InfillDecoder } from './infill-decoder.js';
 import { groupByLength, type InfillRow } from './infill-row.js';
 
 /** The MLM half of the head at every masked position, on the host: row `slot(row, position)` of `values`. */
 export interface MaskedMlmLogits {
-  /** Row-major [masked positions × vocab]. */
+  /** Row-major [masked positions × vocab]; with a fusion gate, already scaled by the row's g(f). */
   readonly values: Float32Array;
   readonly slot: (row: number, position: number) => number;
+  /**
+   * What the AR half of `row` is multiplied by before the MLM half is added: the fusion gate's
+   * α(f) for the row's masked fraction, 1 without a gate (plain MARIA, the sum unchanged).
+   */
+  readonly arScale: (row: number) => number;
+}
+
+/** The gate's scales of each row (masked fraction = masked positions / length), or null for plain MARIA. */
+function rowGateScales(model: MariaModel, rows: readonly InfillRow[]): FusionGateScales[] | null {
+  const gate = model.gate;
+  if (gate === undefined) return null;
+  return rows.map((row) => gate.scalesAt(row.tokens.length === 0 ? 0 : row.masked.length / row.tokens.length));
 }
 
 /**
@@ -24,6 +36,7 @@ export function maskedMlmLogits(model: MariaModel, rows: readonly InfillRow[]): 
   const slots = new Map<string, number>();
   const total = rows.reduce((sum, row) => sum + row.masked.length, 0);
   const values = new Float32Array(total * vocab);
+  const scales = rowGateScales(model, rows);
   for (const group of groupByLength(rows)) {
     const length = (rows[group[0] as number] as InfillRow).tokens.length;
     const flat: number[] = [];
@@ -49,8 +62,18 @@ export function maskedMlmLogits(model: MariaModel, rows: readonly InfillRow[]): 
       logits.dispose();
     }
   }
+  if (scales !== null) {
+    rows.forEach((row, rowNumber) => {
+      const g = (scales[rowNumber] as FusionGateScales).mlm;
+      for (const position of row.masked) {
+        const from = (slots.get(`${rowNumber}:${position}`) as number) * vocab;
+        for (let j = from; j < from + vocab; j++) values[j] = (values[j] as number) * g;
+      }
+    });
+  }
   return {
     values,
+    arScale: (row) => (scales === null ? 1 : (scales[row] as FusionGateScales).ar),
     slot: (row, position) => {
       const found = slots.get(`${row}:${position}`);
       if (found === undefined) throw new Error(`internal: no MLM logits for row ${row} position ${position}`);
@@ -59,7 +82,7 @@ export function maskedMlmLogits(model: MariaModel, rows: readonly InfillRow[]): 
   };
 }
 
-/** MARIA's logits in the decode loop: the AR half on the fresh state plus the precomputed MLM half. */
+/** MARIA's logits in the decode loop: the AR half on the fresh state plus the precomputed MLM half (each scaled by the gate, if any). */
 function mariaLogitSource(model: MariaModel, rows: readonly InfillRow[]): CachedLogitSource {
   const mlm = maskedMlmLogits(model, rows);
   const vocab = model.vocabSize;
@@ -72,7 +95,12 @@ function mariaLogitSource(model: MariaModel, rows: readonly InfillRow[]): Cached
       decisions.forEach((decision, k) => {
         const from = mlm.slot(decision.row, decision.index) * vocab;
         const to = k * vocab;
-        for (let j = 0; j < vocab; j++) logits[to + j] = (logits[to + j] as number) + (mlm.values[from + j] as number);
+        const alpha = mlm.arScale(decision.row);
+        if (alpha === 1) {
+          for (let j = 0; j < vocab; j++) logits[to + j] = (logits[to + j] as number) + (mlm.values[from + j] as number);
+        } else {
+          for (let j = 0; j < vocab; j++) logits[to + j] = alpha * (logits[to + j] as number) + (mlm.values[from + j] as number);
+        }
       });
       return logits;
     },

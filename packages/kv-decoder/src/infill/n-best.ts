@@ -130,7 +130,8 @@ export async function infillNBest(model: MariaModel, request: InfillRequest, opt
         const raw = values.slice(parent * vocab, (parent + 1) * vocab);
         if (mlm) {
           const from = mlm.slot(0, position) * vocab;
-          for (let id = 0; id < vocab; id++) raw[id] = (raw[id] as number) + (mlm.values[from + id] as number);
+          const alpha = mlm.arScale(0); // the fusion gate's AR scale, 1 for plain MARIA
+          for (let id = 0; id < vocab; id++) raw[id] = alpha * (raw[id] as number) + (mlm.values[from + id] as number);
         }
         const allowed = bannedLogits(raw, row.bans(position, hypothesis.tokens));
         const normaliser = logSumExp(allowed);

@@ -141,7 +141,7 @@ export async function trainHead(pair: BackbonePair, head: LinearFusionHead, shar
     data: path.resolve(shards.directory),
     ...(options.decayToInit ? { decayToward: 'init' } : {}),
     ...(options.validationShards ? { validationData: path.resolve(options.validationShards.directory) } : {}),
-    ...(options.gate ? { fractionGate: true } : {}),
+    ...(options.gate ? { fractionGate: 'ar+mlm' } : {}),
     ...(options.gateOnly ? { gateOnly: true } : {}),
   };
   const gate = options.gate;
