@@ -59,6 +59,16 @@ describe('maria-train assemble', () => {
     const out = path.join(root, 'copied');
     expect((await runTrainCommand('assemble', '--ar', backbones.ar, '--mlm', backbones.mlm, '--head', path.join(source, 'head'), '--tokenizer', TINY_TOKENIZER, '--out', out)).code).toBe(0);
     expect((await readFusionHeadConfig(path.join(out, 'head'))).training).toEqual(training);
+    expect(JSON.parse((await runTrainCommand('assemble', '--ar', backbones.ar, '--mlm', backbones.mlm, '--head', path.join(source, 'head'), '--tokenizer', TINY_TOKENIZER, '--out', out, '--json')).stdout)).toMatchObject({ fractionGate: null });
+    // and its fraction gate, which a gated load then uses
+    const gate = { format: 'maria-fraction-gate', offset: 0.5, slope: -2, arOffset: 0.25, arSlope: 0.5 };
+    await writeFile(path.join(source, 'head', 'fraction-gate.json'), JSON.stringify(gate));
+    const gated = path.join(root, 'copied-gated');
+    const result = await runTrainCommand('assemble', '--ar', backbones.ar, '--mlm', backbones.mlm, '--head', path.join(source, 'head'), '--tokenizer', TINY_TOKENIZER, '--out', gated, '--json');
+    expect(JSON.parse(result.stdout)).toMatchObject({ fractionGate: 'fraction-gate.json' });
+    const model = await loadMariaModel(gated, { fractionGate: true });
+    expect(model.gate?.values()).toEqual({ offset: 0.5, slope: -2, arOffset: 0.25, arSlope: 0.5 });
+    model.dispose();
   });
 
   it('refuses an MLM given as --ar', async () => {
