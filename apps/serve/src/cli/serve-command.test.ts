@@ -26,6 +26,15 @@ describe('maria-serve flags', () => {
     expect((error as Error).message).toContain(name);
   });
 
+  it('refuses --fraction-gate with --random-model (a random model has no gate), before anything loads', async () => {
+    const lines: string[] = [];
+    const command = serveCommand({ out: (line) => lines.push(line) }).exitOverride();
+    const error = await command.parseAsync(['node', 'maria-serve', '--random-model', '0', '--fraction-gate', '--port', '0', '--quiet']).catch((thrown: unknown) => thrown);
+    expect(lines).toEqual([]);
+    expect(InvalidArgumentError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('--fraction-gate');
+  });
+
   it('binds 127.0.0.1 unless told otherwise', () => {
     const host = serveCommand().options.find((option) => option.long === '--host');
     expect(host?.defaultValue).toBe('127.0.0.1');

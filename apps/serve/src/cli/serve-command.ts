@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { initEngine } from '@maria-ts/core';
+import { initEngine, InvalidArgumentError } from '@maria-ts/core';
 import { ENGINE_OPTION, integerOption, THREADS_OPTION } from '@maria-ts/cli-kit';
 import { createServer, loadServeEngine, measureWorkLimit, type ModelSource } from '@maria-ts/server';
 import { bearerTokenSetting } from './bearer-token-setting.js';
@@ -22,6 +22,7 @@ interface ServeFlags {
   engine?: string;
   threads?: string;
   quiet: boolean;
+  fractionGate?: boolean;
 }
 
 /** What the command writes: the one "listening" line goes to `out`, logs to fastify's logger. */
@@ -44,6 +45,7 @@ export function serveCommand(output: ServeOutput = { out: (line) => process.stdo
     .description('MARIA over HTTP: POST /v1/infill, /v1/generate, /v1/score; GET /healthz, /metrics, /openapi.json; a playground at /')
     .version(packageVersion())
     .option('--model <dir>', 'a MARIA directory (default: the embedded model-tiny)')
+    .option('--fraction-gate', "opt-in, beyond the paper: use the fraction gate in the model's head folder (the head's halves scaled by each request's masked fraction)")
     .option('--random-model <seed>', 'serve a small random MARIA on the tiny tokenizer instead (noise; for demos and load tests)', integerOption('--random-model', 0))
     .option('--port <n>', 'port (0 picks a free one)', integerOption('--port', 0), 8080)
     .option('--host <address>', 'address to bind; anything but loopback exposes the model to the network', '127.0.0.1')
@@ -61,8 +63,11 @@ export function serveCommand(output: ServeOutput = { out: (line) => process.stdo
     .option('--quiet', 'no request log', false)
     .action(async (flags: ServeFlags) => {
       const token = bearerTokenSetting(flags.token);
+      if (flags.fractionGate && flags.randomModel !== undefined) throw new InvalidArgumentError('--fraction-gate', true, 'a model with a fraction gate (--random-model has none)');
+
       await initEngine({ engine: flags.engine, threads: flags.threads });
-      const source: ModelSource = flags.randomModel !== undefined ? { kind: 'random', seed: flags.randomModel } : flags.model !== undefined ? { kind: 'directory', dir: flags.model } : { kind: 'tiny' };
+      const gate = flags.fractionGate ? { fractionGate: true } : {};
+      const source: ModelSource = flags.randomModel !== undefined ? { kind: 'random', seed: flags.randomModel } : flags.model !== undefined ? { kind: 'directory', dir: flags.model, ...gate } : { kind: 'tiny', ...gate };
       const engine = await loadServeEngine(source);
       let maxWork = flags.maxWork;
       let how = 'from --max-work';
