@@ -6,7 +6,8 @@ import { CheckpointError, initEngine } from '@maria-ts/core';
 import { expectNoTensorLeak, finiteDifferenceGradient, testEngineOptions } from '@maria-ts/core/testing';
 import { loadTokenizer } from '@maria-ts/backbones';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FRACTION_GATE_FILE, FractionGate, loadFractionGate, saveFractionGate } from './fraction-gate.js';
+import { FRACTION_GATE_FILE, FractionGate, loadFractionGate, MIN_MLM_SCALE, saveFractionGate } from './fraction-gate.js';
+import type { LinearFusionHead } from './linear-fusion-head.js';
 import { headMaskedTokenLoss, maskedFeatures, type MaskedBatch, type MaskedFeatures } from './masked-token-loss.js';
 import type { MariaModel } from './maria-model.js';
 import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from './testing/index.js';
@@ -120,6 +121,27 @@ describe('FractionGate', () => {
     biasEstimate.indices.forEach((index, k) => expect(analytic[index]).toBeCloseTo(biasEstimate.values[k] as number, FINITE_DIFFERENCE.digits));
     tf.dispose([value, ...Object.values(grads)]);
     gate.dispose();
+  });
+
+  it('keeps banned ids banned however far it closes the MLM half, and keeps its AR scale finite', () => {
+    const head = model.head as LinearFusionHead;
+    const closed = new FractionGate({ offset: -500, slope: 0, arOffset: 200, arSlope: 0 });
+    head.banIds([5, 77]);
+    try {
+      const logits = closed.logits(head, features.hAR, features.hMLM, features.fractions!);
+      const values = logits.arraySync() as number[][];
+      for (const row of values) {
+        expect(row[5]).toBeLessThan(-1e20);
+        expect(row[77]).toBeLessThan(-1e20);
+        expect(row.every((value) => Number.isFinite(value))).toBe(true);
+      }
+      expect(closed.scaleAt(0.5)).toBe(Math.fround(MIN_MLM_SCALE));
+      expect(closed.scalesAt(0.5).ar).toBeCloseTo(Math.exp(30), -6);
+      logits.dispose();
+    } finally {
+      head.banIds([]);
+      closed.dispose();
+    }
   });
 
   it('round-trips through a head directory, is absent from a plain one, and refuses a damaged file', async () => {

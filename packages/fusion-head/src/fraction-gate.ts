@@ -18,6 +18,11 @@ export interface FractionGateValues {
   readonly arSlope?: number;
 }
 
+/** The least g(f): a banned id's −1e30 times it is still −1e21, whose float32 softmax weight is exactly 0. */
+export const MIN_MLM_SCALE = 1e-9;
+/** α(f) = exp(x) with x clipped to [−30, 30]. */
+const MAX_AR_EXPONENT = 30;
+
 /** The two scales a gate applies to a sequence with one masked fraction. */
 export interface FractionGateScales {
   /** α(f), the AR half's scale. */
@@ -53,14 +58,18 @@ export class FractionGate {
     this.arSlope = tf.variable(tf.scalar(values.arSlope ?? 0), true, undefined, 'float32');
   }
 
-  /** g(f), the MLM half's scale, for each fraction in `fractions` ([N] → [N]). */
+  /**
+   * g(f), the MLM half's scale, for each fraction in `fractions` ([N] → [N]); at least
+   * `MIN_MLM_SCALE`, so ids the head bans (−1e30 in the MLM half) stay banned however far the
+   * gate closes.
+   */
   scale(fractions: tf.Tensor1D): tf.Tensor1D {
-    return tf.tidy(() => tf.mul(tf.sigmoid(tf.add(this.offset, tf.mul(this.slope, fractions))), 2) as tf.Tensor1D);
+    return tf.tidy(() => tf.maximum(tf.mul(tf.sigmoid(tf.add(this.offset, tf.mul(this.slope, fractions))), 2), MIN_MLM_SCALE) as tf.Tensor1D);
   }
 
-  /** α(f), the AR half's scale, for each fraction in `fractions` ([N] → [N]). */
+  /** α(f), the AR half's scale, for each fraction in `fractions` ([N] → [N]); its exponent is clipped to ±`MAX_AR_EXPONENT` (finite logits). */
   arScale(fractions: tf.Tensor1D): tf.Tensor1D {
-    return tf.tidy(() => tf.exp(tf.add(this.arOffset, tf.mul(this.arSlope, fractions))) as tf.Tensor1D);
+    return tf.tidy(() => tf.exp(tf.clipByValue(tf.add(this.arOffset, tf.mul(this.arSlope, fractions)), -MAX_AR_EXPONENT, MAX_AR_EXPONENT)) as tf.Tensor1D);
   }
 
   /** g(f) of one fraction, as a number. */

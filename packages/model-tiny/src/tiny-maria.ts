@@ -11,7 +11,7 @@ export const TINY_MARIA_DIR = path.join(MODEL_TINY_ASSETS, 'maria');
  * Says where they were expected and how they are made, so a CLI can print it as one line.
  */
 export const TinyMariaMissingError = defineError('TinyMariaMissing', (dir: string) => ({
-  message: `the embedded tiny MARIA model is not at ${dir} yet (no maria.json); pass --model DIR, or build it with \`maria-train head ... --export ${dir}\` (see packages/model-tiny/README.md)`,
+  message: `the embedded tiny MARIA model is not at ${dir} yet (no maria.json); pass --model DIR, or build it with \`maria-train assemble ... --out ${dir}\` (see packages/model-tiny/README.md)`,
   details: { dir },
 }));
 
