@@ -32,10 +32,12 @@ afterAll(() => {
 function fullForwardLogProb(request: InfillRequest, filled: readonly number[], position: number, id: number): number {
   const maskedTilde = request.ids.map((token, i) => (request.masked.includes(i) ? gated.maskTokenId : token));
   const current = request.ids.map((token, i) => (request.masked.includes(i) ? (i < position ? (filled[i] as number) : gated.maskTokenId) : token));
-  const values = tf.tidy(() => {
+  const logits = tf.tidy(() => {
     const states = gated.alignedStates(tf.tensor2d([current], undefined, 'int32'), tf.tensor2d([maskedTilde], undefined, 'int32'));
-    return Float64Array.from(gated.logitsAt(states, [position], [request.masked.length / request.ids.length]).dataSync());
+    return gated.logitsAt(states, [position], [request.masked.length / request.ids.length]);
   });
+  const values = Float64Array.from(logits.dataSync());
+  logits.dispose();
   for (const banned of specialTokenIds(gated)) values[banned] = -Infinity;
   let max = -Infinity;
   for (const value of values) max = Math.max(max, value);
