@@ -8,7 +8,10 @@ import { forEachChunk, idMatrix, rowNll } from './row-nll.js';
 /** For each scored position of `batch`, the masked fraction of its sequence (masked positions / length), what a fusion gate reads. */
 function maskedFractions(batch: MaskedBatch): Float32Array {
   const perRow = new Map<number, number>();
-  for (const flat of batch.flatRows) perRow.set(Math.floor(flat / batch.length), (perRow.get(Math.floor(flat / batch.length)) ?? 0) + 1);
+  for (const flat of batch.flatRows) {
+    const row = Math.floor(flat / batch.length);
+    perRow.set(row, (perRow.get(row) ?? 0) + 1);
+  }
   return Float32Array.from(batch.flatRows, (flat) => (perRow.get(Math.floor(flat / batch.length)) as number) / batch.length);
 }
 
