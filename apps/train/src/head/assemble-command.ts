@@ -3,8 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '@maria-ts/core';
 import { ENGINE_OPTION, integerOption, runMain } from '@maria-ts/cli-kit';
 import type { StoredDtype } from '@maria-ts/backbones';
-import { FRACTION_GATE_FILE, loadFractionGate, readFusionHeadConfig, saveFractionGate } from '@maria-ts/fusion-head';
-import path from 'node:path';
+import { FRACTION_GATE_FILE, loadFractionGate, readFusionHeadConfig } from '@maria-ts/fusion-head';
 import { exportMariaDirectory, parseStoredDtype, initialHead, parseHeadInit, type HeadInitChoice, loadBackbonePair } from '@maria-ts/trainer';
 
 
@@ -54,13 +53,9 @@ export function registerAssembleCommand(program: Command): void {
           try {
             // A trained head keeps the record of how it was trained.
             const training = flags.head === undefined ? undefined : (await readFusionHeadConfig(flags.head)).training;
-            const config = await exportMariaDirectory(pair, head, { out: flags.out, dtype: flags.dtype, ...(training ? { training } : {}) });
-            // A head folder's fraction gate goes with it (the MARIA directory's head folder: its manifest's default).
+            // A head folder's fraction gate goes with it.
             const gate = flags.head === undefined ? null : await loadFractionGate(flags.head);
-            if (gate) {
-              await saveFractionGate(gate, path.join(flags.out, 'head'));
-              gate.dispose();
-            }
+            const config = await exportMariaDirectory(pair, head, { out: flags.out, dtype: flags.dtype, ...(training ? { training } : {}), ...(gate ? { gate } : {}) }).finally(() => gate?.dispose());
             const summary = { out: flags.out, dtype: flags.dtype, head: flags.head ?? `init ${flags.init}`, fractionGate: gate ? FRACTION_GATE_FILE : null, ar: config.ar, mlm: config.mlm, diffusion: pair.sources.diffusion ?? null, tokenizer: config.tokenizer.fingerprint };
             process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `assemble: wrote ${flags.out} (AR ${config.ar.name} ${config.ar.contentHash?.slice(0, 12)}, MLM ${config.mlm.name} ${config.mlm.contentHash?.slice(0, 12)}, head ${summary.head}, ${flags.dtype})\n`);
           } finally {

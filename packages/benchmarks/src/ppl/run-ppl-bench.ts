@@ -13,7 +13,7 @@ import {
   type MaskedPplMethod,
   type MaskedPplRow,
 } from '@maria-ts/eval';
-import type { MariaModel } from '@maria-ts/fusion-head';
+import type { FractionGateValues, MariaModel } from '@maria-ts/fusion-head';
 import { pplChartSpec } from './ppl-chart.js';
 import type { BenchProgress } from '../progress.js';
 
@@ -62,7 +62,7 @@ export interface PplBenchReport {
     readonly k: number;
     readonly maskSampler: 'fixed-count';
     /** The fusion gate MARIA's rows were scored with (`--fraction-gate`); absent for plain MARIA. */
-    readonly fractionGate?: { readonly offset: number; readonly slope: number; readonly arOffset: number; readonly arSlope: number };
+    readonly fractionGate?: Required<FractionGateValues>;
   };
   readonly files?: { readonly json: string; readonly csv: string; readonly markdown: string; readonly chart: string };
 }

@@ -184,9 +184,8 @@ export async function trainHead(pair: BackbonePair, head: LinearFusionHead, shar
       out: options.exportDir,
       dtype: options.exportDtype ?? 'F32',
       training: { ...taskDescription, steps: result.finalStep, options: options.trainer, validationLoss: result.lastValidationLoss, initialValidationLoss: initial?.validationLoss ?? null },
+      ...(gate ? { gate } : {}),
     });
-    // The MARIA directory's head folder (its manifest's default, which saveMariaModel writes).
-    if (gate) await saveFractionGate(gate, path.join(options.exportDir, 'head'));
   }
   return { ...result, initialValidationLoss: initial?.validationLoss ?? null, tokensPerSecond: lastStep?.tokensPerSecond ?? null, metrics, exported };
 }
