@@ -82,7 +82,7 @@ const ENGINE_FREE_TESTS: Readonly<Record<string, readonly string[]>> = {
  * never vanish silently.
  */
 function tensorflowProjects(): TestProjectInlineConfiguration[] {
-  const names = ['core', 'optim', 'backbones', 'fusion-head', 'kv-decoder'].map((name) => `${name}-tensorflow`);
+  const names = [...['core', 'optim', 'backbones', 'fusion-head', 'kv-decoder'].map((name) => `${name}-tensorflow`), 'kv-decoder-hybrid'];
   const location = tensorflowEngineLocation();
   if (!location) {
     process.stdout.write(`vitest: ${names.join(', ')} did not run: @tensorflow/tfjs-node is not installed (run pnpm setup:tensorflow); the numerical suites ran on wasm only\n`);
@@ -90,6 +90,13 @@ function tensorflowProjects(): TestProjectInlineConfiguration[] {
   }
   const env = { MARIA_ENGINE: 'tensorflow', TF_CPP_MIN_LOG_LEVEL: '2' };
   return [
+    // MARIA's infill suite once more on the hybrid engine: decode steps on wasm, the MLM pass
+    // and the head's MLM half on native TensorFlow (KV-cached = full forward, batcher = alone).
+    {
+      extends: './packages/kv-decoder/vitest.config.ts',
+      root: './packages/kv-decoder',
+      test: { name: 'kv-decoder-hybrid', env: { MARIA_ENGINE: 'hybrid', TF_CPP_MIN_LOG_LEVEL: '2' }, exclude: ['**/node_modules/**', ...WASM_ONLY_TESTS, ...(ENGINE_FREE_TESTS['kv-decoder'] ?? [])] },
+    },
     ...['optim', 'backbones', 'fusion-head', 'kv-decoder'].map((name) => ({
       extends: `./packages/${name}/vitest.config.ts`,
       root: `./packages/${name}`,

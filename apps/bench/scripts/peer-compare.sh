@@ -7,7 +7,8 @@
 # 1, and report the median seconds of one infill; the table compares seconds (medians over
 # rounds), with the load average seen before each run.
 #   PEER="python path/to/peer.py" bash apps/bench/scripts/peer-compare.sh OUT_DIR
-#   (env: ROUNDS=2, THREADS="1 2", LENGTHS=64,128,256,512, RUNS=3, ENGINE=wasm)
+#   (env: ROUNDS=2, THREADS="1 2", LENGTHS=64,128,256,512, RUNS=3, ENGINE=wasm; ENGINE=hybrid runs
+#   the MLM pass on native TensorFlow at the same thread count)
 # Writes OUT_DIR/peer-compare.json and prints the markdown table.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -29,7 +30,7 @@ for round in $(seq "$ROUNDS"); do
       echo "round $round, $t thread(s): $who (load $load)" >&2
       if [ "$who" = ours ]; then
         threads=()
-        if [ "$ENGINE" = wasm ]; then threads=(--threads "$t"); fi
+        if [ "$ENGINE" = wasm ] || [ "$ENGINE" = hybrid ]; then threads=(--threads "$t"); fi
         node --conditions=@maria-ts/source --import tsx apps/bench/src/bin.ts throughput --methods maria --temperature 0 \
           --lengths "$LENGTHS" --mask-rate 0.5 --runs "$RUNS" --warmup 1 --engine "$ENGINE" "${threads[@]}" --json \
           --out "$OUT/ours-r$round-t$t" > "$OUT/ours-r$round-t$t.json"

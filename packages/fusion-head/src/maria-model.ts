@@ -6,6 +6,7 @@ import {
   type MariaModel as MariaModelSpec,
   InvalidArgumentError,
   type MLMBackbone,
+  onSequencePassEngine,
   ShapeMismatchError,
   type Tokenizer,
   TokenizerMismatchError,
@@ -137,18 +138,19 @@ export class MariaModel implements MariaModelSpec {
    * masked positions), using `encoder` (default the MLM; pass `diffusion` for the baseline).
    * Adds and strips `[CLS] … [SEP]` framing when the MLM's tokenizer has both, and translates
    * head ids to the MLM's through the `vocabularyMap` when they differ. Returns [batch, length, d].
+   * On the `hybrid` engine the pass runs on native TensorFlow (`onSequencePassEngine`).
    */
   mlmStates(maskedIds: tf.Tensor2D, encoder: MLMBackbone = this.mlm): tf.Tensor3D {
     const { cls, sep } = this.mlmTokenizer.specialTokens;
     const [batch, length] = maskedIds.shape;
     const table = encoder === this.mlm ? this.mlmInputIds : null;
-    return tf.tidy(() => {
+    return onSequencePassEngine(() => tf.tidy(() => {
       if (table !== null) maskedIds = tf.gather(tf.tensor1d(table, 'int32'), maskedIds) as unknown as tf.Tensor2D;
       if (cls === undefined || sep === undefined) return encoder.forward(maskedIds).hidden;
       const framed = tf.concat([tf.fill([batch, 1], cls, 'int32'), maskedIds, tf.fill([batch, 1], sep, 'int32')], 1) as tf.Tensor2D;
       const hidden = encoder.forward(framed).hidden;
       return hidden.slice([0, 1, 0], [batch, length, hidden.shape[2]]);
-    });
+    }));
   }
 
   /**

@@ -44,9 +44,13 @@ function printTable(report: ThroughputReport): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-/** The configurations `--engines all` means: wasm on one thread and on every core (up to 2 here), then native TensorFlow. */
+/**
+ * The configurations `--engines all` means: wasm and hybrid (wasm decode, TensorFlow passes) on
+ * one thread and on every core (up to 2 here), then native TensorFlow. An engine that is not
+ * installed is reported as not run.
+ */
 function allConfigurations(): string {
-  return os.availableParallelism() > 1 ? 'wasm:1,wasm:2,tensorflow' : 'wasm:1,tensorflow';
+  return os.availableParallelism() > 1 ? 'wasm:1,wasm:2,hybrid:1,hybrid:2,tensorflow' : 'wasm:1,hybrid:1,tensorflow';
 }
 
 function printEnginesTable(report: ThroughputEnginesReport): void {
@@ -79,7 +83,7 @@ export function throughputCommand(): Command {
     .option('--diffusion-steps <n>', 'denoising steps of diffusion; a sequence with fewer masked tokens takes one step per masked token', String(DEFAULT_DIFFUSION_STEPS))
     .option('--seed <n>', 'seed of the sequences, masks and sampling', '0')
     .option('--temperature <t>', 'sampling temperature; 0 is greedy (as the PyTorch peer decodes)', '1')
-    .option('--engines <list>', "run each configuration in its own process and report them all: 'all' or a list such as 'wasm:1,wasm:2,tensorflow'")
+    .option('--engines <list>', "run each configuration in its own process and report them all: 'all' or a list such as 'wasm:1,hybrid:1,tensorflow'")
     .option('--model <dir>', 'a MARIA directory; default: the embedded tiny model')
     .option(...THREADS_OPTION)
     .option(...ENGINE_OPTION)

@@ -21,7 +21,7 @@ export function parseEngineConfigurations(text: string): EngineConfiguration[] {
     if (rest.length > 0 || engine.length === 0) throw new InvalidArgumentError('--configs', item, "engine or engine:threads, e.g. 'wasm:2'");
     if (threadsText === undefined) return { label: engine, engine };
     const threads = Number(threadsText);
-    if (engine !== 'wasm') throw new InvalidArgumentError('--configs', item, 'a thread count only with wasm (native engines size their own thread pools)');
+    if (engine !== 'wasm' && engine !== 'hybrid') throw new InvalidArgumentError('--configs', item, 'a thread count only with wasm or hybrid (native engines size their own thread pools)');
     if (!Number.isSafeInteger(threads) || threads < 1) throw new InvalidArgumentError('--configs', item, 'a positive whole thread count');
     return { label: `${engine}-${threads}`, engine, threads };
   });

@@ -20,6 +20,7 @@ import {
 } from './wasm-threads.js';
 import { installThreadPoolSwitch, resolveThreadPoolPolicy, withThreadPool, type ThreadPoolPolicy } from './thread-pool-switch.js';
 import { installWasmCopyKernels } from './wasm-copy-kernels.js';
+import { acceptMovedData, setSequencePassBackend } from './sequence-pass.js';
 
 export { ENGINES_DIR_ENV_VAR, locateInstalledEngine, type LocateEngineOptions } from './native-engine-locator.js';
 export {
@@ -32,8 +33,12 @@ export {
   type ThreadsChoice,
 } from './wasm-threads.js';
 
-/** What a user can ask for. `tensorflow` means native TensorFlow (GPU build first, then CPU build). */
-export type EngineChoice = 'auto' | 'tensorflow' | 'wasm';
+/**
+ * What a user can ask for. `tensorflow` means native TensorFlow (GPU build first, then CPU
+ * build); `hybrid` runs decode steps on wasm and whole-sequence passes on native TensorFlow
+ * (CPU build; see `sequence-pass.ts`). `auto` never picks `hybrid`.
+ */
+export type EngineChoice = 'auto' | 'tensorflow' | 'wasm' | 'hybrid';
 
 /** The environment variable that overrides the engine choice (the CLI's `--engine` wins over it). */
 export const ENGINE_ENV_VAR = 'MARIA_ENGINE';
@@ -51,6 +56,11 @@ export interface EngineInfo {
    * pool); `0` when the engine does not say (native TensorFlow).
    */
   readonly threads: number;
+  /**
+   * The tfjs backend whole-sequence passes run on, where it is not `backend` (the `hybrid`
+   * engine: `tensorflow`, at the same thread count through `TF_NUM_INTRAOP_THREADS`).
+   */
+  readonly sequencePass?: string;
 }
 
 export interface EngineOptions {
@@ -216,6 +226,26 @@ const wasmProvider: EngineProvider = {
 };
 
 /**
+ * `hybrid`: native TensorFlow (CPU build) started for whole-sequence passes, then wasm as the
+ * active backend for everything else. TensorFlow computes with as many intra-op threads as wasm
+ * has (`TF_NUM_INTRAOP_THREADS`, unless already set), one inter-op thread; both are fixed when
+ * the binding loads, so a process that already loaded it keeps its own.
+ */
+const hybridProvider: EngineProvider = {
+  packageName: '@tensorflow/tfjs-node',
+  async start(importModule, context) {
+    process.env.TF_NUM_INTRAOP_THREADS ??= String(context.threads);
+    process.env.TF_NUM_INTEROP_THREADS ??= '1';
+    await importNativeEngine('@tensorflow/tfjs-node', importModule, context);
+    if (!(await tf.setBackend('tensorflow'))) throw new Error("@tensorflow/tfjs-node loaded but the 'tensorflow' backend did not start");
+    await tf.ready();
+    acceptMovedData(tf.backend());
+    const wasm = await wasmProvider.start(importModule, context);
+    return { name: 'hybrid', backend: wasm.backend, packageName: wasm.packageName, threads: wasm.threads, sequencePass: 'tensorflow' };
+  },
+};
+
+/**
  * Engines by name, highest priority first. `auto` tries them in this order; a contributor
  * adding an engine registers it here with a priority.
  */
@@ -223,12 +253,14 @@ export const engines = new Registry<EngineProvider>('engine');
 engines.register('tensorflow-gpu', nativeProvider('tensorflow-gpu', '@tensorflow/tfjs-node-gpu'), 30);
 engines.register('tensorflow-cpu', nativeProvider('tensorflow-cpu', '@tensorflow/tfjs-node'), 20);
 engines.register('wasm', wasmProvider, 10);
+// Below wasm, so `auto` (which always finds wasm) never reaches it: it is asked for by name.
+engines.register('hybrid', hybridProvider, 5);
 
 /** User-facing choices → the registered engines they may use, in order. */
 function candidatesFor(choice: string): string[] {
   switch (choice) {
     case 'auto':
-      return engines.names();
+      return engines.names().filter((name) => name !== 'hybrid');
     case 'tensorflow':
       return engines.names().filter((name) => name.startsWith('tensorflow'));
     default:
@@ -269,7 +301,7 @@ export function resolveEngineStartContext(options: EngineOptions = {}): EngineSt
 export function resolveEngineChoice(options: EngineOptions = {}): string {
   const env = options.env ?? process.env;
   const choice = options.engine ?? env[ENGINE_ENV_VAR] ?? 'auto';
-  if (typeof choice !== 'string' || choice.length === 0) throw new InvalidArgumentError('engine', choice, "'auto', 'tensorflow' or 'wasm'");
+  if (typeof choice !== 'string' || choice.length === 0) throw new InvalidArgumentError('engine', choice, "'auto', 'tensorflow', 'wasm' or 'hybrid'");
   return choice;
 }
 
@@ -297,10 +329,13 @@ export async function initEngine(options: EngineOptions = {}): Promise<EngineInf
       return current;
     }
     try {
+      setSequencePassBackend(null);
       const info = await provider.start(importModule, context);
       current = info;
+      setSequencePassBackend(info.sequencePass ?? null);
       const threadNote = info.threads > 0 ? `, ${info.threads} thread${info.threads === 1 ? '' : 's'}` : '';
-      logOnce(`engine:${info.name}:${info.threads}`, `engine ${info.name} (${info.packageName}${threadNote})`);
+      const passNote = info.sequencePass ? `; whole-sequence passes on ${info.sequencePass} (${provider.packageName})` : '';
+      logOnce(`engine:${info.name}:${info.threads}`, `engine ${info.name} (${info.packageName}${threadNote}${passNote})`);
       return info;
     } catch (error) {
       const missing = isModuleNotFound(error, provider.packageName);
@@ -327,6 +362,7 @@ export function currentEngine(): EngineInfo | undefined {
 export async function shutdownEngine(): Promise<void> {
   const running = current;
   current = undefined;
+  setSequencePassBackend(null);
   installThreadPoolSwitch(undefined);
   // Native TensorFlow registers its backend on import only, so it stays; wasm can start again.
   if (running?.backend === 'wasm' && tf.engine().registryFactory.wasm) {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { POOL_MIN_ROWS, RowProduct, ShapeMismatchError } from '@maria-ts/core';
+import { onSequencePassEngine, POOL_MIN_ROWS, RowProduct, ShapeMismatchError } from '@maria-ts/core';
 import type { FusionGateScales, MariaModel } from '@maria-ts/core';
 import { cachedDecode, type CachedLogitSource, type Decision } from './cached-decode.js';
 import type { InfillDecoder } from './infill-decoder.js';
@@ -48,14 +48,16 @@ export function maskedMlmLogits(model: MariaModel, rows: readonly InfillRow[]): 
       }
     });
     if (flat.length === 0) continue;
-    const logits = tf.tidy(() => {
+    // One pass of the MLM and one product of the head's MLM half over every masked position:
+    // on the `hybrid` engine both run on native TensorFlow.
+    const logits = onSequencePassEngine(() => tf.tidy(() => {
       const input = new Int32Array(group.length * length);
       group.forEach((rowNumber, g) => input.set((rows[rowNumber] as InfillRow).tokens, g * length));
       const hidden = model.mlmStates(tf.tensor2d(input, [group.length, length], 'int32'));
       const width = hidden.shape[2];
       const states = tf.gather(hidden.reshape([group.length * length, width]), Int32Array.from(flat)) as tf.Tensor2D;
       return model.head.mlmLogits(states);
-    });
+    }));
     try {
       values.set(logits.dataSync() as Float32Array, first * vocab);
     } finally {
