@@ -16,6 +16,8 @@ export { Rng, type RngState } from './rng.js';
 export { currentEngine, ENGINE_ENV_VAR, type EngineChoice, type EngineInfo, type EngineOptions, type EngineProvider, engines, ENGINES_DIR_ENV_VAR, type EngineStartContext, initEngine, liveWasmThreadWorkers, type LocateEngineOptions, locateInstalledEngine, MAX_WASM_THREADS, resolveEngineChoice, resolveEngineStartContext, resolveThreadCount, shutdownEngine, THREAD_FAULT_ENV_VAR, THREADS_ENV_VAR, type ThreadsChoice, type ThreadStartFault, wasmBinaryDirectory } from './runtime/engine.js';
 export { assertEngineCanHold, EngineAbortedError, engineMemoryCeiling, type EngineMemoryCheckOptions, EngineMemoryError, explainEngineAbort, WASM_MEMORY_CEILING_BYTES } from './runtime/engine-memory.js';
 export { createThreadPoolSwitch, findLoadedGlobalAddress, hasThreadPoolSwitch, installThreadPoolSwitch, POOL_MIN_ROWS, POOL_MIN_WORK, resolveThreadPoolPolicy, THREAD_POOL_ENV_VAR, type ThreadPoolPolicy, type ThreadPoolSwitch, withThreadPool } from './runtime/thread-pool-switch.js';
+// The WebAssembly assembler the SIMD kernels of backbones and kv-decoder are written with.
+export * as wasmAssembly from './runtime/wasm-assembly.js';
 export { acceptMovedData, onSequencePassEngine, sequencePassBackend, setSequencePassBackend } from './runtime/sequence-pass.js';
 export { log, logOnce, type LogSink, resetLogOnce, setLogSink } from './runtime/log.js';
 // The fast ops: runtime/ops/index.ts is itself the explicit list.

@@ -1,3 +1,5 @@
+import { wasmAssembly } from '@maria-ts/core';
+
 /*
  * Two WebAssembly SIMD loops for attention over a host KV cache, assembled here from their
  * instructions (no toolchain, no binary blob). Plain JavaScript runs these loops one scalar
@@ -13,89 +15,7 @@
  * differs from a sequential float32 sum only in order.
  */
 
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-
-/** Opcodes used below (WebAssembly core and SIMD proposals). */
-const op = {
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  end: [0x0b],
-  br: (label: number) => [0x0c, label],
-  brIf: (label: number) => [0x0d, label],
-  get: (local: number) => [0x20, local],
-  set: (local: number) => [0x21, local],
-  i32Const: (value: number) => [0x41, ...signedLeb(value)],
-  i32Add: [0x6a],
-  i32Shl: [0x74],
-  i32GeU: [0x4f],
-  f32Load: [0x2a, 0x02, 0x00],
-  f32Store: [0x38, 0x02, 0x00],
-  f32Add: [0x92],
-  v128Load: [0xfd, 0x00, 0x00, 0x00],
-  v128LoadAt: (offset: number) => [0xfd, 0x00, 0x00, ...unsignedLeb(offset)],
-  v128Store: [0xfd, 0x0b, 0x00, 0x00],
-  v128StoreAt: (offset: number) => [0xfd, 0x0b, 0x00, ...unsignedLeb(offset)],
-  v128Zero: [0xfd, 0x0c, ...new Array<number>(16).fill(0)],
-  f32x4Splat: [0xfd, 0x13],
-  f32x4ExtractLane: (lane: number) => [0xfd, 0x1f, lane],
-  f32x4Add: [0xfd, 0xe4, 0x01],
-  f32x4Mul: [0xfd, 0xe6, 0x01],
-  f32Const: (value: number) => [0x43, ...new Uint8Array(Float32Array.of(value).buffer)],
-  f32Max: [0x97],
-  f32Div: [0x95],
-  i32And: [0x71],
-  v128Const: (lanes: readonly number[]) => [0xfd, 0x0c, ...new Uint8Array(Float32Array.from(lanes).buffer)],
-  v128ConstI32: (value: number) => [0xfd, 0x0c, ...new Uint8Array(Int32Array.of(value, value, value, value).buffer)],
-  f32x4Sub: [0xfd, 0xe5, 0x01],
-  f32x4Min: [0xfd, 0xe8, 0x01],
-  f32x4Max: [0xfd, 0xe9, 0x01],
-  f32x4Nearest: [0xfd, 0x6a],
-  i32x4TruncSatF32x4S: [0xfd, 0xf8, 0x01],
-  i32x4Shl: [0xfd, 0xab, 0x01],
-  i32x4Add: [0xfd, 0xae, 0x01],
-};
-
-function unsignedLeb(value: number): number[] {
-  const bytes: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (value !== 0);
-  return bytes;
-}
-
-function signedLeb(value: number): number[] {
-  const bytes: number[] = [];
-  for (;;) {
-    const byte = value & 0x7f;
-    value >>= 7;
-    const done = (value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0);
-    bytes.push(done ? byte : byte | 0x80);
-    if (done) return bytes;
-  }
-}
-
-function section(id: number, contents: number[]): number[] {
-  return [id, ...unsignedLeb(contents.length), ...contents];
-}
-
-function vector(items: number[][]): number[] {
-  return [...unsignedLeb(items.length), ...items.flat()];
-}
-
-function name(text: string): number[] {
-  const bytes = [...new TextEncoder().encode(text)];
-  return [...unsignedLeb(bytes.length), ...bytes];
-}
-
-function body(locals: [count: number, type: number][], code: number[][]): number[] {
-  const contents = [...vector(locals.map(([count, type]) => [...unsignedLeb(count), type])), ...code.flat(), ...op.end];
-  return [...unsignedLeb(contents.length), ...contents];
-}
+const { F32, I32, V128, body, expLanes, name, op, section, splat, vector } = wasmAssembly;
 
 // Parameters of both functions: 0 = first input, 1 = rows, 2 = n, 3 = d, 4 = out.
 const [A, ROWS, N, D, OUT] = [0, 1, 2, 3, 4];
@@ -317,29 +237,6 @@ const softmax = body(
     op.end, op.end,
   ],
 );
-
-function splat(value: number): number[] {
-  return op.v128Const([value, value, value, value]);
-}
-
-/**
- * Pushes exp of the (clamped) lanes of v128 local `x`, using local `k`; `x` ends up holding r:
- * k = nearest(x·log₂e), r = x − k·C1 − k·C2 (C1 + C2 = ln 2), y = poly(r)·r² + r + 1, times 2^k.
- */
-function expLanes(x: number, k: number): number[][] {
-  const poly = [1.98756915e-4, 1.39819995e-3, 8.33345191e-3, 4.16657959e-2, 1.66666655e-1, 5.00000012e-1];
-  return [
-    op.get(x), splat(Math.LOG2E), op.f32x4Mul, op.f32x4Nearest, op.set(k),
-    op.get(x), op.get(k), splat(0.693359375), op.f32x4Mul, op.f32x4Sub,
-    op.get(k), splat(-2.12194440e-4), op.f32x4Mul, op.f32x4Sub, op.set(x),
-    splat(poly[0] as number),
-    ...poly.slice(1).flatMap((c) => [op.get(x), op.f32x4Mul, splat(c), op.f32x4Add]),
-    op.get(x), op.get(x), op.f32x4Mul, op.f32x4Mul,
-    op.get(x), op.f32x4Add, splat(1), op.f32x4Add,
-    op.get(k), op.i32x4TruncSatF32x4S, op.v128ConstI32(127), op.i32x4Add, op.i32Const(23), op.i32x4Shl,
-    op.f32x4Mul,
-  ];
-}
 
 /** The module: imports `env.memory`, exports `dots`, `mix`, `dots16` and `mix16`, each of type (i32 × 5) → (), and `softmax` (i32 × 2) → (). */
 export function simdKernelBytes(): Uint8Array<ArrayBuffer> {
