@@ -14,10 +14,11 @@
 // time minus those), each phase timed alone (CPU ms of the process) in the order Algorithm 1
 // runs it, through the calls `infill` makes (`stepChunks` for a single sequence where the
 // backbone has a host step); median of 3 after 1 warm-up.
-//   node --conditions=@maria-ts/source --import tsx apps/bench/scripts/decode-profile.ts [--engine wasm|tensorflow] [--threads N] [--infill 64,512]
+// On the hybrid engine the MLM pass and the MLM half of the head run on TensorFlow, as in `infill`.
+//   node --conditions=@maria-ts/source --import tsx apps/bench/scripts/decode-profile.ts [--engine wasm|tensorflow|hybrid] [--threads N] [--infill 64,512]
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { initEngine, POOL_MIN_ROWS, RowProduct, type KVCache } from '@maria-ts/core';
+import { initEngine, onSequencePassEngine, POOL_MIN_ROWS, RowProduct, type KVCache } from '@maria-ts/core';
 import { banInPlace, createTokenSampler, infill, logProbabilityOf, specialTokenIds } from '@maria-ts/kv-decoder';
 import { loadMariaOrTiny } from '@maria-ts/model-tiny';
 import { Rng } from '@maria-ts/core';
@@ -96,15 +97,15 @@ async function infillPhases(length: number): Promise<Record<string, number>> {
     return result;
   };
   const states = timed('mlmPass', () => {
-    const kept = tf.tidy(() => {
+    const kept = onSequencePassEngine(() => tf.tidy(() => {
       const hidden = model.mlmStates(tf.tensor2d(tokens, [1, length], 'int32'));
       return tf.gather(hidden.reshape([length, hidden.shape[2]]), Int32Array.from(masked)) as tf.Tensor2D;
-    });
+    }));
     kept.dataSync();
     return kept;
   });
   const mlmHalf = timed('mlmHead', () => {
-    const logits = model.head.mlmLogits(states);
+    const logits = onSequencePassEngine(() => model.head.mlmLogits(states));
     const host = logits.dataSync() as Float32Array;
     tf.dispose([logits, states]);
     return host;
