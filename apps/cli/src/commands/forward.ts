@@ -13,7 +13,7 @@ interface ForwardFlags {
 }
 
 /**
- * `maria forward --model DIR --ids 1,2,3 [--json] [--engine auto|tensorflow|wasm] [--threads N]`: hidden
+ * `maria forward --model DIR --ids 1,2,3 [--json] [--engine auto|tensorflow|wasm|hybrid] [--threads N]`: hidden
  * states and logits of every position of one sequence (ARCHITECTURE.md §5.2). Bad input (missing
  * directory, malformed ids, an id outside the vocabulary) ends with one line on stderr
  * and a non-zero exit code.
