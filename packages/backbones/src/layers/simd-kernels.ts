@@ -15,7 +15,7 @@ import { wasmAssembly } from '@maria-ts/core';
  * differs from a sequential float32 sum only in order.
  */
 
-const { F32, I32, V128, body, expLanes, name, op, section, splat, vector } = wasmAssembly;
+const { F32, I32, V128, body, expLanes, maxOverLanes, name, op, section, splat, vector } = wasmAssembly;
 
 // Parameters of both functions: 0 = first input, 1 = rows, 2 = n, 3 = d, 4 = out.
 const [A, ROWS, N, D, OUT] = [0, 1, 2, 3, 4];
@@ -199,16 +199,8 @@ const softmax = body(
     op.br(0),
     op.end, op.end,
     // max over the lanes, then over the four lanes
-    splat(-Infinity), op.set(4),
     op.i32Const(0), op.set(2),
-    op.block, op.loop,
-    op.get(2), op.get(3), op.i32GeU, op.brIf(1),
-    op.get(4), op.get(0), op.get(2), op.i32Add, op.v128Load, op.f32x4Max, op.set(4),
-    op.get(2), op.i32Const(16), op.i32Add, op.set(2),
-    op.br(0),
-    op.end, op.end,
-    op.get(4), op.f32x4ExtractLane(0), op.get(4), op.f32x4ExtractLane(1), op.f32Max,
-    op.get(4), op.f32x4ExtractLane(2), op.get(4), op.f32x4ExtractLane(3), op.f32Max, op.f32Max, op.set(6),
+    ...maxOverLanes(0, 2, 3, 4), op.set(6),
     // p ← exp(p − max), summed lane-wise in local 4
     op.v128Zero, op.set(4),
     op.i32Const(0), op.set(2),

@@ -1,27 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createThreadPoolSwitch, findLoadedGlobalAddress, hasThreadPoolSwitch, installThreadPoolSwitch, resolveThreadPoolPolicy, withThreadPool } from './thread-pool-switch.js';
+import { name, section, signedLeb, unsignedLeb } from './wasm-assembly.js';
 
-const unsigned = (value: number): number[] => {
-  const bytes: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (value !== 0);
-  return bytes;
-};
-const signed = (value: number): number[] => {
-  const bytes: number[] = [];
-  for (;;) {
-    const byte = value & 0x7f;
-    value >>= 7;
-    if ((value === 0 && !(byte & 0x40)) || (value === -1 && byte & 0x40)) return [...bytes, byte];
-    bytes.push(byte | 0x80);
-  }
-};
-const name = (text: string) => [...unsigned(text.length), ...new TextEncoder().encode(text)];
-const section = (id: number, content: number[]) => [id, ...unsigned(content.length), ...content];
+const unsigned = unsignedLeb;
+const signed = signedLeb;
 const body = (code: number[]) => [...unsigned(code.length), ...code];
 
 /**

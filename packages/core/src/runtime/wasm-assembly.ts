@@ -121,3 +121,22 @@ export function expLanes(x: number, k: number): number[][] {
     op.f32x4Mul,
   ];
 }
+
+/**
+ * Pushes max over the float32 values in bytes [i, end) of memory from `pointer` (end − i a
+ * multiple of 16): a loop taking lane-wise maxima into v128 local `lanes`, then the max of its
+ * four lanes. `pointer`, `i` and `end` are i32 locals; `i` ends at `end`.
+ */
+export function maxOverLanes(pointer: number, i: number, end: number, lanes: number): number[][] {
+  return [
+    splat(-Infinity), op.set(lanes),
+    op.block, op.loop,
+    op.get(i), op.get(end), op.i32GeU, op.brIf(1),
+    op.get(lanes), op.get(pointer), op.get(i), op.i32Add, op.v128Load, op.f32x4Max, op.set(lanes),
+    op.get(i), op.i32Const(16), op.i32Add, op.set(i),
+    op.br(0),
+    op.end, op.end,
+    op.get(lanes), op.f32x4ExtractLane(0), op.get(lanes), op.f32x4ExtractLane(1), op.f32Max,
+    op.get(lanes), op.f32x4ExtractLane(2), op.get(lanes), op.f32x4ExtractLane(3), op.f32Max, op.f32Max,
+  ];
+}

@@ -15,7 +15,7 @@ import { wasmAssembly } from '@maria-ts/core';
  * exponentials' few-ulp float32 error (relative ~1e-7, tested).
  */
 
-const { F32, F64, I32, V128, body, expLanes, name, op, section, splat, vector } = wasmAssembly;
+const { F32, F64, I32, V128, body, expLanes, maxOverLanes, name, op, section, splat, vector } = wasmAssembly;
 
 /** rowMax: params 0 = p, 1 = n; locals 2 = i (bytes), 3 = end (bytes), 4 = lane maxima. */
 const rowMax = body(
@@ -23,18 +23,7 @@ const rowMax = body(
     [2, I32],
     [1, V128],
   ],
-  [
-    op.get(1), op.i32Const(2), op.i32Shl, op.set(3),
-    splat(-Infinity), op.set(4),
-    op.block, op.loop,
-    op.get(2), op.get(3), op.i32GeU, op.brIf(1),
-    op.get(4), op.get(0), op.get(2), op.i32Add, op.v128Load, op.f32x4Max, op.set(4),
-    op.get(2), op.i32Const(16), op.i32Add, op.set(2),
-    op.br(0),
-    op.end, op.end,
-    op.get(4), op.f32x4ExtractLane(0), op.get(4), op.f32x4ExtractLane(1), op.f32Max,
-    op.get(4), op.f32x4ExtractLane(2), op.get(4), op.f32x4ExtractLane(3), op.f32Max, op.f32Max,
-  ],
+  [op.get(1), op.i32Const(2), op.i32Shl, op.set(3), ...maxOverLanes(0, 2, 3, 4)],
 );
 
 /**
