@@ -19,9 +19,9 @@ const LONG: InfillRequest = { ids: Array.from({ length: 96 }, (_, i) => 20 + ((i
 
 /** The backend that holds a tensor's data now. */
 function holder(tensor: tf.Tensor): string {
-  const info = (tf.engine() as unknown as { state: { tensorInfo: WeakMap<object, { backend: tf.KernelBackend }> }; registry: Record<string, tf.KernelBackend> }).state.tensorInfo.get(tensor.dataId as object);
-  const registry = (tf.engine() as unknown as { registry: Record<string, tf.KernelBackend> }).registry;
-  return Object.keys(registry).find((name) => registry[name] === info?.backend) ?? 'none';
+  const engine = tf.engine() as unknown as { state: { tensorInfo: WeakMap<object, { backend: tf.KernelBackend }> }; registry: Record<string, tf.KernelBackend> };
+  const backend = engine.state.tensorInfo.get(tensor.dataId as object)?.backend;
+  return Object.keys(engine.registry).find((name) => engine.registry[name] === backend) ?? 'none';
 }
 
 describe.skipIf(!native)(`infill on the hybrid engine${native ? '' : ' (not run: @tensorflow/tfjs-node is not installed; run pnpm setup:tensorflow)'}`, () => {
