@@ -42,13 +42,13 @@ function printTable(report: EnginesReport): void {
 /**
  * `maria-bench engines`: the engines side by side in one run — `ops`, `throughput`, a
  * pretraining step and a head-training step for each configuration (default wasm at 1 and 2
- * threads and native TensorFlow), each in its own child process, reported as ratios to the
+ * threads, native TensorFlow, and the hybrid engine at 1 thread), each in its own child process, reported as ratios to the
  * first configuration. A configuration that cannot start is reported, not fatal.
  */
 export function enginesCommand(): Command {
   return new Command('engines')
-    .description('ops, infill throughput, a pretraining step and a head-training step on each engine configuration (wasm:1, wasm:2, tensorflow), side by side as ratios')
-    .option('--configs <list>', "comma-separated engine[:threads] configurations; the first is the ratios' baseline", 'wasm:1,wasm:2,tensorflow')
+    .description('ops, infill throughput, a pretraining step and a head-training step on each engine configuration (wasm:1, wasm:2, tensorflow, hybrid:1), side by side as ratios')
+    .option('--configs <list>', "comma-separated engine[:threads] configurations; the first is the ratios' baseline", 'wasm:1,wasm:2,tensorflow,hybrid:1')
     .option('--json', 'print the report on stdout')
     .option('--out <dir>', 'where to write engines.json', 'runs/bench/engines')
     .option('--repeats <n>', 'ops: timed runs per matmul', '5')
