@@ -42,8 +42,9 @@ function printTable(report: EnginesReport): void {
 /**
  * `maria-bench engines`: the engines side by side in one run — `ops`, `throughput`, a
  * pretraining step and a head-training step for each configuration (default wasm at 1 and 2
- * threads, native TensorFlow, and the hybrid engine at 1 thread), each in its own child process, reported as ratios to the
- * first configuration. A configuration that cannot start is reported, not fatal.
+ * threads, native TensorFlow, and the hybrid engine at 1 thread), each in its own child
+ * process, reported as ratios to the first configuration. A configuration that cannot start
+ * is reported, not fatal.
  */
 export function enginesCommand(): Command {
   return new Command('engines')
