@@ -53,6 +53,8 @@ interface Contender {
   readonly label: string;
   readonly engine: string;
   readonly threads: number;
+  /** TensorFlow's own thread count where `@` set one apart from `threads`. */
+  readonly intra: number | undefined;
   readonly child: ChildProcessWithoutNullStreams;
   readonly next: () => Promise<Record<string, unknown>>;
   ready?: Record<string, unknown>;
@@ -75,7 +77,7 @@ function start(label: string): Contender {
     if (line.done) throw new Error(`${label} exited`);
     return JSON.parse(line.value) as Record<string, unknown>;
   };
-  return { label, engine, threads, child, next };
+  return { label, engine, threads, intra: intraText === undefined ? undefined : Number(intraText), child, next };
 }
 
 // The request generator needs the model's vocabulary and special ids only: wasm, one thread.
@@ -138,7 +140,7 @@ for (const length of values.lengths.split(',').map(Number)) {
   );
   const twoOverOne = Object.fromEntries(
     [...new Set(ours.map((contender) => contender.engine))].flatMap((engine) => {
-      const [one, two] = [1, 2].map((threads) => ours.find((contender) => contender.engine === engine && contender.threads === threads));
+      const [one, two] = [1, 2].map((threads) => ours.find((contender) => contender.engine === engine && contender.threads === threads && contender.intra === undefined));
       if (!one || !two) return [];
       const perRound = (seconds.get(two.label) ?? []).map((value, k) => value / (seconds.get(one.label)?.[k] as number));
       return [[engine, { ofMedians: round(median(seconds.get(two.label) ?? []) / median(seconds.get(one.label) ?? []), 3), perRoundMedian: round(median(perRound), 3) }]];

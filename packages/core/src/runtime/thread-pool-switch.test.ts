@@ -2,9 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createThreadPoolSwitch, findLoadedGlobalAddress, hasThreadPoolSwitch, installThreadPoolSwitch, resolveThreadPoolPolicy, withThreadPool } from './thread-pool-switch.js';
 import { name, section, signedLeb, unsignedLeb } from './wasm-assembly.js';
 
-const unsigned = unsignedLeb;
-const signed = signedLeb;
-const body = (code: number[]) => [...unsigned(code.length), ...code];
+const body = (code: number[]) => [...unsignedLeb(code.length), ...code];
 
 /**
  * A real wasm module shaped like the threaded binary where it matters: an imported function and
@@ -12,7 +10,7 @@ const body = (code: number[]) => [...unsigned(code.length), ...code];
  * whose body starts `i32.const base; i32.load offset`.
  */
 function moduleBytes(options: { base: number; offset: number; firstOp?: number; exportName?: string }): Uint8Array<ArrayBuffer> {
-  const getter = [0x01, 0x01, 0x7f, options.firstOp ?? 0x41, ...signed(options.base), 0x28, 0x02, ...unsigned(options.offset), 0x0b];
+  const getter = [0x01, 0x01, 0x7f, options.firstOp ?? 0x41, ...signedLeb(options.base), 0x28, 0x02, ...unsignedLeb(options.offset), 0x0b];
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [0x01, 0x60, 0x00, 0x01, 0x7f]),
