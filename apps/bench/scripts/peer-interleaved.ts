@@ -11,7 +11,9 @@
 //     apps/bench/scripts/peer-interleaved.ts [--contenders hybrid:1,peer:1,hybrid:2,peer:2] \
 //     [--lengths 64,128,256,512] [--reps 15] [--gap-ms 150] [--out runs/bench/peer-interleaved]
 // A contender is engine:threads (engine wasm, hybrid, tensorflow or peer); hybrid:2@1 runs wasm on
-// 2 threads and TensorFlow on 1 (TF_NUM_INTRAOP_THREADS; by default it gets the same count).
+// 2 threads and TensorFlow on 1 (TF_NUM_INTRAOP_THREADS; by default it gets the same count);
+// +NAME=VALUE suffixes set environment variables for one contender (hybrid:1+MARIA_NATIVE_OPS=0:
+// the hybrid engine with its sequence passes through tfjs's kernels, against plain hybrid:1).
 // Reports per length each contender's median and minimum seconds, our speed over the peer's at
 // the same thread count (peer seconds ÷ ours: above 1 means ours is faster), as the ratio of the
 // medians and the median and range of the per-round ratios, our 2-thread seconds over our
@@ -55,17 +57,26 @@ interface Contender {
   readonly threads: number;
   /** TensorFlow's own thread count where `@` set one apart from `threads`. */
   readonly intra: number | undefined;
+  /** Whether `+NAME=VALUE` set environment variables for this contender (a variant, not the plain engine). */
+  readonly variant: boolean;
   readonly child: ChildProcessWithoutNullStreams;
   readonly next: () => Promise<Record<string, unknown>>;
   ready?: Record<string, unknown>;
 }
 
 function start(label: string): Contender {
-  const [engine = '', threadSpec = '1'] = label.split(':');
+  const [spec = '', ...assignments] = label.split('+');
+  const [engine = '', threadSpec = '1'] = spec.split(':');
   const [threadText = '', intraText] = threadSpec.split('@');
   const threads = Number(threadText);
   if (!engine || !Number.isInteger(threads) || threads < 1 || (intraText !== undefined && !/^[1-9][0-9]*$/.test(intraText))) throw new Error(`--contenders: '${label}' is not engine:threads or hybrid:threads@tensorflowThreads`);
-  const env = intraText === undefined ? process.env : { ...process.env, TF_NUM_INTRAOP_THREADS: intraText };
+  const extra: Record<string, string> = {};
+  for (const assignment of assignments) {
+    const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/u.exec(assignment);
+    if (!match) throw new Error(`--contenders: '${label}': '+${assignment}' is not +NAME=VALUE`);
+    extra[match[1] as string] = match[2] as string;
+  }
+  const env = { ...process.env, ...(intraText === undefined ? {} : { TF_NUM_INTRAOP_THREADS: intraText }), ...extra };
   const child =
     engine === 'peer'
       ? spawn(python, [path.join(here, 'peer-server.py'), peerScript, '--ar', path.join(TINY_MARIA_DIR, 'ar'), '--mlm', path.join(TINY_MARIA_DIR, 'mlm'), '--head', path.join(TINY_MARIA_DIR, 'head', 'model.safetensors'), '--threads', String(threads)], { env })
@@ -77,7 +88,7 @@ function start(label: string): Contender {
     if (line.done) throw new Error(`${label} exited`);
     return JSON.parse(line.value) as Record<string, unknown>;
   };
-  return { label, engine, threads, intra: intraText === undefined ? undefined : Number(intraText), child, next };
+  return { label, engine, threads, intra: intraText === undefined ? undefined : Number(intraText), variant: assignments.length > 0, child, next };
 }
 
 // The request generator needs the model's vocabulary and special ids only: wasm, one thread.
@@ -140,7 +151,7 @@ for (const length of values.lengths.split(',').map(Number)) {
   );
   const twoOverOne = Object.fromEntries(
     [...new Set(ours.map((contender) => contender.engine))].flatMap((engine) => {
-      const [one, two] = [1, 2].map((threads) => ours.find((contender) => contender.engine === engine && contender.threads === threads && contender.intra === undefined));
+      const [one, two] = [1, 2].map((threads) => ours.find((contender) => contender.engine === engine && contender.threads === threads && contender.intra === undefined && !contender.variant));
       if (!one || !two) return [];
       const perRound = (seconds.get(two.label) ?? []).map((value, k) => value / (seconds.get(one.label)?.[k] as number));
       return [[engine, { ofMedians: round(median(seconds.get(two.label) ?? []) / median(seconds.get(one.label) ?? []), 3), perRoundMedian: round(median(perRound), 3) }]];

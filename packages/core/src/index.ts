@@ -18,6 +18,7 @@ export { assertEngineCanHold, EngineAbortedError, engineMemoryCeiling, type Engi
 export { createThreadPoolSwitch, findLoadedGlobalAddress, hasThreadPoolSwitch, installThreadPoolSwitch, POOL_MIN_ROWS, POOL_MIN_WORK, resolveThreadPoolPolicy, THREAD_POOL_ENV_VAR, type ThreadPoolPolicy, type ThreadPoolSwitch, withThreadPool } from './runtime/thread-pool-switch.js';
 // The WebAssembly assembler the SIMD kernels of backbones and kv-decoder are written with.
 export * as wasmAssembly from './runtime/wasm-assembly.js';
+export { NATIVE_OPS_ENV_VAR, nativeOps, NativeOps, type NativeAttr, type NativeHandle } from './runtime/native-ops.js';
 export { acceptMovedData, onSequencePassEngine, sequencePassBackend, setSequencePassBackend } from './runtime/sequence-pass.js';
 export { log, logOnce, type LogSink, resetLogOnce, setLogSink } from './runtime/log.js';
 // The fast ops: runtime/ops/index.ts is itself the explicit list.

@@ -123,6 +123,15 @@ export abstract class TransformerBackbone {
    * models were not trained past it (20,000 ids through a 2,048-position Llama ran until
    * killed instead of failing).
    */
+  /**
+   * The forward's `hidden` for checked ids [batch, length] without padding, as direct
+   * TensorFlow ops (core's `nativeOps`) where the family has such a pass and the active
+   * backend is tfjs-node with no gradient tape recording; null otherwise (the tfjs layers run).
+   */
+  protected nativeHidden(_ids: tf.Tensor2D): tf.Tensor3D | null {
+    return null;
+  }
+
   protected assertWithinPositions(end: number): void {
     const limit = this.info.maxPositions;
     if (end > limit) throw new InputTooLongError(`${this.info.family} input`, end, limit);
@@ -137,6 +146,10 @@ export abstract class TransformerBackbone {
       const mask = options.attentionMask;
       if (mask.shape[0] !== batch || mask.shape[1] !== length) throw new ShapeMismatchError('attentionMask', mask.shape, [batch, length]);
       keyPadding = mask.dataSync();
+    }
+    if (keyPadding === null && !options.returnLayerHidden) {
+      const hidden = this.nativeHidden(ids);
+      if (hidden !== null) return options.returnLogits ? { hidden, logits: tf.tidy(() => this.head.project(hidden) as tf.Tensor3D) } : { hidden };
     }
     return tf.tidy(() => {
       const masks = this.masksByLayer(batch, length, length, 0, keyPadding);

@@ -28,6 +28,12 @@ export interface AttentionMaskOptions {
  * it depends only on positions, never on values.
  */
 export function attentionBias(options: AttentionMaskOptions): tf.Tensor4D | null {
+  const bias = attentionBiasValues(options);
+  return bias === null ? null : tf.tensor4d(bias.values, [bias.rows, 1, options.queryLength, options.keyLength]);
+}
+
+/** `attentionBias`'s values on the host, row-major [rows, 1, queries, keys] (rows: batch or 1), or null when nothing is masked. */
+export function attentionBiasValues(options: AttentionMaskOptions): { readonly values: Float32Array; readonly rows: number } | null {
   const { batchSize, queryLength, keyLength, queryOffset, causal } = options;
   const maxDistance = options.maxDistance ?? null;
   const padding = options.keyPadding ?? null;
@@ -51,5 +57,5 @@ export function attentionBias(options: AttentionMaskOptions): tf.Tensor4D | null
       }
     }
   }
-  return tf.tensor4d(bias, [rows, 1, queryLength, keyLength]);
+  return { values: bias, rows };
 }

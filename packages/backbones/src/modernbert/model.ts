@@ -1,19 +1,23 @@
 import type * as tf from '@tensorflow/tfjs';
+import { nativeOps } from '@maria-ts/core';
 import { EncoderBackbone } from '../base/encoder-backbone.js';
 import { transformerParts } from '../base/transformer-parts.js';
 import { denseParameters, normParameters } from '../base/parameter-groups.js';
 import type { ModelInputs } from '../family.js';
 import { activation, type Activation } from '../layers/activation.js';
+import { NATIVE_ACTIVATIONS } from '../layers/native-layers.js';
 import type { LayerNormParameters } from '../layers/layer-norm.js';
 import type { PredictionHeadParameters } from '../layers/prediction-head.js';
 import { RotaryEmbedding } from '../layers/rotary-embedding.js';
 import type { SelfAttentionContext, SelfAttentionOptions } from '../layers/self-attention.js';
 import { modernBertBlock, modernBertBlockParameters, modernBertEmbed, modernBertFinish, type ModernBertBlockParameters } from './block.js';
 import type { ModernBertConfig } from './config.js';
+import { modernBertNativeHidden, type ModernBertNativeModel } from './native-pass.js';
 
 interface ModernBertBlock extends ModernBertBlockParameters {
   readonly attentionOptions: SelfAttentionOptions;
   readonly window: number | null;
+  readonly rotary: RotaryEmbedding;
 }
 
 /**
@@ -48,6 +52,7 @@ export class ModernBertBackbone extends EncoderBackbone {
         ...modernBertBlockParameters(store, i),
         attentionOptions: { heads, scale: 1 / Math.sqrt(headDim), rotary: rotaryByTheta.get(layer.ropeTheta) ?? null, clipQkv: null },
         window: layer.kind === 'local' ? config.localWindowHalfWidth : null,
+        rotary: rotaryByTheta.get(layer.ropeTheta) as RotaryEmbedding,
       };
     });
     this.finalNorm = normParameters(store, 'finalNorm');
@@ -56,6 +61,32 @@ export class ModernBertBackbone extends EncoderBackbone {
 
   protected override attentionWindow(layer: number): number | null {
     return this.blocks[layer]?.window ?? null;
+  }
+
+  protected override nativeHidden(ids: tf.Tensor2D): tf.Tensor3D | null {
+    const { config } = this;
+    if (!NATIVE_ACTIVATIONS.has(config.activation) || !NATIVE_ACTIVATIONS.has(config.classifierActivation)) return null;
+    const ops = nativeOps();
+    if (ops === null) return null;
+    try {
+      const [batch, length] = ids.shape;
+      const model: ModernBertNativeModel = {
+        tokenTable: this.tokenTable,
+        embeddingNorm: this.embeddingNorm,
+        blocks: this.blocks,
+        finalNorm: this.finalNorm,
+        predictionHead: this.predictionHead,
+        numHeads: config.numHeads,
+        headDim: config.hiddenSize / config.numHeads,
+        epsilon: config.normEpsilon,
+        activation: config.activation,
+        headActivation: config.classifierActivation,
+      };
+      const hidden = modernBertNativeHidden(ops, model, Int32Array.from(ids.dataSync()), batch, length);
+      return ops.toTensor(hidden, [batch, length, config.hiddenSize]) as tf.Tensor3D;
+    } finally {
+      ops.dispose();
+    }
   }
 
   protected embed(ids: tf.Tensor2D): tf.Tensor3D {
