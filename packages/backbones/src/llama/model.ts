@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { embeddingLookup } from '@maria-ts/core';
+import { embeddingLookup, gatherRowsToHost } from '@maria-ts/core';
 import { DecoderBackbone, type CacheGeometry, type HostChunk } from '../base/decoder-backbone.js';
 import { transformerParts } from '../base/transformer-parts.js';
 import { denseParameters, layerParameter } from '../base/parameter-groups.js';
@@ -164,9 +164,7 @@ export class LlamaBackbone extends DecoderBackbone {
     const { clipQkv } = this.attentionOptions;
     const norm = this.config.norm;
     const weight = (vector: tf.Tensor1D | null) => (norm.kind === 'rms' ? hostVector(vector) : null); // as `norm`: OLMo's LayerNorm has no weight
-    const embedded = tf.tidy(() => embeddingLookup(this.tokenTable, ids));
-    const x = Float32Array.from(embedded.dataSync() as Float32Array);
-    embedded.dispose();
+    const x = gatherRowsToHost(this.tokenTable, Int32Array.from(ids.dataSync()));
     const normed = new Float32Array(rows * width);
     this.blocks.forEach((block, layer) => {
       hostNormRows(x, rows, width, norm, weight(block.attentionNorm), normed);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { initEngine, locateInstalledEngine, NATIVE_OPS_ENV_VAR, NativeOps, onSequencePassEngine, type LanguageBackbone } from '@maria-ts/core';
-import { expectNoTensorLeak, expectTensorClose } from '@maria-ts/core/testing';
+import { countNativeHandles, expectNoTensorLeak, expectTensorClose } from '@maria-ts/core/testing';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createBackbone } from '../create-backbone.js';
 
@@ -44,11 +44,6 @@ function tfjsForward(backbone: LanguageBackbone, input: tf.Tensor2D, returnLogit
   return out;
 }
 
-interface BindingCalls {
-  made: number;
-  freed: number;
-}
-
 /** How many ops the direct passes ran while spying. */
 function spyNativeOps(): { count: number } {
   const calls = { count: 0 };
@@ -57,34 +52,6 @@ function spyNativeOps(): { count: number } {
     calls.count++;
     return run.apply(this, args);
   });
-  return calls;
-}
-
-/**
- * Counts the TensorFlow handles made and freed through the backend's binding until `restore`:
- * the backend's `binding` is swapped for a counting copy (the addon's own functions cannot be spied on).
- */
-function countHandles(): BindingCalls & { restore: () => void } {
-  const backend = tf.backend() as unknown as { binding: Record<string, unknown> };
-  const original = backend.binding;
-  const calls = { made: 0, freed: 0, restore: () => void (backend.binding = original) };
-  const counting: Record<string, unknown> = {};
-  for (const key of Object.getOwnPropertyNames(original)) {
-    const value = original[key];
-    if (typeof value !== 'function') {
-      counting[key] = value;
-      continue;
-    }
-    const fn = value as (...args: unknown[]) => unknown;
-    counting[key] = (...args: unknown[]) => {
-      const result = fn.apply(original, args);
-      if (key === 'executeOp') calls.made += (result as unknown[]).length;
-      if (key === 'createTensor') calls.made++;
-      if (key === 'deleteTensor') calls.freed++;
-      return result;
-    };
-  }
-  backend.binding = counting;
   return calls;
 }
 
@@ -117,7 +84,7 @@ describe.skipIf(!native)(`ModernBERT's direct TensorFlow pass${native ? '' : ' (
   it('frees every TensorFlow handle it makes and leaks no tfjs tensor', async () => {
     const backbone = createBackbone('modernbert', config, { seed: 6 });
     backbone.forward(ids).hidden.dispose(); // first use: the weights' handles are made
-    const calls = countHandles();
+    const calls = countNativeHandles();
     try {
       await expectNoTensorLeak(() => {
         for (let k = 0; k < 3; k++) backbone.forward(ids).hidden.dispose();

@@ -170,6 +170,11 @@ export class NativeOps {
     return this.run(name, attrs, inputs, 1)[0] as NativeHandle;
   }
 
+  /** A float32 handle's values, copied to the host. */
+  read(handle: NativeHandle): Float32Array {
+    return (this.binding.tensorDataSync(handle.id) as Float32Array).slice();
+  }
+
   /** Frees a handle of this pass now (an intermediate no later op reads). */
   free(handle: NativeHandle): void {
     if (this.owned.delete(handle.id)) this.binding.deleteTensor(handle.id);

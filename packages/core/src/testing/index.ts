@@ -4,3 +4,4 @@ export { finiteDifferenceGradient, type FiniteDifferenceOptions } from './gradie
 export { testDataPath } from './test-data.js';
 export { testEngineOptions } from './test-engine.js';
 export { fakeHub, FAKE_HUB_URL, type FakeHub, type FakeHubOptions } from './fake-hub.js';
+export { countNativeHandles, type NativeHandleCount } from './count-native-handles.js';

@@ -4,7 +4,7 @@ import { Rng } from '../../rng.js';
 import { expectNoTensorLeak, testEngineOptions } from '../../testing/index.js';
 import { initEngine } from '../engine.js';
 import { linear } from './matmul.js';
-import { RowProduct } from './row-product.js';
+import { gatherRowsToHost, RowProduct } from './row-product.js';
 
 beforeAll(async () => {
   await initEngine(testEngineOptions());
@@ -38,5 +38,21 @@ describe('RowProduct', () => {
     product.dispose();
     expect(tf.memory().numTensors).toBe(before);
     weight.dispose();
+  });
+});
+
+describe('gatherRowsToHost', () => {
+  it("equals tf.gather's rows, repeats and any order included, for a table and for a variable assigned since", async () => {
+    const rng = new Rng(5);
+    const table = tf.variable(tf.tensor2d(Float32Array.from({ length: 30 * 8 }, () => rng.normal()), [30, 8]));
+    for (const ids of [[0], [29, 3, 3, 0], Array.from({ length: 12 }, (_, i) => (i * 7) % 30)]) {
+      const expected = tf.tidy(() => tf.gather(table, tf.tensor1d(ids, 'int32')).dataSync());
+      expect(Array.from(gatherRowsToHost(table, Int32Array.from(ids)))).toEqual(Array.from(expected));
+    }
+    table.assign(tf.tidy(() => tf.mul(table, 2)) as tf.Tensor2D);
+    const doubled = tf.tidy(() => tf.gather(table, tf.tensor1d([4, 1], 'int32')).dataSync());
+    expect(Array.from(gatherRowsToHost(table, Int32Array.of(4, 1)))).toEqual(Array.from(doubled));
+    await expectNoTensorLeak(() => void gatherRowsToHost(table, Int32Array.of(2, 9)), { allowed: 0 });
+    table.dispose();
   });
 });

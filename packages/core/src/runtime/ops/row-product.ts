@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, ShapeMismatchError } from '../../errors.js';
 import { linear } from './matmul.js';
+import { nativeOps } from '../native-ops.js';
 
 /*
  * A decode step multiplies one or two rows by each weight matrix. Through tfjs each such
@@ -40,6 +41,41 @@ function heapData(backend: WasmBackendInternals, tensor: tf.Tensor): { id: numbe
   const data = backend.dataIdMap.get(tensor.dataId as object);
   if (!data) throw new Error('internal: a RowProduct buffer is not in the wasm heap');
   return data;
+}
+
+/**
+ * Rows `ids` of `table` [rows, width] (float32) copied to the host, [ids.length × width]
+ * row-major: a decode step's token embeddings. On wasm they are read straight from the
+ * table's buffer in the heap (no upload, kernel or read-back: ~130 µs a step through tfjs's
+ * gather and `dataSync`); on tfjs-node as one direct GatherV2; elsewhere through `tf.gather`.
+ * Ids must be in range (the caller checks).
+ */
+export function gatherRowsToHost(table: tf.Tensor2D, ids: Int32Array): Float32Array {
+  const width = table.shape[1];
+  const backend = table.dtype === 'float32' ? wasmBackend() : null;
+  const data = backend?.dataIdMap.get(table.dataId as object);
+  if (!backend || !data) {
+    const ops = table.dtype === 'float32' ? nativeOps() : null;
+    if (ops) {
+      try {
+        const attrs = [ops.type('Tparams', 'float32'), ops.type('Tindices', 'int32'), ops.type('Taxis', 'int32'), ops.int('batch_dims', 0)];
+        return ops.read(ops.one('GatherV2', attrs, [ops.input(table), ops.ints(ids, [ids.length]), ops.intScalar(0)]));
+      } finally {
+        ops.dispose();
+      }
+    }
+    const rows = tf.tidy(() => tf.gather(table, tf.tensor1d(ids, 'int32')));
+    try {
+      return Float32Array.from(rows.dataSync() as Float32Array);
+    } finally {
+      rows.dispose();
+    }
+  }
+  const heap = backend.wasm.HEAPF32;
+  const base = data.memoryOffset / 4;
+  const out = new Float32Array(ids.length * width);
+  ids.forEach((id, k) => out.set(heap.subarray(base + id * width, base + (id + 1) * width), k * width));
+  return out;
 }
 
 /**
@@ -84,8 +120,11 @@ export class RowProduct {
   /** The product of the first `rows` rows of `x` ([rows, in] row-major), as a new [rows, out] array. */
   run(x: Float32Array, rows: number): Float32Array {
     if (!Number.isInteger(rows) || rows < 1 || x.length < rows * this.inputs) throw new ShapeMismatchError('RowProduct rows', [x.length / this.inputs], [rows, this.inputs]);
-    const backend = rows <= this.maxRows && this.weight.dtype === 'float32' ? wasmBackend() : null;
+    const direct = rows <= this.maxRows && this.weight.dtype === 'float32';
+    const backend = direct ? wasmBackend() : null;
     if (!backend) {
+      const native = direct ? nativeOps() : null;
+      if (native) return this.withBias(this.nativeProduct(native, x, rows), rows);
       const out = tf.tidy(() => linear(tf.tensor2d(x.subarray(0, rows * this.inputs), [rows, this.inputs]), this.weight, this.bias));
       try {
         return Float32Array.from(out.dataSync() as Float32Array);
@@ -112,6 +151,25 @@ export class RowProduct {
     const together = remainder <= ROW_BY_ROW_MAX_ROWS ? rows - remainder : rows;
     if (together > 0) call(0, together);
     for (let row = together; row < rows; row++) call(row, 1);
+    return this.withBias(result, rows);
+  }
+
+  /**
+   * The product on tfjs-node as one direct TensorFlow MatMul (core's `NativeOps`): no tfjs
+   * bookkeeping, and TensorFlow's own kernel, which streams a small model's weights faster
+   * than XNNPACK's 128-bit one (apps/bench's `row-products.ts`).
+   */
+  private nativeProduct(ops: NonNullable<ReturnType<typeof nativeOps>>, x: Float32Array, rows: number): Float32Array {
+    try {
+      const input = ops.floats(x.subarray(0, rows * this.inputs), [rows, this.inputs]);
+      return ops.read(ops.one('MatMul', [ops.float, ops.bool('transpose_a', false), ops.bool('transpose_b', false)], [input, ops.input(this.weight)]));
+    } finally {
+      ops.dispose();
+    }
+  }
+
+  /** Adds the bias (if any) to each of the first `rows` rows of `result` in place; returns it. */
+  private withBias(result: Float32Array, rows: number): Float32Array {
     if (this.bias) {
       if (this.hostBias?.dataId !== this.bias.dataId) this.hostBias = { dataId: this.bias.dataId as object, values: Float32Array.from(this.bias.dataSync() as Float32Array) };
       const bias = this.hostBias.values;
