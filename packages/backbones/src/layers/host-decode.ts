@@ -5,6 +5,7 @@ import { attendOverChunks, type AttentionHeads } from './attention.js';
 import { attentionBias } from './attention-mask.js';
 import type { DenseParameters } from './dense.js';
 import type { HostKVCache } from './host-kv-cache.js';
+import { createSimdKernels, type SimdKernels } from './simd-kernels.js';
 
 /*
  * The host decode step's kernels. A decode step of a small model is a few thousand numbers
@@ -107,6 +108,36 @@ export function hostGatedActivation(gateAndUp: Float32Array, rows: number, inner
     const from = row * 2 * inner;
     const to = row * inner;
     for (let i = 0; i < inner; i++) out[to + i] = act(gateAndUp[from + i] as number) * (gateAndUp[from + inner + i] as number);
+  }
+  return out;
+}
+
+/** The SIMD kernels the gated SiLU runs in, over a memory of `bytes` (made on first use, remade larger when needed). */
+let siluKernels: { readonly kernels: SimdKernels; readonly bytes: number } | null | undefined;
+
+/**
+ * `silu(gate) ⊙ up` for rows [gate | up] of width 2·inner, as `hostGatedActivation` with SiLU,
+ * four lanes at a time in WebAssembly SIMD (float32, Cephes' exponential: within a few float32
+ * ulp of the float64 loop; ~10× faster, which is a few percent of a decode step), or that loop
+ * where SIMD is missing.
+ */
+export function hostGatedSilu(gateAndUp: Float32Array, rows: number, inner: number): Float32Array {
+  const padded = Math.ceil(inner / 4) * 4;
+  const bytes = 3 * padded * 4;
+  if (siluKernels === undefined || (siluKernels !== null && siluKernels.bytes < bytes)) {
+    const kernels = createSimdKernels(bytes);
+    siluKernels = kernels === null ? null : { kernels, bytes };
+  }
+  if (siluKernels === null) return hostGatedActivation(gateAndUp, rows, inner, HOST_ACTIVATIONS.silu as (x: number) => number);
+  const { kernels } = siluKernels;
+  const heap = new Float32Array(kernels.memory.buffer);
+  const out = new Float32Array(rows * inner);
+  for (let row = 0; row < rows; row++) {
+    const from = row * 2 * inner;
+    heap.set(gateAndUp.subarray(from, from + inner), 0);
+    heap.set(gateAndUp.subarray(from + inner, from + 2 * inner), padded);
+    kernels.gatedSilu(0, 4 * padded, padded, 8 * padded);
+    out.set(heap.subarray(2 * padded, 2 * padded + inner), row * inner);
   }
   return out;
 }

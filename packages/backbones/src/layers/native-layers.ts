@@ -12,7 +12,7 @@ import type { LayerNormParameters } from './layer-norm.js';
 
 /** `x · weight (+ bias)` for rows x [n, in]. */
 export function nativeDense(ops: NativeOps, x: NativeHandle, parameters: DenseParameters): NativeHandle {
-  const product = ops.one('MatMul', [ops.float, ops.bool('transpose_a', false), ops.bool('transpose_b', false)], [x, ops.input(parameters.weight)]);
+  const product = ops.matMul(x, ops.input(parameters.weight));
   if (!parameters.bias) return product;
   const biased = ops.one('AddV2', [ops.float], [product, ops.input(parameters.bias)]);
   ops.free(product);

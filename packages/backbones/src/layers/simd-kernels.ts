@@ -12,7 +12,8 @@ import { wasmAssembly } from '@maria-ts/core';
  *
  * Pointers are byte offsets; d must be a multiple of 4. Each dot product sums four lanes
  * (lane j holds the products of i ≡ j mod 4) and then adds the lanes, so its rounding
- * differs from a sequential float32 sum only in order.
+ * differs from a sequential float32 sum only in order. The module also holds the softmax over
+ * the scores and the gated SiLU of a decode step's MLP (`gatedSilu`, below).
  */
 
 const { F32, I32, V128, body, expLanes, maxOverLanes, name, op, section, splat, vector } = wasmAssembly;
@@ -230,17 +231,50 @@ const softmax = body(
   ],
 );
 
-/** The module: imports `env.memory`, exports `dots`, `mix`, `dots16` and `mix16`, each of type (i32 × 5) → (), and `softmax` (i32 × 2) → (). */
+/**
+ * gatedSilu(gate, up, n, out): out[i] = silu(gate[i]) · up[i] for i < n (n a multiple of 4),
+ * silu(g) = g / (1 + exp(−g)) with the softmax's Cephes exponential (−g clamped to
+ * [−87.3, 88]: beyond, e^−g is ~1e-38 or 1.6e38 and silu is g or ~0 to float32 precision).
+ * Locals: 0 = gate, 1 = up, 2 = n, 3 = out; 4 = i (bytes), 5 = end (bytes); 6 = g, 7 = x, 8 = k.
+ */
+const gatedSilu = body(
+  [
+    [2, I32],
+    [3, V128],
+  ],
+  [
+    op.get(2), op.i32Const(2), op.i32Shl, op.set(5),
+    op.block, op.loop,
+    op.get(4), op.get(5), op.i32GeU, op.brIf(1),
+    op.get(0), op.get(4), op.i32Add, op.v128Load, op.set(6),
+    op.v128Zero, op.get(6), op.f32x4Sub, splat(88), op.f32x4Min, splat(-87.33654022216797), op.f32x4Max, op.set(7),
+    op.get(3), op.get(4), op.i32Add,
+    op.get(6),
+    splat(1), ...expLanes(7, 8), op.f32x4Add,
+    op.f32x4Div,
+    op.get(1), op.get(4), op.i32Add, op.v128Load, op.f32x4Mul,
+    op.v128Store,
+    op.get(4), op.i32Const(16), op.i32Add, op.set(4),
+    op.br(0),
+    op.end, op.end,
+  ],
+);
+
+/**
+ * The module: imports `env.memory`, exports `dots`, `mix`, `dots16` and `mix16`, each of type
+ * (i32 × 5) → (), `softmax` (i32 × 2) → () and `gatedSilu` (i32 × 4) → ().
+ */
 export function simdKernelBytes(): Uint8Array<ArrayBuffer> {
   const type = [0x60, 5, I32, I32, I32, I32, I32, 0];
   const pairType = [0x60, 2, I32, I32, 0];
+  const quadType = [0x60, 4, I32, I32, I32, I32, 0];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vector([type, pairType])),
+    ...section(1, vector([type, pairType, quadType])),
     ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])),
-    ...section(3, vector([[0], [0], [0], [0], [1]])),
-    ...section(7, vector([[...name('dots'), 0x00, 0], [...name('mix'), 0x00, 1], [...name('dots16'), 0x00, 2], [...name('mix16'), 0x00, 3], [...name('softmax'), 0x00, 4]])),
-    ...section(10, vector([dots, mix, dots16, mix16, softmax])),
+    ...section(3, vector([[0], [0], [0], [0], [1], [2]])),
+    ...section(7, vector([[...name('dots'), 0x00, 0], [...name('mix'), 0x00, 1], [...name('dots16'), 0x00, 2], [...name('mix16'), 0x00, 3], [...name('softmax'), 0x00, 4], [...name('gatedSilu'), 0x00, 5]])),
+    ...section(10, vector([dots, mix, dots16, mix16, softmax, gatedSilu])),
   ]);
 }
 
@@ -253,6 +287,8 @@ export interface SimdKernels {
   mix16(p: number, v: number, n: number, d: number, out: number): void;
   /** p[0 … n) ← softmax in place (byte offset p); the slots up to the next multiple of 4 are overwritten. */
   softmax(p: number, n: number): void;
+  /** out[i] = silu(gate[i]) · up[i] for i < n, n a multiple of 4 (byte offsets). */
+  gatedSilu(gate: number, up: number, n: number, out: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -272,5 +308,5 @@ export function createSimdKernels(bytes: number): SimdKernels | null {
   if (!module) return null;
   const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Omit<SimdKernels, 'memory'>;
-  return { memory, dots: exports.dots, mix: exports.mix, dots16: exports.dots16, mix16: exports.mix16, softmax: exports.softmax };
+  return { memory, dots: exports.dots, mix: exports.mix, dots16: exports.dots16, mix16: exports.mix16, softmax: exports.softmax, gatedSilu: exports.gatedSilu };
 }

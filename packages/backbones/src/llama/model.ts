@@ -12,6 +12,7 @@ import {
   hostClipInPlace,
   HostProducts,
   hostGatedActivation,
+  hostGatedSilu,
   hostNormRows,
   hostRotateHeads,
   hostVector,
@@ -159,6 +160,7 @@ export class LlamaBackbone extends DecoderBackbone {
    */
   private hostLayers(ids: tf.Tensor2D, attend: (qkv: Float32Array, layer: number) => Float32Array): Float32Array {
     const act = HOST_ACTIVATIONS[this.config.activation] as (x: number) => number;
+    const silu = this.config.activation === 'silu' || this.config.activation === 'swish';
     const rows = ids.shape[0] * ids.shape[1];
     const width = this.config.hiddenSize;
     const { clipQkv } = this.attentionOptions;
@@ -175,7 +177,8 @@ export class LlamaBackbone extends DecoderBackbone {
       hostNormRows(x, rows, width, norm, weight(block.mlpNorm), normed);
       const gateAndUp = this.products.run(normed, rows, block.mlp.gateAndUp);
       const inner = gateAndUp.length / rows / 2;
-      hostAddInPlace(x, this.products.run(hostGatedActivation(gateAndUp, rows, inner, act), rows, block.mlp.down));
+      const gated = silu ? hostGatedSilu(gateAndUp, rows, inner) : hostGatedActivation(gateAndUp, rows, inner, act);
+      hostAddInPlace(x, this.products.run(gated, rows, block.mlp.down));
     });
     hostNormRows(x, rows, width, norm, weight(this.finalNorm), normed);
     return normed;

@@ -92,6 +92,8 @@ export function nativeOps(): NativeOps | null {
   return backend === null ? null : new NativeOps(backend);
 }
 
+const matMulAttrs = new WeakMap<object, readonly NativeAttr[]>();
+
 export class NativeOps {
   private readonly binding: Binding;
   private readonly owned = new Set<number>();
@@ -154,6 +156,16 @@ export class NativeOps {
     return found;
   }
 
+  /** `a · b` for float32 matrices: TensorFlow's MatMul (attributes made once per binding). */
+  matMul(a: NativeHandle, b: NativeHandle): NativeHandle {
+    let attrs = matMulAttrs.get(this.binding);
+    if (!attrs) {
+      attrs = [this.float, this.bool('transpose_a', false), this.bool('transpose_b', false)];
+      matMulAttrs.set(this.binding, attrs);
+    }
+    return this.one('MatMul', attrs, [a, b]);
+  }
+
   /** Runs TensorFlow op `name`; `outputs` handles come back, owned by this pass. */
   run(name: string, attrs: readonly NativeAttr[], inputs: readonly NativeHandle[], outputs = 1): NativeHandle[] {
     const made = this.binding.executeOp(
@@ -172,7 +184,7 @@ export class NativeOps {
 
   /** A float32 handle's values, copied to the host. */
   read(handle: NativeHandle): Float32Array {
-    return (this.binding.tensorDataSync(handle.id) as Float32Array).slice();
+    return this.binding.tensorDataSync(handle.id) as Float32Array; // the binding copies
   }
 
   /** Frees a handle of this pass now (an intermediate no later op reads). */

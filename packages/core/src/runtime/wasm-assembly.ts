@@ -36,6 +36,7 @@ export const op = {
   f32x4ExtractLane: (lane: number) => [0xfd, 0x1f, lane],
   f32x4Add: [0xfd, 0xe4, 0x01],
   f32x4Mul: [0xfd, 0xe6, 0x01],
+  f32x4Div: [0xfd, 0xe7, 0x01],
   f32Const: (value: number) => [0x43, ...new Uint8Array(Float32Array.of(value).buffer)],
   f32Max: [0x97],
   f32Div: [0x95],

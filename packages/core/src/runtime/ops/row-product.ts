@@ -162,7 +162,7 @@ export class RowProduct {
   private nativeProduct(ops: NonNullable<ReturnType<typeof nativeOps>>, x: Float32Array, rows: number): Float32Array {
     try {
       const input = ops.floats(x.subarray(0, rows * this.inputs), [rows, this.inputs]);
-      return ops.read(ops.one('MatMul', [ops.float, ops.bool('transpose_a', false), ops.bool('transpose_b', false)], [input, ops.input(this.weight)]));
+      return ops.read(ops.matMul(input, ops.input(this.weight)));
     } finally {
       ops.dispose();
     }
