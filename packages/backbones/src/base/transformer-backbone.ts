@@ -118,12 +118,6 @@ export abstract class TransformerBackbone {
   }
 
   /**
-   * Refuses positions past the model's `maxPositions` (`max_position_embeddings`) with an
-   * `InputTooLongError`, for every family: learned position tables end there, and RoPE
-   * models were not trained past it (20,000 ids through a 2,048-position Llama ran until
-   * killed instead of failing).
-   */
-  /**
    * The forward's `hidden` for checked ids [batch, length] without padding, as direct
    * TensorFlow ops (core's `nativeOps`) where the family has such a pass and the active
    * backend is tfjs-node with no gradient tape recording; null otherwise (the tfjs layers run).
@@ -132,6 +126,12 @@ export abstract class TransformerBackbone {
     return null;
   }
 
+  /**
+   * Refuses positions past the model's `maxPositions` (`max_position_embeddings`) with an
+   * `InputTooLongError`, for every family: learned position tables end there, and RoPE
+   * models were not trained past it (20,000 ids through a 2,048-position Llama ran until
+   * killed instead of failing).
+   */
   protected assertWithinPositions(end: number): void {
     const limit = this.info.maxPositions;
     if (end > limit) throw new InputTooLongError(`${this.info.family} input`, end, limit);

@@ -97,9 +97,8 @@ const matMulAttrs = new WeakMap<object, readonly NativeAttr[]>();
 export class NativeOps {
   private readonly binding: Binding;
   private readonly owned = new Set<number>();
-  private readonly intVectors = new Map<string, NativeHandle>();
-  private readonly intScalars = new Map<number, NativeHandle>();
-  private readonly floatScalars = new Map<number, NativeHandle>();
+  /** The constants of this pass (shapes, axes, scalars) by kind and value. */
+  private readonly constants = new Map<string, NativeHandle>();
 
   constructor(private readonly backend: NodeBackend) {
     this.binding = backend.binding;
@@ -127,33 +126,17 @@ export class NativeOps {
 
   /** An int32 vector (a shape, axes, sizes, a permutation), made once per pass. */
   intVector(values: readonly number[]): NativeHandle {
-    const key = values.join(',');
-    let found = this.intVectors.get(key);
-    if (!found) {
-      found = this.ints(Int32Array.from(values), [values.length]);
-      this.intVectors.set(key, found);
-    }
-    return found;
+    return this.once(this.constants, `i[${values.join(',')}]`, () => this.ints(Int32Array.from(values), [values.length]));
   }
 
   /** An int32 scalar (an axis), made once per pass. */
   intScalar(value: number): NativeHandle {
-    let found = this.intScalars.get(value);
-    if (!found) {
-      found = this.ints(Int32Array.of(value), []);
-      this.intScalars.set(value, found);
-    }
-    return found;
+    return this.once(this.constants, `i${value}`, () => this.ints(Int32Array.of(value), []));
   }
 
   /** A float32 scalar, made once per pass. */
   scalar(value: number): NativeHandle {
-    let found = this.floatScalars.get(value);
-    if (!found) {
-      found = this.floats(Float32Array.of(value), []);
-      this.floatScalars.set(value, found);
-    }
-    return found;
+    return this.once(this.constants, `f${value}`, () => this.floats(Float32Array.of(value), []));
   }
 
   /** `a · b` for float32 matrices: TensorFlow's MatMul (attributes made once per binding). */
@@ -209,9 +192,7 @@ export class NativeOps {
   dispose(): void {
     for (const id of this.owned) this.binding.deleteTensor(id);
     this.owned.clear();
-    this.intVectors.clear();
-    this.intScalars.clear();
-    this.floatScalars.clear();
+    this.constants.clear();
   }
 
   // Attributes.
@@ -229,6 +210,15 @@ export class NativeOps {
 
   int(name: string, value: number): NativeAttr {
     return { name, type: this.binding.TF_ATTR_INT, value };
+  }
+
+  private once(cache: Map<string, NativeHandle>, key: string, make: () => NativeHandle): NativeHandle {
+    let found = cache.get(key);
+    if (!found) {
+      found = make();
+      cache.set(key, found);
+    }
+    return found;
   }
 
   private own(id: number, shape: readonly number[]): NativeHandle {

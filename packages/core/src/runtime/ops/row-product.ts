@@ -11,8 +11,8 @@ import { nativeOps } from '../native-ops.js';
  * backend's heap for the life of the product, writes the rows straight into the input buffer
  * and calls the raw export behind the backend's BatchMatMul kernel on them (the two shapes
  * written into the heap once, so a call marshals no arguments), which runs the same XNNPACK
- * operator (cached per weight buffer) as `tf.matMul`, so results are identical. Other engines run
- * `linear` (one upload, one product, one read).
+ * operator (cached per weight buffer) as `tf.matMul`, so results are identical. On tfjs-node it
+ * is one direct TensorFlow MatMul (`NativeOps`); elsewhere, and under a gradient tape, `linear`.
  */
 
 /** The parts of tfjs-backend-wasm's BackendWasm this uses (4.22). */
@@ -155,9 +155,8 @@ export class RowProduct {
   }
 
   /**
-   * The product on tfjs-node as one direct TensorFlow MatMul (core's `NativeOps`): no tfjs
-   * bookkeeping, and TensorFlow's own kernel, which streams a small model's weights faster
-   * than XNNPACK's 128-bit one (apps/bench's `row-products.ts`).
+   * The product on tfjs-node (the `tensorflow` engine's decode steps) as one direct TensorFlow
+   * MatMul through core's `NativeOps`, without tfjs's reshapes, add and bookkeeping.
    */
   private nativeProduct(ops: NonNullable<ReturnType<typeof nativeOps>>, x: Float32Array, rows: number): Float32Array {
     try {
