@@ -55,10 +55,8 @@ interface Contender {
   readonly label: string;
   readonly engine: string;
   readonly threads: number;
-  /** TensorFlow's own thread count where `@` set one apart from `threads`. */
-  readonly intra: number | undefined;
-  /** Whether `+NAME=VALUE` set environment variables for this contender (a variant, not the plain engine). */
-  readonly variant: boolean;
+  /** False where `@` (TensorFlow's own thread count) or `+NAME=VALUE` made this a variant of the engine. */
+  readonly plain: boolean;
   readonly child: ChildProcessWithoutNullStreams;
   readonly next: () => Promise<Record<string, unknown>>;
   ready?: Record<string, unknown>;
@@ -88,7 +86,7 @@ function start(label: string): Contender {
     if (line.done) throw new Error(`${label} exited`);
     return JSON.parse(line.value) as Record<string, unknown>;
   };
-  return { label, engine, threads, intra: intraText === undefined ? undefined : Number(intraText), variant: assignments.length > 0, child, next };
+  return { label, engine, threads, plain: intraText === undefined && assignments.length === 0, child, next };
 }
 
 // The request generator needs the model's vocabulary and special ids only: wasm, one thread.
@@ -151,7 +149,7 @@ for (const length of values.lengths.split(',').map(Number)) {
   );
   const twoOverOne = Object.fromEntries(
     [...new Set(ours.map((contender) => contender.engine))].flatMap((engine) => {
-      const [one, two] = [1, 2].map((threads) => ours.find((contender) => contender.engine === engine && contender.threads === threads && contender.intra === undefined && !contender.variant));
+      const [one, two] = [1, 2].map((threads) => ours.find((contender) => contender.engine === engine && contender.threads === threads && contender.plain));
       if (!one || !two) return [];
       const perRound = (seconds.get(two.label) ?? []).map((value, k) => value / (seconds.get(one.label)?.[k] as number));
       return [[engine, { ofMedians: round(median(seconds.get(two.label) ?? []) / median(seconds.get(one.label) ?? []), 3), perRoundMedian: round(median(perRound), 3) }]];

@@ -32,7 +32,7 @@ export function modernBertNativeHidden(ops: NativeOps, model: ModernBertNativeMo
   const { numHeads, headDim, epsilon } = model;
   const width = numHeads * headDim;
   const rows = batch * length;
-  const embedded = ops.one('GatherV2', [ops.type('Tparams', 'float32'), ops.type('Tindices', 'int32'), ops.type('Taxis', 'int32'), ops.int('batch_dims', 0)], [ops.input(model.tokenTable), ops.ints(ids, [rows]), ops.intScalar(0)]);
+  const embedded = ops.gatherRows(ops.input(model.tokenTable), ids);
   let x = replace(ops, embedded, nativeLayerNorm(ops, embedded, model.embeddingNorm, epsilon));
 
   // Per pass: the window masks by span and the RoPE tables by θ, [length, 1, headDim] (they broadcast over batch and heads).
@@ -50,7 +50,8 @@ export function modernBertNativeHidden(ops: NativeOps, model: ModernBertNativeMo
     if (!found) {
       const host = rotary.hostTables(length);
       if (host.dimension !== headDim) throw new Error('internal: the native ModernBERT pass rotates whole heads');
-      found = { cos: ops.floats(host.cos.slice(0, length * headDim), [length, 1, headDim]), sin: ops.floats(host.signedSin.slice(0, length * headDim), [length, 1, headDim]) };
+      // The binding copies what it uploads: views of the tables' first rows, not copies of them.
+      found = { cos: ops.floats(host.cos.subarray(0, length * headDim), [length, 1, headDim]), sin: ops.floats(host.signedSin.subarray(0, length * headDim), [length, 1, headDim]) };
       tables.set(rotary, found);
     }
     return found;

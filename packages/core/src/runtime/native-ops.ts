@@ -149,6 +149,12 @@ export class NativeOps {
     return this.one('MatMul', attrs, [a, b]);
   }
 
+  /** Rows `ids` of a float32 table [rows, width] → [ids.length, width]: TensorFlow's GatherV2 on axis 0. */
+  gatherRows(table: NativeHandle, ids: Int32Array): NativeHandle {
+    const attrs = [this.type('Tparams', 'float32'), this.type('Tindices', 'int32'), this.type('Taxis', 'int32'), this.int('batch_dims', 0)];
+    return this.one('GatherV2', attrs, [table, this.ints(ids, [ids.length]), this.intScalar(0)]);
+  }
+
   /** Runs TensorFlow op `name`; `outputs` handles come back, owned by this pass. */
   run(name: string, attrs: readonly NativeAttr[], inputs: readonly NativeHandle[], outputs = 1): NativeHandle[] {
     const made = this.binding.executeOp(

@@ -58,8 +58,7 @@ export function gatherRowsToHost(table: tf.Tensor2D, ids: Int32Array): Float32Ar
     const ops = table.dtype === 'float32' ? nativeOps() : null;
     if (ops) {
       try {
-        const attrs = [ops.type('Tparams', 'float32'), ops.type('Tindices', 'int32'), ops.type('Taxis', 'int32'), ops.int('batch_dims', 0)];
-        return ops.read(ops.one('GatherV2', attrs, [ops.input(table), ops.ints(ids, [ids.length]), ops.intScalar(0)]));
+        return ops.read(ops.gatherRows(ops.input(table), ids));
       } finally {
         ops.dispose();
       }
