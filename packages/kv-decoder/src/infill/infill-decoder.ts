@@ -4,6 +4,7 @@ import type { TokenSampler } from '../sampling/sample-token.js';
 import type { InfillRow } from './infill-row.js';
 import type { InfillMethod, InfillResult } from './infill-types.js';
 import { banInPlace, logProbabilityOf } from './log-probability.js';
+import { simdGreedyChoice } from './sum-exp-kernel.js';
 
 /** A token a decoder chose: `row` is the row's number in the batch, `index` its position. */
 export interface DecodedToken {
@@ -55,9 +56,12 @@ export function chooseTokens(
     const row = rows[decision.row] as InfillRow;
     const allowed = logits.subarray(k * vocabSize, (k + 1) * vocabSize);
     banInPlace(allowed, row.bans(decision.index, row.tokens));
-    const id = sampler(allowed, row.rng);
+    // Greedy: one SIMD pass finds the id and another its log-probability (the same values as
+    // the sampler and `logProbabilityOf`); a row it refuses goes the checked way, which reports it.
+    const greedy = sampler.greedy === true ? simdGreedyChoice(allowed) : undefined;
+    const id = greedy ? greedy.id : sampler(allowed, row.rng);
     row.tokens[decision.index] = id;
-    row.logProbs[decision.index] = logProbabilityOf(allowed, id);
+    row.logProbs[decision.index] = greedy ? greedy.logProb : logProbabilityOf(allowed, id);
     return { row: decision.row, index: decision.index, id };
   });
 }

@@ -7,7 +7,7 @@ import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from '@maria-ts/f
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenSampler } from '../sampling/sample-token.js';
 import { cachedDecode, type Decision } from './cached-decode.js';
-import { infill, infillStream } from './infill.js';
+import { DECODE_TURN_INTERVAL_MS, infill, infillStream, pacedTurns } from './infill.js';
 import { specialTokenIds } from './infill-decoder.js';
 import { prepareRows } from './infill-row.js';
 import type { InfillMethod, InfillToken } from './infill-types.js';
@@ -234,14 +234,36 @@ describe('cancellation', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('an abort from a timer stops a running decode between steps (the loop yields to the event loop)', async () => {
+  it('an abort from a timer stops a running decode within about DECODE_TURN_INTERVAL_MS of decoding (the loop yields to the event loop)', async () => {
     const controller = new AbortController();
     const request = { ids: Array.from({ length: 40 }, (_, i) => 400 + i), masked: Array.from({ length: 20 }, (_, i) => 2 * i) };
     let seen = 0;
-    const running = infill(model, request, { signal: controller.signal, onToken: () => void seen++ });
+    // Each step made to take ≥ 2 ms, so the 20 steps take ≥ 40 ms: four intervals at least.
+    const slowStep = () => {
+      seen++;
+      const start = performance.now();
+      while (performance.now() - start < 2);
+    };
+    const running = infill(model, request, { signal: controller.signal, onToken: slowStep });
     setTimeout(() => controller.abort(), 0);
     await expect(running).rejects.toSatisfy((error: unknown) => AbortedError.isInstance(error));
-    expect(seen).toBeLessThan(20);
+    expect(seen).toBeLessThanOrEqual(Math.ceil(DECODE_TURN_INTERVAL_MS / 2) + 2);
+  });
+
+  it('pacedTurns: a full event-loop turn on the first call and once per interval, only a microtask in between', async () => {
+    const ranTimer = async (turn: () => Promise<void>) => {
+      let ran = false;
+      setImmediate(() => (ran = true));
+      await turn();
+      return ran;
+    };
+    const paced = pacedTurns(60_000);
+    expect(await ranTimer(paced)).toBe(true);
+    expect(await ranTimer(paced)).toBe(false);
+    expect(await ranTimer(paced)).toBe(false);
+    const every = pacedTurns(0);
+    expect([await ranTimer(every), await ranTimer(every), await ranTimer(every)]).toEqual([true, true, true]);
+    await new Promise((resolve) => setImmediate(resolve)); // the immediates the paced calls left pending
   });
 
   it('an already aborted signal fails before any work; breaking out of a stream frees its tensors', async () => {

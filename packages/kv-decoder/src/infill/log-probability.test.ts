@@ -2,7 +2,9 @@ import { Rng } from '@maria-ts/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { float64LogSumExp, logProbabilityOf, logSumExp } from './log-probability.js';
-import { simdLogSumExp, sumExpKernelBytes } from './sum-exp-kernel.js';
+import { argmax } from '../sampling/argmax.js';
+import { createTokenSampler } from '../sampling/sample-token.js';
+import { simdGreedyChoice, simdLogSumExp, sumExpKernelBytes } from './sum-exp-kernel.js';
 
 /** A float32 row of `n` normal logits with standard deviation `scale` around `offset`. */
 function row(n: number, scale: number, offset: number, seed: number): Float32Array {
@@ -58,5 +60,59 @@ describe('logSumExp: the SIMD kernel against the float64 loop', () => {
     let total = 0;
     for (let id = 0; id < logits.length; id++) total += Math.exp(logProbabilityOf(logits, id));
     expect(total).toBeCloseTo(1, 5);
+  });
+});
+
+describe('simdGreedyChoice: the greedy id and its log-probability in two SIMD passes', () => {
+  /** What the checked path gives: `argmax` (lowest id among ties) and `logProbabilityOf`. */
+  const checked = (logits: Float32Array) => {
+    const id = argmax(logits);
+    return { id, logProb: logProbabilityOf(logits, id) };
+  };
+
+  it('gives exactly the checked path\'s id and log-probability on arbitrary rows (property), with ties, ±0 and banned ids', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.float({ min: -60, max: 60, noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0, -0, 3, 3)), { minLength: 1, maxLength: 300 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (values, banned) => {
+          const logits = Float32Array.from(values);
+          for (const id of banned) if (id % logits.length !== 0) logits[id % logits.length] = -Infinity;
+          expect(simdGreedyChoice(logits)).toEqual(checked(logits));
+        },
+      ),
+      { numRuns: 300, seed: 12 },
+    );
+  });
+
+  it('finds the lowest id of a tied maximum anywhere in a vocabulary row, also in the last n mod 4 entries', () => {
+    for (const n of [8192, 8190, 5, 1]) {
+      for (const at of [0, 1, n >> 1, n - 2, n - 1].filter((at) => at >= 0 && at < n)) {
+        const logits = row(n, 1, 0, n + at);
+        logits[at] = 50;
+        if (at + 1 < n) logits[n - 1] = 50;
+        expect(simdGreedyChoice(logits), `n ${n}, max at ${at}`).toEqual(checked(logits));
+        expect(simdGreedyChoice(logits)?.id).toBe(at);
+      }
+    }
+  });
+
+  it('refuses rows with a NaN (in the SIMD body or the tail), a +Infinity, nothing finite, or no entries, leaving them to the checked path', () => {
+    for (const [n, at] of [[64, 7], [66, 65], [3, 2]] as const) {
+      const nan = row(n, 1, 0, at);
+      nan[at] = Number.NaN;
+      expect(simdGreedyChoice(nan), `NaN at ${at} of ${n}`).toBeUndefined();
+      const infinite = row(n, 1, 0, at);
+      infinite[at] = Infinity;
+      expect(simdGreedyChoice(infinite), `+Infinity at ${at} of ${n}`).toBeUndefined();
+    }
+    expect(simdGreedyChoice(new Float32Array(9).fill(-Infinity))).toBeUndefined();
+    expect(simdGreedyChoice(new Float32Array(0))).toBeUndefined();
+  });
+
+  it('is taken only for the plain greedy sampler', () => {
+    expect(createTokenSampler({ temperature: 0 }).greedy).toBe(true);
+    expect(createTokenSampler({ temperature: 0.7 }).greedy).toBe(false);
+    expect(createTokenSampler({}).greedy).toBe(false);
   });
 });

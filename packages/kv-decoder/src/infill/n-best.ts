@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { AbortedError, InvalidArgumentError } from '@maria-ts/core';
 import type { MariaModel } from '@maria-ts/core';
+import { pacedTurns } from './infill.js';
 import { prepareRows, type InfillRow } from './infill-row.js';
 import type { FilledToken, InfillRequest } from './infill-types.js';
 import { bannedLogits, logSumExp } from './log-probability.js';
@@ -67,11 +68,6 @@ function topIndices(values: Float32Array, k: number): number[] {
   return picked;
 }
 
-/** Lets timers and abort events run between two decoder calls. */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 /**
  * The `nBest` most likely joint fills of all masked positions of one request, best first,
  * each with its total log-probability, by beam search over the masked positions on the AR
@@ -105,11 +101,12 @@ export async function infillNBest(model: MariaModel, request: InfillRequest, opt
   const arInputs = (tokens: Int32Array, length: number) => Int32Array.from({ length }, (_, j) => (j === 0 ? bos : (tokens[j - 1] as number)));
   const mlm = method === 'maria' ? maskedMlmLogits(model, [row]) : undefined;
   const cache = model.ar.createCache(width, last + 1);
+  const turn = pacedTurns();
   try {
     let beam: Hypothesis[] = [empty];
     let held: Int32Array[] = Array.from({ length: width }, () => new Int32Array(0)); // what each cache row has read
     for (const position of positions) {
-      await nextTurn();
+      await turn();
       if (options.signal?.aborted) throw new AbortedError('n-best infill');
       const wanted = Array.from({ length: width }, (_, r) => arInputs((beam[r] ?? (beam[0] as Hypothesis)).tokens, position + 1));
       const keep = Math.min(cache.length, position, ...wanted.map((inputs, r) => commonPrefix(held[r] as Int32Array, inputs, cache.length)));

@@ -88,6 +88,30 @@ function sumExpKernel(): SumExpKernel | null {
   return kernel;
 }
 
+/** The row copied into the kernel's memory and its maximum (NaN if any entry is NaN: `f32x4.max` propagates it). */
+function loadRow(simd: SumExpKernel, row: Float32Array): number {
+  const n = row.length;
+  const bytes = 4 * n;
+  if (simd.memory.buffer.byteLength < bytes) simd.memory.grow(Math.ceil((bytes - simd.memory.buffer.byteLength) / 65536));
+  new Float32Array(simd.memory.buffer, 0, n).set(row);
+  const whole = n & ~3;
+  let max = whole > 0 ? simd.rowMax(0, whole) : -Infinity;
+  for (let i = whole; i < n; i++) {
+    const value = row[i] as number;
+    if (value > max || Number.isNaN(value)) max = value;
+  }
+  return max;
+}
+
+/** max + log Σ exp(row − max) of a row `loadRow` just copied, for a finite max. */
+function loadedLogSumExp(simd: SumExpKernel, row: Float32Array, max: number): number {
+  const n = row.length;
+  const whole = n & ~3;
+  let sum = whole > 0 ? simd.sumExp(0, whole, max) : 0;
+  for (let i = whole; i < n; i++) sum += Math.exp((row[i] as number) - max);
+  return max + Math.log(sum);
+}
+
 /**
  * log Σ exp(row) through the SIMD kernel, or `undefined` where it is unavailable. The last
  * n mod 4 values are added on the host.
@@ -95,16 +119,24 @@ function sumExpKernel(): SumExpKernel | null {
 export function simdLogSumExp(row: Float32Array): number | undefined {
   const simd = sumExpKernel();
   if (!simd) return undefined;
-  const n = row.length;
-  const bytes = 4 * n;
-  if (simd.memory.buffer.byteLength < bytes) simd.memory.grow(Math.ceil((bytes - simd.memory.buffer.byteLength) / 65536));
-  new Float32Array(simd.memory.buffer, 0, n).set(row);
-  const whole = n & ~3;
-  let max = whole > 0 ? simd.rowMax(0, whole) : -Infinity;
-  for (let i = whole; i < n; i++) if ((row[i] as number) > max) max = row[i] as number;
+  const max = loadRow(simd, row);
   // −Infinity (all banned), +Infinity or NaN: the caller's float64 loop decides.
   if (!Number.isFinite(max)) return undefined;
-  let sum = whole > 0 ? simd.sumExp(0, whole, max) : 0;
-  for (let i = whole; i < n; i++) sum += Math.exp((row[i] as number) - max);
-  return max + Math.log(sum);
+  return loadedLogSumExp(simd, row, max);
+}
+
+/**
+ * The greedy choice of a row and its log-probability in one SIMD pass for the maximum and one
+ * for the exponentials: the lowest id holding the maximum (`indexOf`, the engine's search) and
+ * `row[id] − logSumExp(row)`, the same values `argmax` and `logProbabilityOf` give. `undefined`
+ * where the kernel is unavailable or the row has a NaN, a +Infinity or nothing finite, which the
+ * caller's checked path reports.
+ */
+export function simdGreedyChoice(row: Float32Array): { readonly id: number; readonly logProb: number } | undefined {
+  const simd = sumExpKernel();
+  if (!simd || row.length === 0) return undefined;
+  const max = loadRow(simd, row);
+  if (!Number.isFinite(max)) return undefined;
+  const id = row.indexOf(max);
+  return { id, logProb: (row[id] as number) - loadedLogSumExp(simd, row, max) };
 }

@@ -3,7 +3,14 @@ import { filteredTokens } from './sampling-distribution.js';
 import { resolveSamplingOptions, type SamplingOptions } from './sampling-options.js';
 
 /** Picks one token id from a row of logits. */
-export type TokenSampler = (logits: ArrayLike<number>, rng: Rng) => number;
+export interface TokenSampler {
+  (logits: ArrayLike<number>, rng: Rng): number;
+  /**
+   * True when the sampler is the plain greedy choice (temperature 0: the lowest id of the
+   * largest logit, no draw), so a caller may pick that id by a faster route of its own.
+   */
+  readonly greedy?: boolean;
+}
 
 /**
  * A token sampler with its options checked once (bad options throw a typed
@@ -16,7 +23,7 @@ export type TokenSampler = (logits: ArrayLike<number>, rng: Rng) => number;
  */
 export function createTokenSampler(options: SamplingOptions = {}): TokenSampler {
   const resolved = resolveSamplingOptions(options);
-  return (logits, rng) => {
+  const sampler = (logits: ArrayLike<number>, rng: Rng): number => {
     const { ids, weights, total } = filteredTokens(logits, resolved);
     if (resolved.temperature === 0) return ids[0] as number;
     const target = rng.uniform() * total;
@@ -31,6 +38,7 @@ export function createTokenSampler(options: SamplingOptions = {}): TokenSampler 
     }
     return last; // target ≥ the running sum only through rounding: the last token with weight
   };
+  return Object.assign(sampler, { greedy: resolved.temperature === 0 });
 }
 
 /** Samples one token from `logits` (see `createTokenSampler`). */
