@@ -4,7 +4,7 @@ import type { TokenSampler } from '../sampling/sample-token.js';
 import { chooseTokens } from './infill-decoder.js';
 import type { InfillRow } from './infill-row.js';
 import type { InfillOptions, InfillRequest, InfillResult, InfillToken } from './infill-types.js';
-import { checkInfill, infill, nextTurn, rowResult } from './infill.js';
+import { checkInfill, infill, pacedTurns, rowResult } from './infill.js';
 import { maskedMlmLogits, type MaskedMlmLogits } from './maria-decoder.js';
 
 /**
@@ -120,8 +120,9 @@ export class InfillBatcher {
   private async run(): Promise<void> {
     this.running = true;
     try {
+      const turn = pacedTurns();
       while (this.waiting.length > 0 || this.active.length > 0) {
-        await nextTurn(); // timers, I/O, new requests and aborts run between ticks
+        await turn(); // timers, I/O, new requests and aborts run between ticks, once per DECODE_TURN_INTERVAL_MS of decoding
         try {
           this.tick();
         } catch (error) {
