@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { InputTooLongError, InvalidArgumentError, type ARBackbone, type ARChunk, type KVCache } from '@maria-ts/core';
+import { InputTooLongError, InvalidArgumentError, type ARBackbone, type ARChunk, type KVCache, type StepChunksOptions } from '@maria-ts/core';
 import { HostKVCache } from '../layers/host-kv-cache.js';
 import { ChunkedKVCache } from '../layers/kv-cache.js';
 import { TransformerBackbone, type TransformerOutput } from './transformer-backbone.js';
@@ -43,9 +43,10 @@ export abstract class DecoderBackbone extends TransformerBackbone implements ARB
   /**
    * `hostStep` over several sequences' chunks, each in its own host cache of batch size 1
    * (see `stepChunks`): writes each chunk's keys and values into its cache without advancing
-   * it, and returns the hidden states of all chunks' rows, in order, [rows × width].
+   * it, and returns the hidden states of all chunks' rows, in order, [rows × width], or with
+   * `lastOnly` each chunk's last row only, [chunks × width].
    */
-  protected hostStepChunks(_chunks: readonly HostChunk[]): Float32Array | null {
+  protected hostStepChunks(_chunks: readonly HostChunk[], _lastOnly: boolean): Float32Array | null {
     return null;
   }
 
@@ -64,9 +65,9 @@ export abstract class DecoderBackbone extends TransformerBackbone implements ARB
    * layers' products run once over every chunk's rows, attention per sequence over its own
    * cache. Every chunk is checked (ids, its cache, room, positions) before any work, and no
    * cache advances unless the whole step succeeds, so a refused or failed step leaves every
-   * cache as it was.
+   * cache as it was. With `lastOnly`, each chunk's last state only (see core's `StepChunksOptions`).
    */
-  stepChunks(chunks: readonly ARChunk[]): Float32Array[] {
+  stepChunks(chunks: readonly ARChunk[], options: StepChunksOptions = {}): Float32Array[] {
     if (!this.canStepChunks) throw new InvalidArgumentError('stepChunks', this.info.family, 'a backbone with a host decode step (canStepChunks)');
     if (this.disposed) throw new InvalidArgumentError('backbone', this.info.family, 'a backbone that has not been disposed');
     const checked = chunks.map((chunk, number): HostChunk => {
@@ -83,13 +84,15 @@ export abstract class DecoderBackbone extends TransformerBackbone implements ARB
     if (new Set(checked.map((chunk) => chunk.cache)).size !== checked.length) throw new InvalidArgumentError('stepChunks caches', 'a cache given twice', 'one chunk per cache');
     for (const chunk of checked) chunk.cache.ensureRoom(chunk.ids.length);
     if (checked.length === 0) return [];
-    const hidden = this.hostStepChunks(checked) as Float32Array;
+    const lastOnly = options.lastOnly === true;
+    const hidden = this.hostStepChunks(checked, lastOnly) as Float32Array;
     const width = this.info.hiddenSize;
     let first = 0;
     return checked.map((chunk) => {
       chunk.cache.advance(chunk.ids.length);
-      const rows = hidden.subarray(first * width, (first + chunk.ids.length) * width);
-      first += chunk.ids.length;
+      const count = lastOnly ? 1 : chunk.ids.length;
+      const rows = hidden.subarray(first * width, (first + count) * width);
+      first += count;
       return rows;
     });
   }

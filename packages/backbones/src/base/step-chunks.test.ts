@@ -76,6 +76,32 @@ describe('stepChunks: several sequences, each in its own cache at its own positi
       run(); // the first run also makes the backbone's kept product buffers and RoPE tables
       await expectNoTensorLeak(run);
     });
+
+    it(`${name}: with lastOnly, each chunk's last state alone, equal to stepping that sequence alone, and caches that go on the same`, async () => {
+      const decoder = decoders.get(name) as ARBackbone;
+      const width = decoder.info.hiddenSize;
+      const run = () => {
+        const alone = [0, 1, 2].map(() => decoder.createCache(1, 64));
+        const together = [0, 1, 2].map(() => decoder.createCache(1, 64));
+        for (const tick of SCHEDULE) {
+          const live = [0, 1, 2].filter((sequence) => tick[sequence] !== null);
+          const states = decoder.stepChunks?.(live.map((sequence) => ({ ids: tick[sequence] as number[], cache: together[sequence] as KVCache })), { lastOnly: true }) ?? [];
+          live.forEach((sequence, k) => {
+            const ids = tick[sequence] as number[];
+            const input = tf.tensor2d([ids], undefined, 'int32');
+            const { hidden } = decoder.step(input, alone[sequence] as KVCache);
+            const expected = (hidden.dataSync() as Float32Array).slice((ids.length - 1) * width);
+            tf.dispose([input, hidden]);
+            expect((states[k] as Float32Array).length).toBe(width);
+            expect(maxDifference(states[k] as Float32Array, expected)).toBeLessThanOrEqual(tolerance());
+            expect(together[sequence]?.length).toBe(alone[sequence]?.length);
+          });
+        }
+        [...alone, ...together].forEach((cache) => cache.dispose());
+      };
+      run();
+      await expectNoTensorLeak(run);
+    });
   }
 
   it('refuses a bad chunk before any cache moves: an id outside the vocabulary, a full cache, a cache given twice, a batched cache', () => {

@@ -177,6 +177,13 @@ export function hostRotateHeads(qkv: Float32Array, batch: number, length: number
   }
 }
 
+/** The rows `rows` (row numbers) of a row-major [·, width] array, as a new [rows.length, width] array. */
+export function hostPickRows(x: Float32Array, width: number, rows: Int32Array): Float32Array {
+  const out = new Float32Array(rows.length * width);
+  rows.forEach((row, k) => out.set(x.subarray(row * width, (row + 1) * width), k * width));
+  return out;
+}
+
 /**
  * Query rows at or below which attention over the cache runs on the host; longer chunks (a
  * prefill) run on the engine, where its O(queries × keys) products are fast.
@@ -192,6 +199,12 @@ export interface HostAttentionInput {
   readonly scale: number;
   readonly cache: HostKVCache;
   readonly layer: number;
+  /**
+   * The first query row (of each sequence's `length`) whose attention is computed (default 0):
+   * rows before it still write their keys and values, and their output rows are left 0. For a
+   * last layer whose earlier rows' outputs nobody reads. Chunks run on the engine ignore it.
+   */
+  readonly firstQuery?: number;
 }
 
 /**
@@ -226,7 +239,7 @@ export function hostCachedAttention(input: HostAttentionInput): Float32Array {
   const dots = simd && (headDim % 16 === 0 ? simd.kernels.dots16 : simd.kernels.dots);
   const mix = simd && (headDim % 16 === 0 ? simd.kernels.mix16 : simd.kernels.mix);
   for (let b = 0; b < batch; b++) {
-    for (let l = 0; l < length; l++) {
+    for (let l = input.firstQuery ?? 0; l < length; l++) {
       const row = (b * length + l) * rowWidth;
       const visible = offset + l + 1;
       for (let head = 0; head < numHeads; head++) {

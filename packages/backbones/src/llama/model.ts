@@ -14,6 +14,7 @@ import {
   hostGatedActivation,
   hostGatedSilu,
   hostNormRows,
+  hostPickRows,
   hostRotateHeads,
   hostVector,
 } from '../layers/host-decode.js';
@@ -121,7 +122,7 @@ export class LlamaBackbone extends DecoderBackbone {
    * the rows of all chunks go through every product together, while RoPE and attention run
    * per chunk at its own cache position, exactly as `hostStep` runs them for that chunk alone.
    */
-  protected override hostStepChunks(chunks: readonly HostChunk[]): Float32Array {
+  protected override hostStepChunks(chunks: readonly HostChunk[], lastOnly: boolean): Float32Array {
     const { heads, scale } = this.attentionOptions;
     const total = chunks.reduce((sum, chunk) => sum + chunk.ids.length, 0);
     const ids = new Int32Array(total);
@@ -134,19 +135,28 @@ export class LlamaBackbone extends DecoderBackbone {
     const rowWidth = (heads.numHeads + 2 * heads.numKeyValueHeads) * heads.headDim;
     const attendedWidth = heads.numHeads * heads.headDim;
     const input = tf.tensor2d(ids, [1, total], 'int32');
+    // With `lastOnly`, the last layer carries on from attention with each chunk's last row only.
+    let end = 0;
+    const lastRows = lastOnly ? Int32Array.from(chunks, (chunk) => (end += chunk.ids.length) - 1) : null;
+    const lastLayer = this.blocks.length - 1;
     try {
-      return this.hostLayers(input, (qkv, layer) => {
-        const attended = new Float32Array(total * attendedWidth);
-        let first = 0;
-        for (const chunk of chunks) {
-          const length = chunk.ids.length;
-          const rows = qkv.subarray(first * rowWidth, (first + length) * rowWidth);
-          hostRotateHeads(rows, 1, length, rowWidth, 0, heads.numHeads + heads.numKeyValueHeads, heads.headDim, chunk.cache.length, tables);
-          attended.set(hostCachedAttention({ qkv: rows, batch: 1, length, heads, scale, cache: chunk.cache, layer }), first * attendedWidth);
-          first += length;
-        }
-        return attended;
-      });
+      return this.hostLayers(
+        input,
+        (qkv, layer) => {
+          const attended = new Float32Array(total * attendedWidth);
+          let first = 0;
+          for (const chunk of chunks) {
+            const length = chunk.ids.length;
+            const rows = qkv.subarray(first * rowWidth, (first + length) * rowWidth);
+            hostRotateHeads(rows, 1, length, rowWidth, 0, heads.numHeads + heads.numKeyValueHeads, heads.headDim, chunk.cache.length, tables);
+            const firstQuery = lastRows !== null && layer === lastLayer ? length - 1 : 0;
+            attended.set(hostCachedAttention({ qkv: rows, batch: 1, length, heads, scale, cache: chunk.cache, layer, firstQuery }), first * attendedWidth);
+            first += length;
+          }
+          return attended;
+        },
+        lastRows,
+      );
     } finally {
       input.dispose();
     }
@@ -156,23 +166,31 @@ export class LlamaBackbone extends DecoderBackbone {
    * The layers of a host step on the rows of `ids` (every row of every sequence, in order):
    * embeddings, then per layer the norm, the fused QKV product, `attend` (RoPE, cache writes
    * and attention, which depend on how rows map to caches), the output product, and the MLP;
-   * returns the final norm's output [rows × width].
+   * returns the final norm's output [rows × width]. With `keep` (row numbers, ascending), the
+   * last layer goes on after attention with those rows only and returns [keep.length × width]:
+   * every row's keys and values are in the cache by then, and no other row's output is read.
    */
-  private hostLayers(ids: tf.Tensor2D, attend: (qkv: Float32Array, layer: number) => Float32Array): Float32Array {
+  private hostLayers(ids: tf.Tensor2D, attend: (qkv: Float32Array, layer: number) => Float32Array, keep: Int32Array | null = null): Float32Array {
     const act = HOST_ACTIVATIONS[this.config.activation] as (x: number) => number;
     const silu = this.config.activation === 'silu' || this.config.activation === 'swish';
-    const rows = ids.shape[0] * ids.shape[1];
+    let rows = ids.shape[0] * ids.shape[1];
     const width = this.config.hiddenSize;
     const { clipQkv } = this.attentionOptions;
     const norm = this.config.norm;
     const weight = (vector: tf.Tensor1D | null) => (norm.kind === 'rms' ? hostVector(vector) : null); // as `norm`: OLMo's LayerNorm has no weight
-    const x = gatherRowsToHost(this.tokenTable, Int32Array.from(ids.dataSync()));
+    let x = gatherRowsToHost(this.tokenTable, Int32Array.from(ids.dataSync()));
     const normed = new Float32Array(rows * width);
+    const lastLayer = this.blocks.length - 1;
     this.blocks.forEach((block, layer) => {
       hostNormRows(x, rows, width, norm, weight(block.attentionNorm), normed);
       const qkv = this.products.run(normed, rows, block.attention.queryKeyValue);
       if (clipQkv !== null) hostClipInPlace(qkv, clipQkv);
-      const attended = attend(qkv, layer);
+      let attended = attend(qkv, layer);
+      if (keep !== null && layer === lastLayer && keep.length < rows) {
+        x = hostPickRows(x, width, keep);
+        attended = hostPickRows(attended, attended.length / rows, keep);
+        rows = keep.length;
+      }
       hostAddInPlace(x, this.products.run(attended, rows, block.attention.output));
       hostNormRows(x, rows, width, norm, weight(block.mlpNorm), normed);
       const gateAndUp = this.products.run(normed, rows, block.mlp.gateAndUp);
@@ -181,7 +199,7 @@ export class LlamaBackbone extends DecoderBackbone {
       hostAddInPlace(x, this.products.run(gated, rows, block.mlp.down));
     });
     hostNormRows(x, rows, width, norm, weight(this.finalNorm), normed);
-    return normed;
+    return normed.subarray(0, rows * width);
   }
 
   override dispose(): void {

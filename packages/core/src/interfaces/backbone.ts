@@ -89,8 +89,18 @@ export interface ARBackbone extends LanguageBackbone {
    * chunk's hidden states on the host, row-major [chunk length × hiddenSize], and advances
    * each cache by its chunk; the same values as `step` on each chunk alone. A chunk that is
    * refused (bad ids, a full cache) throws before any cache changes. Only where `canStepChunks`.
+   *
+   * With `lastOnly`, each chunk's last row only ([hiddenSize]), which is all a decoder reads:
+   * every row still writes its keys and values into the cache, but the backbone may skip what
+   * only the other rows' final states need (the last layer's attention output, MLP and norm).
    */
-  stepChunks?(chunks: readonly ARChunk[]): Float32Array[];
+  stepChunks?(chunks: readonly ARChunk[], options?: StepChunksOptions): Float32Array[];
+}
+
+/** Options of `ARBackbone.stepChunks`. */
+export interface StepChunksOptions {
+  /** Return each chunk's last hidden state only (default false: every row's). */
+  readonly lastOnly?: boolean;
 }
 
 /** One sequence's chunk of `ARBackbone.stepChunks`. */

@@ -82,15 +82,15 @@ export function* cachedDecode(model: MariaModel, rows: readonly InfillRow[], con
 /**
  * One decoder call: feeds the chunk [batch, length] and returns logits at the decision rows of
  * its last position. A single sequence on a backbone with a host step goes through
- * `stepChunks`, whose states come back on the host without any tensor; otherwise `step`.
+ * `stepChunks` (the chunk's last state only), whose state comes back on the host without any
+ * tensor; otherwise `step`.
  */
 function stepLogits(model: MariaModel, cache: KVCache, chunk: Int32Array, shape: [number, number], decisions: readonly Decision[], source: CachedLogitSource): Float32Array {
   const [batch, length] = shape;
   const { ar } = model;
   if (batch === 1 && ar.canStepChunks === true && ar.stepChunks) {
-    const hidden = (ar.stepChunks([{ ids: chunk, cache }]) as Float32Array[])[0] as Float32Array;
-    const width = hidden.length / length;
-    return source.logits(hidden.subarray((length - 1) * width), decisions); // batch 1: one decision, the chunk's last state
+    const hidden = (ar.stepChunks([{ ids: chunk, cache }], { lastOnly: true }) as Float32Array[])[0] as Float32Array;
+    return source.logits(hidden, decisions); // batch 1: one decision, the chunk's last state
   }
   const states = tf.tidy(() => {
     const { hidden } = ar.step(tf.tensor2d(chunk, shape, 'int32'), cache);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { AbortedError, InvalidArgumentError, initEngine, sequencePassBackend, type ARChunk, type MariaModel } from '@maria-ts/core';
+import { AbortedError, InvalidArgumentError, initEngine, sequencePassBackend, type ARChunk, type StepChunksOptions, type MariaModel } from '@maria-ts/core';
 import { testEngineOptions } from '@maria-ts/core/testing';
 import { loadTokenizer } from '@maria-ts/backbones';
 import { createRandomMariaModel, MONOREPO_TINY_TOKENIZER_DIR } from '@maria-ts/fusion-head/testing';
@@ -105,12 +105,12 @@ describe('InfillBatcher: concurrent Algorithm-1 infills share decode steps', () 
 
   it('fails only the request whose callback throws or whose step is refused; the others finish as alone', async () => {
     const batcher = new InfillBatcher(model);
-    const ar = model.ar as { stepChunks: (chunks: readonly ARChunk[]) => Float32Array[] };
+    const ar = model.ar as { stepChunks: (chunks: readonly ARChunk[], options?: StepChunksOptions) => Float32Array[] };
     const original = ar.stepChunks;
     const poison = 999;
-    ar.stepChunks = function (this: unknown, chunks) {
+    ar.stepChunks = function (this: unknown, chunks, options) {
       if (chunks.some((chunk) => Array.from(chunk.ids).includes(poison))) throw new InvalidArgumentError('test chunk', poison, 'no poison');
-      return original.call(this, chunks);
+      return original.call(this, chunks, options);
     };
     try {
       const caught = (promise: Promise<InfillResult>) => promise.then(() => null, (error: unknown) => error);

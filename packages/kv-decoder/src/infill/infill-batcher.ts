@@ -209,7 +209,7 @@ export class InfillBatcher {
     const ar = this.model.ar;
     const stepChunks = (some: readonly ARChunk[]): Float32Array[] => {
       if (!ar.stepChunks) throw new InvalidArgumentError('AR backbone', ar.info.family, 'a backbone with stepChunks');
-      return ar.stepChunks(some);
+      return ar.stepChunks(some, { lastOnly: true });
     };
     try {
       return stepChunks(chunks);

@@ -93,9 +93,9 @@ describe('Algorithm 1 (maria)', () => {
     };
     const originalChunks = model.ar.stepChunks; // a single sequence on a host-step backbone goes through stepChunks
     if (originalChunks) {
-      model.ar.stepChunks = (chunks) => {
+      model.ar.stepChunks = (chunks, options) => {
         calls.push(...chunks.map((chunk) => chunk.ids.length));
-        return originalChunks.call(model.ar, chunks);
+        return originalChunks.call(model.ar, chunks, options);
       };
     }
     try {
