@@ -87,13 +87,15 @@ export abstract class DecoderBackbone extends TransformerBackbone implements ARB
     const lastOnly = options.lastOnly === true;
     const hidden = this.hostStepChunks(checked, lastOnly) as Float32Array;
     const width = this.info.hiddenSize;
+    // A host step that does not shorten its output for `lastOnly` returns every row: the last is taken from those.
+    const everyRow = !lastOnly || hidden.length !== checked.length * width;
     let first = 0;
     return checked.map((chunk) => {
       chunk.cache.advance(chunk.ids.length);
-      const count = lastOnly ? 1 : chunk.ids.length;
+      const count = everyRow ? chunk.ids.length : 1;
       const rows = hidden.subarray(first * width, (first + count) * width);
       first += count;
-      return rows;
+      return lastOnly ? rows.subarray((count - 1) * width) : rows;
     });
   }
 

@@ -104,6 +104,22 @@ describe('stepChunks: several sequences, each in its own cache at its own positi
     });
   }
 
+  it('with lastOnly, a host step that returns every row anyway still gives each chunk its last state', () => {
+    const decoder = decoders.get('tiny-olmo') as ARBackbone;
+    const width = decoder.info.hiddenSize;
+    const hostStepChunks = (decoder as unknown as { hostStepChunks: (chunks: unknown, lastOnly: boolean) => Float32Array }).hostStepChunks;
+    const everyRow = Object.create(decoder) as ARBackbone;
+    Object.defineProperty(everyRow, 'hostStepChunks', { value: (chunks: unknown) => hostStepChunks.call(decoder, chunks, false) });
+    const [plain, ignoring] = [decoder, everyRow].map((backbone) => {
+      const caches = [decoder.createCache(1, 64), decoder.createCache(1, 64)];
+      const states = backbone.stepChunks?.([{ ids: [1, 2, 3], cache: caches[0] as KVCache }, { ids: [4, 5], cache: caches[1] as KVCache }], { lastOnly: true }) ?? [];
+      caches.forEach((cache) => cache.dispose());
+      return states;
+    }) as [Float32Array[], Float32Array[]];
+    expect(ignoring.map((state) => state.length)).toEqual([width, width]);
+    ignoring.forEach((state, k) => expect(maxDifference(state, plain[k] as Float32Array)).toBeLessThanOrEqual(tolerance()));
+  });
+
   it('refuses a bad chunk before any cache moves: an id outside the vocabulary, a full cache, a cache given twice, a batched cache', () => {
     const decoder = decoders.get('fresh llama (GQA, untied)') as ARBackbone;
     const a = decoder.createCache(1, 8);
