@@ -24,14 +24,18 @@ export const HOST_PRODUCT_MAX_ROWS = POOL_MIN_ROWS - 1;
 export class HostProducts {
   private readonly products = new Map<DenseParameters, RowProduct>();
 
-  /** `x · weight (+ bias)` on the engine for host rows x [rows, in]; returns [rows, out] on the host. */
+  /**
+   * `x · weight (+ bias)` on the engine for host rows x [rows, in]; returns [rows, out] on the
+   * host, in a buffer the layer's product reuses (`RowProduct.runShared`): valid until the same
+   * layer's next product, which a step reaches only after it has used this one.
+   */
   run(x: Float32Array, rows: number, parameters: DenseParameters): Float32Array {
     let product = this.products.get(parameters);
     if (!product) {
       product = new RowProduct(parameters.weight, parameters.bias, HOST_PRODUCT_MAX_ROWS);
       this.products.set(parameters, product);
     }
-    return product.run(x, rows);
+    return product.runShared(x, rows);
   }
 
   dispose(): void {

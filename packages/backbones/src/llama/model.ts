@@ -110,7 +110,7 @@ export class LlamaBackbone extends DecoderBackbone {
     const offset = cache.length;
     const tables = this.rotary.hostTables(offset + length);
     const rowWidth = (heads.numHeads + 2 * heads.numKeyValueHeads) * heads.headDim;
-    const normed = this.hostLayers(ids, (qkv, layer) => {
+    const normed = this.hostLayers(Int32Array.from(ids.dataSync()), (qkv, layer) => {
       hostRotateHeads(qkv, batch, length, rowWidth, 0, heads.numHeads + heads.numKeyValueHeads, heads.headDim, offset, tables);
       return hostCachedAttention({ qkv, batch, length, heads, scale, cache, layer });
     });
@@ -134,32 +134,31 @@ export class LlamaBackbone extends DecoderBackbone {
     const tables = this.rotary.hostTables(Math.max(...chunks.map((chunk) => chunk.cache.length + chunk.ids.length)));
     const rowWidth = (heads.numHeads + 2 * heads.numKeyValueHeads) * heads.headDim;
     const attendedWidth = heads.numHeads * heads.headDim;
-    const input = tf.tensor2d(ids, [1, total], 'int32');
     // With `lastOnly`, the last layer carries on from attention with each chunk's last row only.
     let end = 0;
     const lastRows = lastOnly ? Int32Array.from(chunks, (chunk) => (end += chunk.ids.length) - 1) : null;
     const lastLayer = this.blocks.length - 1;
-    try {
-      return this.hostLayers(
-        input,
-        (qkv, layer) => {
-          const attended = new Float32Array(total * attendedWidth);
-          let first = 0;
-          for (const chunk of chunks) {
-            const length = chunk.ids.length;
-            const rows = qkv.subarray(first * rowWidth, (first + length) * rowWidth);
-            hostRotateHeads(rows, 1, length, rowWidth, 0, heads.numHeads + heads.numKeyValueHeads, heads.headDim, chunk.cache.length, tables);
-            const firstQuery = lastRows !== null && layer === lastLayer ? length - 1 : 0;
-            attended.set(hostCachedAttention({ qkv: rows, batch: 1, length, heads, scale, cache: chunk.cache, layer, firstQuery }), first * attendedWidth);
-            first += length;
-          }
-          return attended;
-        },
-        lastRows,
-      );
-    } finally {
-      input.dispose();
-    }
+    return this.hostLayers(
+      ids,
+      (qkv, layer) => {
+        const attend = (chunk: HostChunk, rows: Float32Array): Float32Array => {
+          const length = chunk.ids.length;
+          hostRotateHeads(rows, 1, length, rowWidth, 0, heads.numHeads + heads.numKeyValueHeads, heads.headDim, chunk.cache.length, tables);
+          const firstQuery = lastRows !== null && layer === lastLayer ? length - 1 : 0;
+          return hostCachedAttention({ qkv: rows, batch: 1, length, heads, scale, cache: chunk.cache, layer, firstQuery });
+        };
+        if (chunks.length === 1) return attend(chunks[0] as HostChunk, qkv);
+        const attended = new Float32Array(total * attendedWidth);
+        let first = 0;
+        for (const chunk of chunks) {
+          const length = chunk.ids.length;
+          attended.set(attend(chunk, qkv.subarray(first * rowWidth, (first + length) * rowWidth)), first * attendedWidth);
+          first += length;
+        }
+        return attended;
+      },
+      lastRows,
+    );
   }
 
   /**
@@ -170,15 +169,15 @@ export class LlamaBackbone extends DecoderBackbone {
    * last layer goes on after attention with those rows only and returns [keep.length × width]:
    * every row's keys and values are in the cache by then, and no other row's output is read.
    */
-  private hostLayers(ids: tf.Tensor2D, attend: (qkv: Float32Array, layer: number) => Float32Array, keep: Int32Array | null = null): Float32Array {
+  private hostLayers(ids: Int32Array, attend: (qkv: Float32Array, layer: number) => Float32Array, keep: Int32Array | null = null): Float32Array {
     const act = HOST_ACTIVATIONS[this.config.activation] as (x: number) => number;
     const silu = this.config.activation === 'silu' || this.config.activation === 'swish';
-    let rows = ids.shape[0] * ids.shape[1];
+    let rows = ids.length;
     const width = this.config.hiddenSize;
     const { clipQkv } = this.attentionOptions;
     const norm = this.config.norm;
     const weight = (vector: tf.Tensor1D | null) => (norm.kind === 'rms' ? hostVector(vector) : null); // as `norm`: OLMo's LayerNorm has no weight
-    let x = gatherRowsToHost(this.tokenTable, Int32Array.from(ids.dataSync()));
+    let x = gatherRowsToHost(this.tokenTable, ids);
     const normed = new Float32Array(rows * width);
     const lastLayer = this.blocks.length - 1;
     this.blocks.forEach((block, layer) => {

@@ -5,7 +5,7 @@ import { chooseTokens } from './infill-decoder.js';
 import type { InfillRow } from './infill-row.js';
 import type { InfillOptions, InfillRequest, InfillResult, InfillToken } from './infill-types.js';
 import { checkInfill, infill, pacedTurns, rowResult } from './infill.js';
-import { maskedMlmLogits, type MaskedMlmLogits } from './maria-decoder.js';
+import { addMlmHalf, maskedMlmLogits, type MaskedMlmLogits } from './maria-decoder.js';
 
 /**
  * While requests are decoding, requests that arrive wait up to `ADMIT_EVERY` ticks, or until
@@ -168,7 +168,7 @@ export class InfillBatcher {
       last.set(hidden.subarray(hidden.length - width), k * width);
     });
     this.arHalf ??= new RowProduct(this.model.head.variables().arWeight, null, POOL_MIN_ROWS - 1);
-    const arHalf = this.arHalf.run(last, stepped.length);
+    const arHalf = this.arHalf.runShared(last, stepped.length); // each member's row becomes its logits in place
     this.counts.ticks++;
     this.counts.rows += stepped.length;
     this.counts.largestTick = Math.max(this.counts.largestTick, stepped.length);
@@ -247,12 +247,8 @@ export class InfillBatcher {
     const position = row.masked[member.next] as number;
     const vocab = this.model.vocabSize;
     try {
-      const mlm = member.mlm as MaskedMlmLogits;
-      const from = mlm.slot(0, position) * vocab;
-      const logits = new Float32Array(vocab);
-      const alpha = mlm.arScale(0); // the fusion gate's AR scale, 1 for plain MARIA
-      for (let j = 0; j < vocab; j++) logits[j] = alpha * (arHalf[j] as number) + (mlm.values[from + j] as number);
-      const [token] = chooseTokens([row], [{ row: 0, index: position }], logits, vocab, member.sampler);
+      addMlmHalf(arHalf, member.mlm as MaskedMlmLogits, 0, position); // the member's row of this tick's product becomes its logits
+      const [token] = chooseTokens([row], [{ row: 0, index: position }], arHalf, vocab, member.sampler);
       const step = member.next;
       member.fed = position + 1;
       member.next++;

@@ -250,8 +250,8 @@ describe('cancellation', () => {
     expect(seen).toBeLessThanOrEqual(Math.ceil(DECODE_TURN_INTERVAL_MS / 2) + 2);
   });
 
-  it('pacedTurns: a full event-loop turn on the first call and once per interval, only a microtask in between', async () => {
-    const ranTimer = async (turn: () => Promise<void>) => {
+  it('pacedTurns: a full event-loop turn on the first call and once per interval, nothing to wait for in between', async () => {
+    const ranTimer = async (turn: () => Promise<void> | undefined) => {
       let ran = false;
       setImmediate(() => (ran = true));
       await turn();
@@ -259,6 +259,7 @@ describe('cancellation', () => {
     };
     const paced = pacedTurns(60_000);
     expect(await ranTimer(paced)).toBe(true);
+    expect(paced()).toBeUndefined();
     expect(await ranTimer(paced)).toBe(false);
     expect(await ranTimer(paced)).toBe(false);
     const every = pacedTurns(0);

@@ -3,7 +3,7 @@ import type { MariaModel } from '@maria-ts/core';
 import { createTokenSampler, type TokenSampler } from '../sampling/sample-token.js';
 import { arOnlyDecoder } from './ar-only-decoder.js';
 import { diffusionDecoder } from './diffusion-decoder.js';
-import type { InfillDecoder } from './infill-decoder.js';
+import type { DecodedToken, InfillDecoder } from './infill-decoder.js';
 import { prepareRows, type InfillRow } from './infill-row.js';
 import type { InfillMethod, InfillOptions, InfillRequest, InfillResult, InfillToken } from './infill-types.js';
 import { mariaDecoder } from './maria-decoder.js';
@@ -33,16 +33,17 @@ export function nextTurn(): Promise<void> {
 export const DECODE_TURN_INTERVAL_MS = 10;
 
 /**
- * A function for a decode loop to await between decoder calls: a full event-loop turn
- * (`nextTurn`) on the first call and whenever `intervalMs` have passed since the last one,
- * otherwise only a microtask.
+ * A function for a decode loop to call between decoder calls: a full event-loop turn
+ * (`nextTurn`) to await on the first call and whenever `intervalMs` have passed since the last
+ * one, otherwise `undefined` (nothing to wait for; awaiting it anyway costs a microtask).
  */
-export function pacedTurns(intervalMs = DECODE_TURN_INTERVAL_MS): () => Promise<void> {
+export function pacedTurns(intervalMs = DECODE_TURN_INTERVAL_MS): () => Promise<void> | undefined {
   let last = -Infinity;
-  return async () => {
-    if (performance.now() - last < intervalMs) return;
-    await nextTurn();
-    last = performance.now();
+  return () => {
+    if (performance.now() - last < intervalMs) return undefined;
+    return nextTurn().then(() => {
+      last = performance.now();
+    });
   };
 }
 
@@ -51,7 +52,10 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 }
 
 interface Session {
+  /** The filled tokens as a stream (`infillStream`). */
   readonly tokens: AsyncGenerator<InfillToken, void, void>;
+  /** Decodes to the end with only `onToken` to hear of each token (`infill`): no stream to await per token. */
+  readonly run: () => Promise<void>;
   readonly results: () => InfillResult[];
 }
 
@@ -93,6 +97,11 @@ function startSession(model: MariaModel, requests: readonly InfillRequest[], opt
   const { signal, onToken } = options;
   const piece = (id: number) => model.tokenizer.decode([id]);
 
+  const event = (token: DecodedToken, step: number): InfillToken => {
+    const logProb = (rows[token.row] as InfillRow).logProbs[token.index] as number;
+    return { request: token.row, index: token.index, id: token.id, piece: piece(token.id), logProb, step };
+  };
+
   async function* tokens(): AsyncGenerator<InfillToken, void, void> {
     throwIfAborted(signal);
     const steps = decoder.decode(model, rows, { sampler, diffusionSteps });
@@ -104,10 +113,9 @@ function startSession(model: MariaModel, requests: readonly InfillRequest[], opt
         const next = steps.next();
         if (next.done) return;
         for (const token of next.value) {
-          const logProb = (rows[token.row] as InfillRow).logProbs[token.index] as number;
-          const event: InfillToken = { request: token.row, index: token.index, id: token.id, piece: piece(token.id), logProb, step };
-          onToken?.(event);
-          yield event;
+          const filled = event(token, step);
+          onToken?.(filled);
+          yield filled;
         }
       }
     } finally {
@@ -115,9 +123,27 @@ function startSession(model: MariaModel, requests: readonly InfillRequest[], opt
     }
   }
 
+  async function run(): Promise<void> {
+    throwIfAborted(signal);
+    const steps = decoder.decode(model, rows, { sampler, diffusionSteps });
+    const turn = pacedTurns();
+    try {
+      for (let step = 0; ; step++) {
+        const turning = turn();
+        if (turning) await turning;
+        throwIfAborted(signal);
+        const next = steps.next();
+        if (next.done) return;
+        if (onToken) for (const token of next.value) onToken(event(token, step));
+      }
+    } finally {
+      steps.return();
+    }
+  }
+
   const extra = decoder.describe?.(model) ?? {};
   const results = () => rows.map((row) => rowResult(model, row, decoder.method, extra));
-  return { tokens: tokens(), results };
+  return { tokens: tokens(), run, results };
 }
 
 /**
@@ -134,7 +160,7 @@ export function infill(model: MariaModel, requests: readonly InfillRequest[], op
 export async function infill(model: MariaModel, requests: InfillRequest | readonly InfillRequest[], options: InfillOptions = {}): Promise<InfillResult | InfillResult[]> {
   const single = !Array.isArray(requests);
   const session = startSession(model, single ? [requests as InfillRequest] : (requests as readonly InfillRequest[]), options);
-  for await (const token of session.tokens) void token;
+  await session.run();
   const results = session.results();
   return single ? (results[0] as InfillResult) : results;
 }

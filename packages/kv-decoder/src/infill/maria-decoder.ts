@@ -84,6 +84,22 @@ export function maskedMlmLogits(model: MariaModel, rows: readonly InfillRow[]): 
   };
 }
 
+/**
+ * MARIA's logits of one decision in place: `logits` holds the AR half `h_AR · W_AR` of `row` at
+ * `position` and becomes α · logits + the MLM half there (α = 1 without a fusion gate).
+ */
+export function addMlmHalf(logits: Float32Array, mlm: MaskedMlmLogits, row: number, position: number): void {
+  const values = mlm.values;
+  const vocab = logits.length;
+  const from = mlm.slot(row, position) * vocab;
+  const alpha = mlm.arScale(row);
+  if (alpha === 1) {
+    for (let j = 0; j < vocab; j++) logits[j] = (logits[j] as number) + (values[from + j] as number);
+  } else {
+    for (let j = 0; j < vocab; j++) logits[j] = alpha * (logits[j] as number) + (values[from + j] as number);
+  }
+}
+
 /** MARIA's logits in the decode loop: the AR half on the fresh state plus the precomputed MLM half (each scaled by the gate, if any). */
 function mariaLogitSource(model: MariaModel, rows: readonly InfillRow[]): CachedLogitSource {
   const mlm = maskedMlmLogits(model, rows);
@@ -93,17 +109,10 @@ function mariaLogitSource(model: MariaModel, rows: readonly InfillRow[]): Cached
   return {
     logits: (hAR: Float32Array, decisions: readonly Decision[]) => {
       if (hAR.length !== decisions.length * model.head.arHiddenSize) throw new ShapeMismatchError('h_AR', [decisions.length, hAR.length / Math.max(1, decisions.length)], [decisions.length, model.head.arHiddenSize]);
-      const logits = arHalfProduct.run(hAR, decisions.length); // a new buffer: the MLM half is added into it
-      decisions.forEach((decision, k) => {
-        const from = mlm.slot(decision.row, decision.index) * vocab;
-        const to = k * vocab;
-        const alpha = mlm.arScale(decision.row);
-        if (alpha === 1) {
-          for (let j = 0; j < vocab; j++) logits[to + j] = (logits[to + j] as number) + (mlm.values[from + j] as number);
-        } else {
-          for (let j = 0; j < vocab; j++) logits[to + j] = alpha * (logits[to + j] as number) + (mlm.values[from + j] as number);
-        }
-      });
+      // The product's own buffer, reused every step: the MLM half is added into it, and the loop
+      // has chosen from it before the next step.
+      const logits = arHalfProduct.runShared(hAR, decisions.length);
+      decisions.forEach((decision, k) => addMlmHalf(logits.subarray(k * vocab, (k + 1) * vocab), mlm, decision.row, decision.index));
       return logits;
     },
     dispose: () => arHalfProduct.dispose(),

@@ -27,6 +27,26 @@ describe('RowProduct', () => {
     tf.dispose([weight, bias]);
   });
 
+  it('runShared gives what run gives, into one reused buffer on wasm (a new array past maxRows or elsewhere)', () => {
+    const rng = new Rng(5);
+    const weight = tf.tensor2d(Float32Array.from({ length: 16 * 12 }, () => rng.normal()), [16, 12]);
+    const bias = tf.tensor1d(Float32Array.from({ length: 12 }, () => rng.normal()));
+    const product = new RowProduct(weight, bias, 3);
+    const buffers = new Set<ArrayBufferLike>();
+    for (const rows of [1, 3, 2, 4, 1]) {
+      const x = Float32Array.from({ length: rows * 16 }, () => rng.normal());
+      const expected = Array.from(product.run(x, rows));
+      const shared = product.runShared(x, rows);
+      expect(shared.length).toBe(rows * 12);
+      expect(Array.from(shared)).toEqual(expected);
+      if (rows <= 3) buffers.add(shared.buffer);
+    }
+    // Every call of at most maxRows rows wrote the same buffer on wasm; elsewhere each result is its own.
+    expect(buffers.size).toBe(tf.getBackend() === 'wasm' ? 1 : 4);
+    product.dispose();
+    tf.dispose([weight, bias]);
+  });
+
   it('holds two buffers while it lives and frees them on dispose; a call allocates nothing that stays', async () => {
     const weight = tf.ones([4, 6]) as tf.Tensor2D;
     const before = tf.memory().numTensors;

@@ -103,6 +103,8 @@ export class RowProduct {
   private readonly weight: tf.Tensor2D;
   private readonly bias: tf.Tensor1D | null;
   private hostBias: { readonly dataId: object; readonly values: Float32Array } | null = null;
+  /** `runShared`'s output rows on the host, [maxRows, out], made on first use. */
+  private sharedOutput: Float32Array | null = null;
   /** The wasm buffers: input and output rows, and the two shapes [1, rows, in] and [1, in, out] (int32) in the heap. */
   private buffers: { readonly backend: WasmBackendInternals; readonly input: tf.Tensor2D; readonly output: tf.Tensor2D; readonly shapes: number } | null = null;
 
@@ -118,6 +120,20 @@ export class RowProduct {
 
   /** The product of the first `rows` rows of `x` ([rows, in] row-major), as a new [rows, out] array. */
   run(x: Float32Array, rows: number): Float32Array {
+    return this.product(x, rows, false);
+  }
+
+  /**
+   * `run` into a buffer this product owns and reuses: the result is overwritten by the next
+   * `runShared` call (on wasm, up to `maxRows` rows; more rows, or another engine, get a new
+   * array as from `run`). For decode loops, where an array per product and step is garbage for the
+   * collector (a step of the embedded model made ~17 of them, 44 KB).
+   */
+  runShared(x: Float32Array, rows: number): Float32Array {
+    return this.product(x, rows, true);
+  }
+
+  private product(x: Float32Array, rows: number, shared: boolean): Float32Array {
     if (!Number.isInteger(rows) || rows < 1 || x.length < rows * this.inputs) throw new ShapeMismatchError('RowProduct rows', [x.length / this.inputs], [rows, this.inputs]);
     const direct = rows <= this.maxRows && this.weight.dtype === 'float32';
     const backend = direct ? wasmBackend() : null;
@@ -136,7 +152,7 @@ export class RowProduct {
     const output = heapData(backend, buffers.output);
     const weightId = heapData(backend, this.weight).id; // looked up per call: an assigned variable gets a new buffer
     const { wasm } = backend;
-    const result = new Float32Array(rows * this.outputs);
+    const result = shared ? (this.sharedOutput ??= new Float32Array(this.maxRows * this.outputs)).subarray(0, rows * this.outputs) : new Float32Array(rows * this.outputs);
     const call = (first: number, count: number): void => {
       wasm.HEAP32[buffers.shapes / 4 + 1] = count;
       wasm.HEAPF32.set(x.subarray(first * this.inputs, (first + count) * this.inputs), input.memoryOffset / 4);
@@ -191,5 +207,6 @@ export class RowProduct {
       this.buffers.backend.wasm._free(this.buffers.shapes);
     }
     this.buffers = null;
+    this.sharedOutput = null;
   }
 }
