@@ -17,7 +17,7 @@ import { createSimdKernels, type SimdKernels } from './simd-kernels.js';
  * match the engine's float32 forward to rounding (tested against `forward`).
  */
 
-/** Rows at or below which a host step's products skip tfjs's op machinery (`RowProduct`); more rows may use the thread pool. */
+/** Rows at or below which a host step's products skip tfjs's op machinery (`RowProduct`); more rows go through core's `linear`. */
 export const HOST_PRODUCT_MAX_ROWS = POOL_MIN_ROWS - 1;
 
 /** One `RowProduct` per dense layer of a backbone, made on first use; `dispose` frees their buffers. */

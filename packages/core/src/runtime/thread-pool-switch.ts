@@ -17,7 +17,7 @@
  *
  * Policy (`MARIA_THREAD_POOL`): `large` (the default) keeps the pool off except around matrix
  * products of at least {@link POOL_MIN_WORK} multiply-adds (`withThreadPool`, used by core's
- * `matMul`); `all` leaves it on for every operator.
+ * `matMul`) and a host decode step's products (`RowProduct`); `all` leaves it on for every operator.
  */
 import { InvalidArgumentError } from '../errors.js';
 
@@ -34,16 +34,18 @@ export type ThreadPoolPolicy = 'large' | 'all';
 export const THREAD_POOL_ENV_VAR = 'MARIA_THREAD_POOL';
 
 /**
- * Multiply-adds from which a product runs on the pool, if it also has {@link POOL_MIN_ROWS}
- * rows. Prefill, scoring and training products use the pool; a decode step's do not.
+ * Multiply-adds from which core's `matMul` runs a product on the pool, if it also has
+ * {@link POOL_MIN_ROWS} rows: prefill, scoring and training products. A host decode step's
+ * products (`RowProduct`) always run on it where it exists (see there).
  */
 export const POOL_MIN_WORK = 1 << 19;
 
 /**
- * Rows (m of m × k × n) from which a product runs on the pool. A batch-1 decode step's
- * vocabulary projection (1 × 256 × 8192: 2.1M multiply-adds) took 1.7 ms on the pool against
- * 0.3 ms inline: the pool's threads have gone to sleep during the step's small ops, and
- * waking them costs more than the product.
+ * Rows (m of m × k × n) from which core's `matMul` runs a product on the pool. A batch-1
+ * decode step's vocabulary projection (1 × 256 × 8192: 2.1M multiply-adds) took 1.7 ms on the
+ * pool against 0.3 ms inline when it was the step's only product there: the pool's threads had
+ * gone to sleep during the step's other work, and waking them cost more than the product. With
+ * every product of a host step on the pool (`RowProduct`), they stay awake from one to the next.
  */
 export const POOL_MIN_ROWS = 16;
 

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, ShapeMismatchError } from '../../errors.js';
 import { linear } from './matmul.js';
 import { nativeOps } from '../native-ops.js';
+import { withThreadPool } from '../thread-pool-switch.js';
 
 /*
  * A decode step multiplies one or two rows by each weight matrix. Through tfjs each such
@@ -11,8 +12,12 @@ import { nativeOps } from '../native-ops.js';
  * backend's heap for the life of the product, writes the rows straight into the input buffer
  * and calls the raw export behind the backend's BatchMatMul kernel on them (the two shapes
  * written into the heap once, so a call marshals no arguments), which runs the same XNNPACK
- * operator (cached per weight buffer) as `tf.matMul`, so results are identical. On tfjs-node it
- * is one direct TensorFlow MatMul (`NativeOps`); elsewhere, and under a gradient tape, `linear`.
+ * operator (cached per weight buffer) as `tf.matMul`, so results are identical. On more than
+ * one wasm thread every such product runs on XNNPACK's pool (`withThreadPool`): the products of
+ * a decode step follow each other closely enough that the pool's threads are still spinning when
+ * the next one comes, so a product of one row splits its columns across the threads (each column
+ * computed as on one thread: the same values) for the cost of a handoff. On tfjs-node it is one
+ * direct TensorFlow MatMul (`NativeOps`); elsewhere, and under a gradient tape, `linear`.
  */
 
 /** The parts of tfjs-backend-wasm's BackendWasm this uses (4.22). */
@@ -156,7 +161,7 @@ export class RowProduct {
     const call = (first: number, count: number): void => {
       wasm.HEAP32[buffers.shapes / 4 + 1] = count;
       wasm.HEAPF32.set(x.subarray(first * this.inputs, (first + count) * this.inputs), input.memoryOffset / 4);
-      wasm._BatchMatMul(input.id, buffers.shapes, 3, weightId, buffers.shapes + 12, 3, 0, 0, output.id);
+      withThreadPool(() => wasm._BatchMatMul(input.id, buffers.shapes, 3, weightId, buffers.shapes + 12, 3, 0, 0, output.id));
       // Read the heap after the call: an allocation inside it may have grown (replaced) the heap.
       const from = output.memoryOffset / 4;
       result.set(wasm.HEAPF32.subarray(from, from + count * this.outputs), first * this.outputs);
