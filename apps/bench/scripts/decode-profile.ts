@@ -3,25 +3,22 @@
 // decode step), the engine kernels of one step (count and profiled milliseconds per kernel
 // kind, from tf.profile), then the CPU and wall milliseconds per step over 40 unprofiled steps.
 // A step feeds 2 tokens at cache length ~254–334 and projects the last state onto the head's
-// AR half (8,192 logits read back), as Algorithm 1 does at 50% masking; then the host choice of
-// one row (banned ids set to -Infinity in place, greedy argmax, the choice's log-probability) is timed alone.
+// AR half (8,192 logits read back), as Algorithm 1 does at 50% masking.
 // Then, for whole infills (`--infill 64,512`: N random ids, round(N/2) masked, greedy, the
-// request `maria-bench throughput` makes), where one infill's wall time goes: the MLM pass
-// over x̃ (states at the masked positions read back), the MLM half of the head for all masked
-// positions, the AR chunks split into short ones (≤ 2 tokens: a filled token and at most one
-// known token after it) and longer runs (the prefill and the unmasked runs), the AR half of
-// the head, the host choice (bans, greedy, log-probability), and the rest of `infill` (its own
-// time minus those), each phase timed alone (CPU ms of the process) in the order Algorithm 1
-// runs it, through the calls `infill` makes (`stepChunks` for a single sequence where the
-// backbone has a host step); median of 3 after 1 warm-up.
-// On the hybrid engine the MLM pass and the MLM half of the head run on TensorFlow, as in `infill`.
+// request `maria-bench throughput` makes), where one infill's wall time goes: real `infill`
+// calls with timers around the calls it makes (the MLM pass over x̃, the MLM half of the head,
+// the AR steps split into short chunks (≤ 2 tokens: a filled token and at most one known token
+// after it) and longer runs (the prefill and the unmasked runs), the head's AR half), V8's
+// garbage collections (inside those phases and out), and the rest: the choice (bans, greedy,
+// log-probability), the MLM half's add and the loop itself. Median over 15 infills (N ≤ 128)
+// or 5, after 2 warm-ups.
 //   node --conditions=@maria-ts/source --import tsx apps/bench/scripts/decode-profile.ts [--engine wasm|tensorflow|hybrid] [--threads N] [--infill 64,512]
 import { parseArgs } from 'node:util';
+import { PerformanceObserver } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
-import { initEngine, onSequencePassEngine, POOL_MIN_ROWS, RowProduct, type KVCache } from '@maria-ts/core';
-import { banInPlace, createTokenSampler, infill, logProbabilityOf, specialTokenIds } from '@maria-ts/kv-decoder';
+import { initEngine, RowProduct, type KVCache } from '@maria-ts/core';
+import { infill } from '@maria-ts/kv-decoder';
 import { loadMariaOrTiny } from '@maria-ts/model-tiny';
-import { Rng } from '@maria-ts/core';
 import { throughputRequest } from '@maria-ts/benchmarks';
 
 const { values } = parseArgs({ options: { engine: { type: 'string', default: 'wasm' }, threads: { type: 'string', default: '1' }, infill: { type: 'string', default: '64,512' } } });
@@ -62,93 +59,74 @@ for (const layout of ['chunked', 'host'] as const) {
   };
   cache.dispose();
 }
-const greedy = createTokenSampler({ temperature: 0 });
-const banned = new Uint8Array(model.vocabSize);
-for (const id of specialTokenIds(model)) banned[id] = 1;
-/** What `infill` does with a row of logits it owns: bans in place, the choice, its log-probability. */
-const choose = (logits: Float32Array, rng: Rng) => {
-  banInPlace(logits, banned);
-  const id = greedy(logits, rng);
-  return { id, logProb: logProbabilityOf(logits, id) };
-};
-const rng = new Rng(0);
-const row = Float32Array.from({ length: model.vocabSize }, () => rng.normal());
-for (let k = 0; k < 200; k++) choose(row, rng);
-const start = performance.now();
-for (let k = 0; k < 2000; k++) choose(row, rng);
-report.hostChooseMs = Number(((performance.now() - start) / 2000).toFixed(4));
-
-const cpuMs = (since: NodeJS.CpuUsage) => {
-  const used = process.cpuUsage(since);
-  return (used.user + used.system) / 1000;
-};
-/** CPU milliseconds of each phase of one MARIA infill of `length` tokens, half masked, greedy. */
-async function infillPhases(length: number): Promise<Record<string, number>> {
+/**
+ * Where the wall time of real greedy infills of `length` tokens (half masked, the request
+ * `maria-bench throughput` makes) goes: `infill` itself runs, with timers wrapped around the
+ * calls it makes (the MLM pass, the MLM half of the head, each `stepChunks` call, split into
+ * chunks of at most 2 tokens and longer runs, and the head's AR half) and V8's garbage
+ * collections counted as they happen; `choiceAndLoop` is the rest (bans, the greedy choice and
+ * its log-probability, adding the MLM half, the loop and its paced event-loop turns).
+ * Milliseconds per infill, median over `reps` after 2 warm-ups.
+ */
+async function infillPhases(length: number, reps: number): Promise<Record<string, number>> {
   const request = throughputRequest(model, length, 0.5, length);
-  const masked = [...request.masked].sort((a, b) => a - b);
-  const tokens = Int32Array.from(request.ids);
-  for (const position of masked) tokens[position] = model.maskTokenId;
-  const ms: Record<string, number> = { mlmPass: 0, mlmHead: 0, arShortChunks: 0, arLongRuns: 0, arHalf: 0, choose: 0 };
-  const counts = { shortChunks: 0, longRuns: 0, longRunTokens: 0 };
-  const timed = <T>(phase: string, run: () => T): T => {
-    const begin = process.cpuUsage();
-    const result = run();
-    ms[phase] = (ms[phase] as number) + cpuMs(begin);
-    return result;
-  };
-  const states = timed('mlmPass', () => {
-    const kept = onSequencePassEngine(() => tf.tidy(() => {
-      const hidden = model.mlmStates(tf.tensor2d(tokens, [1, length], 'int32'));
-      return tf.gather(hidden.reshape([length, hidden.shape[2]]), Int32Array.from(masked)) as tf.Tensor2D;
-    }));
-    kept.dataSync();
-    return kept;
-  });
-  const mlmHalf = timed('mlmHead', () => {
-    const logits = onSequencePassEngine(() => model.head.mlmLogits(states));
-    const host = logits.dataSync() as Float32Array;
-    tf.dispose([logits, states]);
-    return host;
-  });
-  const cache = model.ar.createCache(1, (masked[masked.length - 1] as number) + 1);
-  const arHalfProduct = new RowProduct(model.head.variables().arWeight, null, POOL_MIN_ROWS - 1);
   const vocab = model.vocabSize;
-  let fed = 0;
-  for (const [k, position] of masked.entries()) {
-    const chunk = Int32Array.from({ length: position + 1 - fed }, (_, j) => (fed + j === 0 ? model.ar.bosTokenId : (tokens[fed + j - 1] as number)));
-    const long = chunk.length > 2;
-    counts[long ? 'longRuns' : 'shortChunks']++;
-    if (long) counts.longRunTokens += chunk.length;
-    const state = timed(long ? 'arLongRuns' : 'arShortChunks', () => {
-      if (model.ar.canStepChunks && model.ar.stepChunks) return (model.ar.stepChunks([{ ids: chunk, cache }])[0] as Float32Array).subarray((chunk.length - 1) * width);
-      return tf.tidy(() => {
-        const { hidden } = model.ar.step(tf.tensor2d(chunk, [1, chunk.length], 'int32'), cache);
-        return Float32Array.from(hidden.slice([0, chunk.length - 1, 0], [1, 1, width]).dataSync() as Float32Array);
-      });
-    });
-    const logits = timed('arHalf', () => {
-      const row = arHalfProduct.run(state, 1);
-      for (let j = 0; j < vocab; j++) row[j] = (row[j] as number) + (mlmHalf[k * vocab + j] as number);
-      return row;
-    });
-    tokens[position] = timed('choose', () => choose(logits, rng).id);
-    fed = position + 1;
+  const phases = ['mlmPass', 'mlmHead', 'arShortChunks', 'arLongRuns', 'arHalf', 'gc'] as const;
+  let ms: Record<string, number> = {};
+  const add = (phase: string, since: number) => (ms[phase] = (ms[phase] ?? 0) + performance.now() - since);
+  const ar = model.ar as typeof model.ar & { stepChunks: NonNullable<typeof model.ar.stepChunks> };
+  const restore: (() => void)[] = [];
+  const wrap = <T extends object, K extends keyof T>(target: T, key: K, phase: (args: unknown[]) => string | null) => {
+    const original = target[key] as unknown as (...args: unknown[]) => unknown;
+    target[key] = function (this: unknown, ...args: unknown[]) {
+      const name = phase(args);
+      const since = performance.now();
+      try {
+        return original.apply(this, args);
+      } finally {
+        if (name !== null) add(name, since);
+      }
+    } as T[K];
+    restore.push(() => (target[key] = original as unknown as T[K]));
+  };
+  wrap(model, 'mlmStates', () => 'mlmPass');
+  wrap(model.head, 'mlmLogits', () => 'mlmHead');
+  wrap(ar, 'stepChunks', (args) => ((args[0] as { ids: ArrayLike<number> }[])[0]?.ids.length ?? 0) > 2 ? 'arLongRuns' : 'arShortChunks');
+  // The head's AR half: the only RowProduct of the loop whose outputs are the vocabulary.
+  const shared = RowProduct.prototype.runShared;
+  RowProduct.prototype.runShared = function (this: RowProduct, x: Float32Array, rows: number) {
+    const since = performance.now();
+    try {
+      return shared.call(this, x, rows);
+    } finally {
+      if (this.outputs === vocab) add('arHalf', since);
+    }
+  };
+  restore.push(() => (RowProduct.prototype.runShared = shared));
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) ms.gc = (ms.gc ?? 0) + entry.duration;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const runs: Record<string, number>[] = [];
+  try {
+    for (let k = 0; k < reps + 2; k++) {
+      ms = {};
+      const since = performance.now();
+      await infill(model, request, { method: 'maria', seed: 0, maxLength: length, temperature: 0 });
+      const total = performance.now() - since;
+      await new Promise((resolve) => setImmediate(resolve)); // the collections of this infill reach the observer
+      const timed = phases.filter((phase) => phase !== 'gc').reduce((sum, phase) => sum + (ms[phase] ?? 0), 0);
+      if (k >= 2) runs.push({ ...Object.fromEntries(phases.map((phase) => [phase, ms[phase] ?? 0])), choiceAndLoop: total - timed, infillTotal: total });
+    }
+  } finally {
+    observer.disconnect();
+    for (const undo of restore.reverse()) undo();
   }
-  cache.dispose();
-  arHalfProduct.dispose();
-  const begin = process.cpuUsage();
-  await infill(model, request, { method: 'maria', seed: 0, maxLength: length, temperature: 0 });
-  const total = cpuMs(begin);
-  const parts = Object.values(ms).reduce((sum, value) => sum + value, 0);
-  return { ...Object.fromEntries(Object.entries(ms).map(([phase, value]) => [phase, Number(value.toFixed(2))])), ...counts, phasesTotal: Number(parts.toFixed(2)), infillTotal: Number(total.toFixed(2)), rest: Number((total - parts).toFixed(2)) };
+  const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[samples.length >> 1] as number;
+  return Object.fromEntries(Object.keys(runs[0] as object).map((key) => [key, Number(median(runs.map((run) => run[key] as number)).toFixed(2))]));
 }
-const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[samples.length >> 1] as number;
 const infillReport: Record<string, unknown> = {};
-for (const length of values.infill.split(',').filter(Boolean).map(Number)) {
-  await infillPhases(length);
-  const runs = [await infillPhases(length), await infillPhases(length), await infillPhases(length)];
-  infillReport[length] = Object.fromEntries(Object.keys(runs[0] as object).map((key) => [key, median(runs.map((run) => run[key] as number))]));
-}
+for (const length of values.infill.split(',').filter(Boolean).map(Number)) infillReport[length] = await infillPhases(length, length <= 128 ? 15 : 5);
 report.infillMs = infillReport;
 report.loadAverage = (await import('node:os')).loadavg().map((value) => Number(value.toFixed(2)));
 process.stdout.write(`${JSON.stringify(report)}\n`);
