@@ -20,9 +20,10 @@
 // 1-thread seconds per engine (below 1: two threads faster), and how many greedy fills agree with
 // the peer's. One near-tie decided the other way changes the context of every later fill, so the
 // first disagreement (in fills from the left) is given too, with whether the peer chose a special
-// id there, which our infill never fills.
+// id there, which our infill never fills. The JSON also names the processor it ran on.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -161,7 +162,27 @@ for (const length of values.lengths.split(',').map(Number)) {
 for (const contender of contenders) contender.child.stdin.end();
 await Promise.all(contenders.map((contender) => (contender.child.exitCode === null ? once(contender.child, 'exit') : undefined)));
 
-const report = { contenders: contenders.map(({ label, ready }) => ({ label, ready })), reps, gapMs, loadAverage: os.loadavg(), date: new Date().toISOString(), rows };
+/**
+ * The processor the run measured: the peer's speed against ours depends on it (MKL's products
+ * were no faster than XNNPACK's on one AMD EPYC), so a run says which one it was. On Linux the
+ * CPU family and model numbers from /proc/cpuinfo, which a VM's masked model name leaves out.
+ */
+function processor(): Record<string, unknown> {
+  const cpus = os.cpus();
+  const info: Record<string, unknown> = { model: cpus[0]?.model ?? 'unknown', count: cpus.length };
+  try {
+    const text = readFileSync('/proc/cpuinfo', 'utf8');
+    const field = (name: string) => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(text)?.[1]?.trim();
+    info.family = field('cpu family');
+    info.modelNumber = field('model');
+    info.avx512 = /\bavx512f\b/.test(field('flags') ?? '');
+  } catch {
+    // not Linux: the model name is what there is
+  }
+  return info;
+}
+
+const report = { contenders: contenders.map(({ label, ready }) => ({ label, ready })), reps, gapMs, loadAverage: os.loadavg(), processor: processor(), date: new Date().toISOString(), rows };
 await mkdir(values.out, { recursive: true });
 const file = path.join(values.out, 'peer-interleaved.json');
 await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
