@@ -76,10 +76,10 @@ async function infillPhases(length: number, reps: number): Promise<Record<string
   const add = (phase: string, since: number) => (ms[phase] = (ms[phase] ?? 0) + performance.now() - since);
   const ar = model.ar as typeof model.ar & { stepChunks: NonNullable<typeof model.ar.stepChunks> };
   const restore: (() => void)[] = [];
-  const wrap = <T extends object, K extends keyof T>(target: T, key: K, phase: (args: unknown[]) => string | null) => {
+  const wrap = <T extends object, K extends keyof T>(target: T, key: K, phase: (args: unknown[], self: unknown) => string | null) => {
     const original = target[key] as unknown as (...args: unknown[]) => unknown;
     target[key] = function (this: unknown, ...args: unknown[]) {
-      const name = phase(args);
+      const name = phase(args, this);
       const since = performance.now();
       try {
         return original.apply(this, args);
@@ -93,16 +93,7 @@ async function infillPhases(length: number, reps: number): Promise<Record<string
   wrap(model.head, 'mlmLogits', () => 'mlmHead');
   wrap(ar, 'stepChunks', (args) => ((args[0] as { ids: ArrayLike<number> }[])[0]?.ids.length ?? 0) > 2 ? 'arLongRuns' : 'arShortChunks');
   // The head's AR half: the only RowProduct of the loop whose outputs are the vocabulary.
-  const shared = RowProduct.prototype.runShared;
-  RowProduct.prototype.runShared = function (this: RowProduct, x: Float32Array, rows: number) {
-    const since = performance.now();
-    try {
-      return shared.call(this, x, rows);
-    } finally {
-      if (this.outputs === vocab) add('arHalf', since);
-    }
-  };
-  restore.push(() => (RowProduct.prototype.runShared = shared));
+  wrap(RowProduct.prototype, 'runShared', (_args, self) => ((self as RowProduct).outputs === vocab ? 'arHalf' : null));
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) ms.gc = (ms.gc ?? 0) + entry.duration;
   });
